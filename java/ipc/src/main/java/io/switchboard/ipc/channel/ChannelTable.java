@@ -1,0 +1,255 @@
+package io.switchboard.ipc.channel;
+
+import io.switchboard.ipc.segment.ChannelSlotDescriptor;
+import io.switchboard.ipc.segment.SegmentHeaderDescriptor;
+import io.switchboard.ipc.segment.SegmentLayout;
+import io.switchboard.ipc.segment.SharedSegment;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.switchboard.ipc.SharedMemory.INT;
+import static io.switchboard.ipc.SharedMemory.INT_HANDLE;
+import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
+import static io.switchboard.ipc.ring.RingDescriptor.HEAD_POSITION_OFFSET;
+import static io.switchboard.ipc.ring.RingDescriptor.TAIL_POSITION_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.KIND_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NEXT_FREE_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NO_SLOT;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.OWNER_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_SLOT_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListHead;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListSlot;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListTag;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.generation;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
+
+/**
+ * Allocates and releases the channel slots of a segment (layout in
+ * {@link ChannelSlotDescriptor}).
+ * <p>
+ * Free slots form a lock-free stack (a Treiber stack) whose head, in the
+ * segment header, packs a tag with the first free slot; every push and pop
+ * increments the tag, so a head that was popped and pushed back in between
+ * (ABA) fails the CAS. Allocation is O(1) however full the table is.
+ * <p>
+ * Each slot's state and generation form one 64-bit word: OPEN to CLOSING and
+ * CLOSING to FREE are CASes that also check the generation, so a stale channel
+ * id (its slot released and reused since) changes nothing. Release increments
+ * the generation.
+ * <p>
+ * Thread safety: {@link #allocate} and {@link #release} from any thread of the
+ * CM (the only allocator); {@link #beginClose} from either side.
+ */
+public final class ChannelTable
+{
+    private final MemorySegment memory;
+    private final SegmentLayout layout;
+    private final long freeListOffset;
+    private final int slotCount;
+
+    public ChannelTable(final SharedSegment segment)
+    {
+        this.memory = segment.memory();
+        this.layout = segment.layout();
+        this.freeListOffset = SegmentHeaderDescriptor.CHANNEL_FREE_LIST_OFFSET;
+        this.slotCount = layout.channelSlotCount();
+    }
+
+    /**
+     * Takes a free slot and opens it.
+     *
+     * @param kind       what the channel carries.
+     * @param workerSlot the worker at the other end.
+     * @param owner      the CM doorbell the worker rings for outbound frames.
+     * @return the new channel's id, or {@link ChannelId#NONE} when every slot is in use.
+     */
+    public long allocate(final ChannelKind kind, final int workerSlot, final int owner)
+    {
+        final int slot = pop();
+        if (slot == NO_SLOT)
+        {
+            return ChannelId.NONE;
+        }
+
+        final long slotOffset = layout.channelSlotOffset(slot);
+        final long word = (long)LONG_HANDLE.getVolatile(memory, slotOffset + STATE_WORD_OFFSET);
+        final int generation = generation(word);
+        memory.set(INT, slotOffset + KIND_OFFSET, kind.code());
+        memory.set(INT, slotOffset + WORKER_SLOT_OFFSET, workerSlot);
+        memory.set(INT, slotOffset + OWNER_OFFSET, owner);
+        // release: the worker that sees OPEN sees the kind, worker and owner written above
+        LONG_HANDLE.setRelease(memory, slotOffset + STATE_WORD_OFFSET, stateWord(generation, ChannelState.OPEN));
+        return ChannelId.of(slot, generation);
+    }
+
+    /**
+     * Moves an open channel to CLOSING.
+     *
+     * @return false if the id is stale or the channel was not OPEN.
+     */
+    public boolean beginClose(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        final int generation = ChannelId.generation(channelId);
+        return LONG_HANDLE.compareAndSet(
+            memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET,
+            stateWord(generation, ChannelState.OPEN), stateWord(generation, ChannelState.CLOSING));
+    }
+
+    /**
+     * Frees a channel (OPEN or CLOSING): discards whatever its rings still hold,
+     * increments the generation and returns the slot to the free list. The
+     * peer must be done with the rings (it acknowledged the close, or it is dead).
+     *
+     * @return false if the id is stale (released already), true if this call released it.
+     */
+    public boolean release(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        final int generation = ChannelId.generation(channelId);
+        final long stateOffset = layout.channelSlotOffset(slot) + STATE_WORD_OFFSET;
+        final long word = (long)LONG_HANDLE.getVolatile(memory, stateOffset);
+        final int state = ChannelSlotDescriptor.state(word);
+        if (generation(word) != generation || (state != ChannelState.OPEN && state != ChannelState.CLOSING))
+        {
+            return false;
+        }
+
+        discard(layout.inboundRingOffset(slot));
+        discard(layout.outboundRingOffset(slot));
+
+        if (!LONG_HANDLE.compareAndSet(memory, stateOffset, word, stateWord(generation + 1, ChannelState.FREE)))
+        {
+            return false;
+        }
+
+        push(slot);
+        return true;
+    }
+
+    /**
+     * @return whether the id names the slot's current, open channel.
+     */
+    public boolean isOpen(final long channelId)
+    {
+        final int slot = ChannelId.slot(channelId);
+        if (slot < 0 || slot >= slotCount)
+        {
+            return false;
+        }
+
+        final long word = (long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET);
+        return word == stateWord(ChannelId.generation(channelId), ChannelState.OPEN);
+    }
+
+    /**
+     * @return the id of whatever occupies a slot now (for a worker that learnt the slot from a doorbell).
+     */
+    public long currentId(final int slot)
+    {
+        final long word = (long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET);
+        return ChannelId.of(slot, generation(word));
+    }
+
+    public int state(final int slot)
+    {
+        return ChannelSlotDescriptor.state((long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET));
+    }
+
+    public ChannelKind kind(final int slot)
+    {
+        return ChannelKind.of(memory.get(INT, layout.channelSlotOffset(checkSlotIndex(slot)) + KIND_OFFSET));
+    }
+
+    public int workerSlot(final int slot)
+    {
+        return memory.get(INT, layout.channelSlotOffset(checkSlotIndex(slot)) + WORKER_SLOT_OFFSET);
+    }
+
+    public int owner(final int slot)
+    {
+        return memory.get(INT, layout.channelSlotOffset(checkSlotIndex(slot)) + OWNER_OFFSET);
+    }
+
+    /**
+     * Counts slots not FREE. Scans the table: for monitoring and tests, not the hot path.
+     */
+    public int inUseCount()
+    {
+        int count = 0;
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (state(slot) != ChannelState.FREE)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public int slotCount()
+    {
+        return slotCount;
+    }
+
+    private int pop()
+    {
+        while (true)
+        {
+            final long head = (long)LONG_HANDLE.getVolatile(memory, freeListOffset);
+            final int slot = freeListSlot(head);
+            if (slot == NO_SLOT)
+            {
+                return NO_SLOT;
+            }
+
+            checkSlotIndex(slot);
+            final int next = (int)INT_HANDLE.getVolatile(memory, layout.channelSlotOffset(slot) + NEXT_FREE_OFFSET);
+            if (LONG_HANDLE.compareAndSet(memory, freeListOffset, head, freeListHead(freeListTag(head) + 1, next)))
+            {
+                return slot;
+            }
+
+            Thread.onSpinWait();
+        }
+    }
+
+    private void push(final int slot)
+    {
+        final long nextFreeOffset = layout.channelSlotOffset(slot) + NEXT_FREE_OFFSET;
+        while (true)
+        {
+            final long head = (long)LONG_HANDLE.getVolatile(memory, freeListOffset);
+            INT_HANDLE.setRelease(memory, nextFreeOffset, freeListSlot(head));
+            if (LONG_HANDLE.compareAndSet(memory, freeListOffset, head, freeListHead(freeListTag(head) + 1, slot)))
+            {
+                return;
+            }
+
+            Thread.onSpinWait();
+        }
+    }
+
+    private void discard(final long ringOffset)
+    {
+        final long tail = (long)LONG_HANDLE.getAcquire(memory, ringOffset + TAIL_POSITION_OFFSET);
+        LONG_HANDLE.setRelease(memory, ringOffset + HEAD_POSITION_OFFSET, tail);
+    }
+
+    private int checkSlot(final long channelId)
+    {
+        return checkSlotIndex(ChannelId.slot(channelId));
+    }
+
+    private int checkSlotIndex(final int slot)
+    {
+        if (slot < 0 || slot >= slotCount)
+        {
+            throw new IllegalArgumentException("channel slot out of range: slot=" + slot + " slotCount=" + slotCount);
+        }
+
+        return slot;
+    }
+}

@@ -1,0 +1,149 @@
+package io.switchboard.ipc.doorbell;
+
+import io.switchboard.ipc.SharedMemory;
+import io.switchboard.ipc.signal.EventCount;
+import io.switchboard.ipc.signal.WakeCondition;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
+
+/**
+ * Tells one consumer (a worker, or a CM relay thread) which channels have new
+ * frames, so that it never scans them all; lets it sleep when none has.
+ * Layout in {@link DoorbellDescriptor}.
+ * <p>
+ * Each channel has one bit. A producer that published to channel {@code i}
+ * calls {@link #ring(int)}: if bit {@code i} is already set the consumer has
+ * yet to take it (and whoever set it woke the consumer if needed), so nothing
+ * more is done; otherwise it sets the bit with an atomic OR and signals the
+ * eventcount, which makes a system call only if the consumer sleeps. The
+ * consumer takes a whole word of bits with one atomic swap to zero
+ * <em>before</em> draining those channels, so a frame published after the swap
+ * rings again and none is missed. A channel's bit is set at most once, so the
+ * doorbell cannot overflow, and a producer that dies halfway leaves no
+ * half-written entry behind.
+ * <p>
+ * Thread safety: {@link #ring(int)} from any thread of any process;
+ * {@link #poll(ReadyChannelHandler)} and the idle strategy's wait from one
+ * consumer thread.
+ */
+public final class Doorbell implements WakeCondition
+{
+    private final MemorySegment memory;
+    private final long offset;
+    private final long bitmapOffset;
+    private final int wordCount;
+    private final int channelCount;
+    private final EventCount eventCount;
+
+    /**
+     * @param memory       the segment.
+     * @param offset       where the doorbell starts, 64-byte aligned.
+     * @param channelCount channels of the segment.
+     */
+    public Doorbell(final MemorySegment memory, final long offset, final int channelCount)
+    {
+        SharedMemory.checkAligned(memory, offset, SharedMemory.CACHE_LINE_LENGTH);
+        this.memory = memory;
+        this.offset = offset;
+        this.bitmapOffset = offset + DoorbellDescriptor.BITMAP_OFFSET;
+        this.wordCount = DoorbellDescriptor.bitmapWordCount(channelCount);
+        this.channelCount = channelCount;
+        this.eventCount = new EventCount(memory, offset + DoorbellDescriptor.EVENT_COUNT_OFFSET);
+    }
+
+    /**
+     * Rings for channel {@code channelIndex}: call after publishing to its ring
+     * (once per batch is enough). The publication must be a store that precedes
+     * this call; the full fence here orders it before the load of the bit.
+     */
+    public void ring(final int channelIndex)
+    {
+        final long wordOffset = offset + DoorbellDescriptor.wordOffset(channelIndex);
+        final long bit = 1L << (channelIndex & 63);
+
+        // StoreLoad: our ring publication must be visible before we read the bit, or the
+        // consumer could clear the bit, miss our frame, and we would skip ringing.
+        VarHandle.fullFence();
+        if (((long)LONG_HANDLE.getVolatile(memory, wordOffset) & bit) != 0)
+        {
+            return;
+        }
+
+        // getAndBitwiseOr is a full fence too, which signalAfterFence needs.
+        LONG_HANDLE.getAndBitwiseOr(memory, wordOffset, bit);
+        eventCount.signalAfterFence();
+    }
+
+    /**
+     * Takes every ready bit and hands each channel to the handler.
+     *
+     * @return the sum of the handler's work counts.
+     */
+    public int poll(final ReadyChannelHandler handler)
+    {
+        int work = 0;
+        for (int i = 0; i < wordCount; i++)
+        {
+            final long wordOffset = bitmapOffset + (long)i * Long.BYTES;
+            if ((long)LONG_HANDLE.getVolatile(memory, wordOffset) == 0)
+            {
+                continue;
+            }
+
+            long bits = (long)LONG_HANDLE.getAndSet(memory, wordOffset, 0L);
+            while (bits != 0)
+            {
+                final int bitIndex = Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                final int channelIndex = (i << 6) + bitIndex;
+                if (channelIndex < channelCount)
+                {
+                    work += Math.max(1, handler.onChannelReady(channelIndex));
+                }
+            }
+        }
+
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return true if any channel's bit is set.
+     */
+    public boolean isSatisfied()
+    {
+        for (int i = 0; i < wordCount; i++)
+        {
+            if ((long)LONG_HANDLE.getVolatile(memory, bitmapOffset + (long)i * Long.BYTES) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /**
+     * @return the eventcount the consumer parks on (for its idle strategy).
+     */
+    public EventCount eventCount()
+    {
+        return eventCount;
+    }
+
+    /**
+     * Clears every bit and the eventcount: only while no process uses this doorbell.
+     */
+    public void reset()
+    {
+        for (int i = 0; i < wordCount; i++)
+        {
+            LONG_HANDLE.setRelease(memory, bitmapOffset + (long)i * Long.BYTES, 0L);
+        }
+        eventCount.reset();
+    }
+}

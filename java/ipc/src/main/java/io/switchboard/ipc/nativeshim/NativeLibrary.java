@@ -1,0 +1,103 @@
+package io.switchboard.ipc.nativeshim;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Finds and loads {@code libsbshim.so}.
+ * <p>
+ * The build puts the library on the class path beside this class, so nobody
+ * sets a library path: loaded in place from a directory of classes, or copied
+ * out of a jar into a private temporary file first. The system property
+ * {@value #PATH_PROPERTY} names another file to load instead.
+ */
+final class NativeLibrary
+{
+    static final String PATH_PROPERTY = "switchboard.shim.path";
+    private static final String LIBRARY_FILE = "libsbshim.so";
+
+    private NativeLibrary()
+    {
+    }
+
+    static SymbolLookup load()
+    {
+        final String override = System.getProperty(PATH_PROPERTY);
+        final Path path = null != override ? Path.of(override) : locateOnClassPath();
+        if (!Files.isReadable(path))
+        {
+            throw new IllegalStateException("native shim not readable: " + path);
+        }
+
+        return SymbolLookup.libraryLookup(path, Arena.global());
+    }
+
+    private static Path locateOnClassPath()
+    {
+        final String resource = platformDirectory() + "/" + LIBRARY_FILE;
+        final URL url = NativeLibrary.class.getResource(resource);
+        if (null == url)
+        {
+            throw new IllegalStateException(
+                "native shim " + resource + " not found beside " + NativeLibrary.class.getName() +
+                " on the class path; build it with ./switchboard build (CMake runs in java/ipc)");
+        }
+
+        try
+        {
+            if ("file".equals(url.getProtocol()))
+            {
+                return Path.of(url.toURI());
+            }
+
+            return extract(url);
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException("bad native shim URL: " + url, ex);
+        }
+    }
+
+    private static Path extract(final URL url)
+    {
+        try (InputStream in = url.openStream())
+        {
+            final Path directory = Files.createTempDirectory("switchboard-shim-");
+            final Path file = directory.resolve(LIBRARY_FILE);
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            file.toFile().deleteOnExit();
+            directory.toFile().deleteOnExit();
+            return file;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot extract native shim from " + url, ex);
+        }
+    }
+
+    private static String platformDirectory()
+    {
+        final String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        final String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        if (!os.contains("linux"))
+        {
+            throw new IllegalStateException("Switchboard's shim needs Linux (futex, POSIX shared memory); os.name=" + os);
+        }
+
+        return switch (arch)
+        {
+            case "amd64", "x86_64" -> "linux-x86_64";
+            case "aarch64" -> "linux-aarch64";
+            default -> throw new IllegalStateException("no native shim built for os.arch=" + arch);
+        };
+    }
+}

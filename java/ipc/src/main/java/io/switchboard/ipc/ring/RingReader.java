@@ -1,0 +1,182 @@
+package io.switchboard.ipc.ring;
+
+import io.switchboard.ipc.SharedMemory;
+import io.switchboard.ipc.signal.EventCount;
+import io.switchboard.ipc.signal.WakeCondition;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.switchboard.ipc.SharedMemory.INT;
+import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
+import static io.switchboard.ipc.SharedMemory.SHORT;
+import static io.switchboard.ipc.ring.FrameDescriptor.ALIGNMENT;
+import static io.switchboard.ipc.ring.FrameDescriptor.FLAGS_OFFSET;
+import static io.switchboard.ipc.ring.FrameDescriptor.HEADER_LENGTH;
+import static io.switchboard.ipc.ring.FrameDescriptor.LENGTH_OFFSET;
+import static io.switchboard.ipc.ring.FrameDescriptor.PADDING_TYPE;
+import static io.switchboard.ipc.ring.FrameDescriptor.TYPE_OFFSET;
+
+/**
+ * The consumer's side of a ring (layout in {@link RingDescriptor}): reads the
+ * tail with an acquire load, hands every available frame to the handler in
+ * place, then releases the space with one release store of the head, in
+ * {@code finally} so that a handler's exception gives back what was read.
+ * <p>
+ * The producer may be another process that is broken or hostile: every
+ * position and frame header is checked against the ring's bounds before it is
+ * used, and an impossible one raises {@link RingCorruptedException} instead of
+ * reading outside the ring.
+ * <p>
+ * Not thread-safe: one consumer thread per ring, in one process.
+ */
+public final class RingReader implements WakeCondition
+{
+    private final MemorySegment memory;
+    private final long ringOffset;
+    private final long tailPositionOffset;
+    private final long headPositionOffset;
+    private final long dataOffset;
+    private final int capacity;
+    private final int mask;
+    private final EventCount spaceEventCount;
+
+    private long headPosition;
+
+    /**
+     * @param memory     the mapped segment.
+     * @param ringOffset where the ring's header starts, 128-byte aligned.
+     * @param capacity   data bytes, a power of two.
+     */
+    public RingReader(final MemorySegment memory, final long ringOffset, final int capacity)
+    {
+        RingDescriptor.checkCapacity(capacity);
+        SharedMemory.checkAligned(memory, ringOffset, SharedMemory.CACHE_LINE_LENGTH);
+        this.memory = memory;
+        this.ringOffset = ringOffset;
+        this.tailPositionOffset = ringOffset + RingDescriptor.TAIL_POSITION_OFFSET;
+        this.headPositionOffset = ringOffset + RingDescriptor.HEAD_POSITION_OFFSET;
+        this.dataOffset = ringOffset + RingDescriptor.HEADER_LENGTH;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.spaceEventCount = new EventCount(memory, ringOffset + RingDescriptor.SPACE_EVENT_COUNT_OFFSET);
+        resync();
+    }
+
+    /**
+     * Re-reads the head position from shared memory: after the channel was reset for reuse.
+     */
+    public void resync()
+    {
+        headPosition = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+    }
+
+    /**
+     * Handles up to {@code frameLimit} frames, then releases their space in one store.
+     *
+     * @return frames handled (padding not counted).
+     * @throws RingCorruptedException when the producer wrote impossible positions or headers.
+     */
+    public int read(final FrameHandler handler, final int frameLimit)
+    {
+        final long head = headPosition;
+        final long tail = (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset);
+        if (tail == head)
+        {
+            return 0;
+        }
+
+        if (tail < head || tail - head > capacity || (tail & (ALIGNMENT - 1)) != 0)
+        {
+            throw corrupted("tail position out of bounds", head, tail, -1, -1);
+        }
+
+        final MemorySegment memory = this.memory;
+        final long dataOffset = this.dataOffset;
+        int frames = 0;
+        long position = head;
+        try
+        {
+            while (position < tail && frames < frameLimit)
+            {
+                final int index = (int)position & mask;
+                final long frameOffset = dataOffset + index;
+                final int frameLength = memory.get(INT, frameOffset + LENGTH_OFFSET);
+                final int alignedLength = (frameLength + ALIGNMENT - 1) & -ALIGNMENT;
+                if (frameLength < HEADER_LENGTH || alignedLength > capacity - index || alignedLength > tail - position)
+                {
+                    throw corrupted("frame length out of bounds", head, tail, position, frameLength);
+                }
+
+                position += alignedLength;
+                final int type = memory.get(SHORT, frameOffset + TYPE_OFFSET);
+                if (type == PADDING_TYPE)
+                {
+                    continue;
+                }
+
+                frames++;
+                handler.onFrame(
+                    memory, frameOffset + HEADER_LENGTH, frameLength - HEADER_LENGTH, type,
+                    memory.get(SHORT, frameOffset + FLAGS_OFFSET) & 0xFFFF);
+            }
+        }
+        finally
+        {
+            if (position != head)
+            {
+                headPosition = position;
+                LONG_HANDLE.setRelease(memory, headPositionOffset, position);
+                // a producer may be parked waiting for the space just given back
+                spaceEventCount.signal();
+            }
+        }
+
+        return frames;
+    }
+
+    /**
+     * @return true when published frames wait: a consumer's wake condition.
+     */
+    public boolean isSatisfied()
+    {
+        return (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset) != headPosition;
+    }
+
+    /**
+     * Discards everything published: the channel is being reset for reuse.
+     */
+    public void discardAll()
+    {
+        headPosition = (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset);
+        LONG_HANDLE.setRelease(memory, headPositionOffset, headPosition);
+    }
+
+    /**
+     * @return the position up to which frames have been consumed.
+     */
+    public long headPosition()
+    {
+        return headPosition;
+    }
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return where this ring's header lies in the segment.
+     */
+    public long ringOffset()
+    {
+        return ringOffset;
+    }
+
+    private RingCorruptedException corrupted(
+        final String what, final long head, final long tail, final long position, final int frameLength)
+    {
+        return new RingCorruptedException(
+            what + ": ringOffset=" + ringOffset + " capacity=" + capacity + " headPosition=" + head +
+            " tailPosition=" + tail + (position >= 0 ? " framePosition=" + position + " frameLength=" + frameLength : ""));
+    }
+}

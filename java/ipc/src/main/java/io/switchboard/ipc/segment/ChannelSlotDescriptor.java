@@ -1,0 +1,88 @@
+package io.switchboard.ipc.segment;
+
+import io.switchboard.ipc.SharedMemory;
+
+/**
+ * Layout of one channel slot. Written by the CM (it allocates, opens and
+ * releases channels); the worker reads it and may move OPEN to CLOSING.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                 State (ChannelState)                          |  0
+ *  +---------------------------------------------------------------+
+ *  |                 Generation: +1 on every release                |  4
+ *  +---------------------------------------------------------------+
+ *  |                 Kind (ChannelKind)                            |  8
+ *  +---------------------------------------------------------------+
+ *  |                 Worker slot                                   |  12
+ *  +---------------------------------------------------------------+
+ *  |                 Owner: the CM doorbell of the outbound ring    |  16
+ *  +---------------------------------------------------------------+
+ *  |                 Next free slot (free list link)               |  20
+ *  +---------------------------------------------------------------+
+ *  |                 Inbound ring offset (64 bits): CM to worker    |  24
+ *  |                 Outbound ring offset (64 bits): worker to CM   |  32
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved to 128 bytes                        ...  40
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * State and generation form one 64-bit word (state in the low half), so a
+ * single CAS moves the state and checks the generation together.
+ */
+public final class ChannelSlotDescriptor
+{
+    public static final int STATE_WORD_OFFSET = 0;
+    public static final int KIND_OFFSET = 8;
+    public static final int WORKER_SLOT_OFFSET = 12;
+    public static final int OWNER_OFFSET = 16;
+    public static final int NEXT_FREE_OFFSET = 20;
+    public static final int INBOUND_RING_OFFSET_OFFSET = 24;
+    public static final int OUTBOUND_RING_OFFSET_OFFSET = 32;
+    public static final int LENGTH = SharedMemory.PADDED_LENGTH;
+
+    /** "No slot" in a free list link or the free list head. */
+    public static final int NO_SLOT = -1;
+
+    /**
+     * The free list head (SegmentHeaderDescriptor#CHANNEL_FREE_LIST_OFFSET) packs
+     * a tag that every push and pop increments, against ABA, with the first
+     * free slot.
+     */
+    public static long freeListHead(final int tag, final int slot)
+    {
+        return ((long)tag << 32) | (slot & 0xFFFF_FFFFL);
+    }
+
+    public static int freeListTag(final long head)
+    {
+        return (int)(head >>> 32);
+    }
+
+    public static int freeListSlot(final long head)
+    {
+        return (int)head;
+    }
+
+    /**
+     * The state word packs the generation (high half) with the state (low half).
+     */
+    public static long stateWord(final int generation, final int state)
+    {
+        return ((long)generation << 32) | (state & 0xFFFF_FFFFL);
+    }
+
+    public static int generation(final long stateWord)
+    {
+        return (int)(stateWord >>> 32);
+    }
+
+    public static int state(final long stateWord)
+    {
+        return (int)stateWord;
+    }
+
+    private ChannelSlotDescriptor()
+    {
+    }
+}

@@ -1,0 +1,339 @@
+package io.switchboard.ipc.segment;
+
+import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.nativeshim.Errno;
+import io.switchboard.ipc.nativeshim.NativeCallException;
+import io.switchboard.ipc.nativeshim.Shim;
+import io.switchboard.ipc.process.ProcessIdentity;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
+
+import static io.switchboard.ipc.SharedMemory.INT;
+import static io.switchboard.ipc.SharedMemory.LONG;
+import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_SLOT_COUNT_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_SLOT_LENGTH_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_SLOTS_OFFSET_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CM_DOORBELLS_OFFSET_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CM_DOORBELL_COUNT_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CM_HEARTBEAT_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CM_PID_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CM_START_TIME_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.DOORBELL_LENGTH_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.HEADER_LENGTH_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.INSTANCE_EPOCH_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.LAYOUT_VERSION;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.LAYOUT_VERSION_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.MAGIC;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.MAGIC_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.RINGS_OFFSET_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.RING_CAPACITY_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.SEGMENT_LENGTH_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.WORKER_SLOTS_OFFSET_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.WORKER_SLOT_COUNT_OFFSET;
+import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.WORKER_SLOT_LENGTH_OFFSET;
+
+/**
+ * One instance's POSIX shared-memory segment, mapped once into this process.
+ * The CM {@link #create creates} it (exclusively, mode 0600), every worker
+ * {@link #attach attaches} to it; layout in {@link SegmentLayout} and the
+ * {@code *Descriptor} classes.
+ * <p>
+ * The mapping belongs to a shared {@link Arena}: closing it is expensive (a
+ * handshake with every thread) and happens once, at {@link #close()}, after
+ * which any access fails instead of touching unmapped memory.
+ */
+public final class SharedSegment implements AutoCloseable
+{
+    private static final SecureRandom EPOCH_RANDOM = new SecureRandom();
+
+    private final String name;
+    private final SegmentLayout layout;
+    private final Arena arena;
+    private final MemorySegment memory;
+    private final boolean creator;
+
+    private SharedSegment(
+        final String name, final SegmentLayout layout, final Arena arena, final MemorySegment memory, final boolean creator)
+    {
+        this.name = name;
+        this.layout = layout;
+        this.arena = arena;
+        this.memory = memory;
+        this.creator = creator;
+    }
+
+    /**
+     * Creates, sizes, maps and initialises a new segment: header, free channel
+     * list, ring offsets. Pages are zero, so every position, state and doorbell
+     * starts at zero.
+     *
+     * @param name   a name from {@link SegmentNames#newName(int)}.
+     * @param layout the sizes.
+     * @param cm     the creating process, recorded so that others can tell when it is gone.
+     * @throws NativeCallException naming the segment when it exists or cannot be made.
+     */
+    public static SharedSegment create(final String name, final SegmentLayout layout, final ProcessIdentity cm)
+    {
+        final long length = layout.segmentLength();
+        final long address = Shim.shmCreate(name, length);
+        final Arena arena = Arena.ofShared();
+        final MemorySegment memory = map(address, length, arena);
+        final SharedSegment segment = new SharedSegment(name, layout, arena, memory, true);
+        try
+        {
+            segment.initialise(cm);
+        }
+        catch (final RuntimeException ex)
+        {
+            segment.close();
+            Shim.shmUnlink(name);
+            throw ex;
+        }
+
+        return segment;
+    }
+
+    /**
+     * Maps an existing segment and checks that this build can read it.
+     *
+     * @throws SegmentIncompatibleException for a foreign object, another layout version or inconsistent sizes.
+     * @throws NativeCallException          naming the segment when it cannot be opened (ENOENT when it is gone).
+     */
+    public static SharedSegment attach(final String name)
+    {
+        final long[] mapping = Shim.shmOpen(name);
+        final long address = mapping[0];
+        final long length = mapping[1];
+        final Arena arena = Arena.ofShared();
+        final MemorySegment memory = map(address, length, arena);
+        try
+        {
+            final SegmentLayout layout = validate(name, memory);
+            return new SharedSegment(name, layout, arena, memory, false);
+        }
+        catch (final RuntimeException ex)
+        {
+            arena.close();
+            throw ex;
+        }
+    }
+
+    private static MemorySegment map(final long address, final long length, final Arena arena)
+    {
+        return MemorySegment.ofAddress(address).reinterpret(length, arena, ignored -> Shim.shmUnmap(address, length));
+    }
+
+    private void initialise(final ProcessIdentity cm)
+    {
+        memory.set(INT, LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
+        memory.set(INT, HEADER_LENGTH_OFFSET, SegmentHeaderDescriptor.LENGTH);
+        memory.set(LONG, SEGMENT_LENGTH_OFFSET, layout.segmentLength());
+        memory.set(INT, WORKER_SLOT_COUNT_OFFSET, layout.workerSlotCount());
+        memory.set(INT, WORKER_SLOT_LENGTH_OFFSET, layout.workerSlotLength());
+        memory.set(INT, CHANNEL_SLOT_COUNT_OFFSET, layout.channelSlotCount());
+        memory.set(INT, CHANNEL_SLOT_LENGTH_OFFSET, layout.channelSlotLength());
+        memory.set(INT, RING_CAPACITY_OFFSET, layout.ringCapacity());
+        memory.set(INT, CM_DOORBELL_COUNT_OFFSET, layout.cmDoorbellCount());
+        memory.set(INT, DOORBELL_LENGTH_OFFSET, layout.doorbellLength());
+        memory.set(LONG, CM_DOORBELLS_OFFSET_OFFSET, layout.cmDoorbellsOffset());
+        memory.set(LONG, WORKER_SLOTS_OFFSET_OFFSET, layout.workerSlotsOffset());
+        memory.set(LONG, CHANNEL_SLOTS_OFFSET_OFFSET, layout.channelSlotsOffset());
+        memory.set(LONG, RINGS_OFFSET_OFFSET, layout.ringsOffset());
+        memory.set(INT, CM_PID_OFFSET, cm.pid());
+        memory.set(LONG, CM_START_TIME_OFFSET, cm.startTime());
+        memory.set(LONG, INSTANCE_EPOCH_OFFSET, EPOCH_RANDOM.nextLong());
+        memory.set(LONG, CM_HEARTBEAT_OFFSET, System.nanoTime());
+
+        ChannelSlots.initialise(memory, layout);
+
+        // last, with release: whoever sees the magic sees everything above
+        LONG_HANDLE.setRelease(memory, (long)MAGIC_OFFSET, MAGIC);
+    }
+
+    private static SegmentLayout validate(final String name, final MemorySegment memory)
+    {
+        final long length = memory.byteSize();
+        if (length < SegmentHeaderDescriptor.LENGTH)
+        {
+            throw new SegmentIncompatibleException(
+                "not a Switchboard segment: " + name + " is " + length + " bytes, smaller than a header (" +
+                SegmentHeaderDescriptor.LENGTH + ")");
+        }
+
+        final long magic = (long)LONG_HANDLE.getAcquire(memory, (long)MAGIC_OFFSET);
+        if (magic == 0)
+        {
+            throw new SegmentIncompatibleException(
+                "segment " + name + " is not initialised (magic is 0): its CM is starting or died while creating it");
+        }
+
+        if (magic != MAGIC)
+        {
+            throw new SegmentIncompatibleException(
+                "not a Switchboard segment: " + name + " has magic 0x" + Long.toHexString(magic) +
+                ", expected 0x" + Long.toHexString(MAGIC));
+        }
+
+        final int version = memory.get(INT, LAYOUT_VERSION_OFFSET);
+        if (version != LAYOUT_VERSION)
+        {
+            throw new SegmentIncompatibleException(
+                "segment " + name + " has layout version " + version + ", this build reads version " +
+                LAYOUT_VERSION + ": run the CM and its workers from the same build");
+        }
+
+        final SegmentLayout layout;
+        try
+        {
+            layout = new SegmentLayout(
+                memory.get(INT, WORKER_SLOT_COUNT_OFFSET),
+                memory.get(INT, CHANNEL_SLOT_COUNT_OFFSET),
+                memory.get(INT, RING_CAPACITY_OFFSET),
+                memory.get(INT, CM_DOORBELL_COUNT_OFFSET));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new SegmentIncompatibleException("segment " + name + " header holds impossible sizes: " + ex.getMessage());
+        }
+
+        checkField(name, "headerLength", memory.get(INT, HEADER_LENGTH_OFFSET), SegmentHeaderDescriptor.LENGTH);
+        checkField(name, "segmentLength", memory.get(LONG, SEGMENT_LENGTH_OFFSET), layout.segmentLength());
+        checkField(name, "mapped length", length, layout.segmentLength());
+        checkField(name, "workerSlotLength", memory.get(INT, WORKER_SLOT_LENGTH_OFFSET), layout.workerSlotLength());
+        checkField(name, "channelSlotLength", memory.get(INT, CHANNEL_SLOT_LENGTH_OFFSET), layout.channelSlotLength());
+        checkField(name, "doorbellLength", memory.get(INT, DOORBELL_LENGTH_OFFSET), layout.doorbellLength());
+        checkField(name, "cmDoorbellsOffset", memory.get(LONG, CM_DOORBELLS_OFFSET_OFFSET), layout.cmDoorbellsOffset());
+        checkField(name, "workerSlotsOffset", memory.get(LONG, WORKER_SLOTS_OFFSET_OFFSET), layout.workerSlotsOffset());
+        checkField(name, "channelSlotsOffset", memory.get(LONG, CHANNEL_SLOTS_OFFSET_OFFSET), layout.channelSlotsOffset());
+        checkField(name, "ringsOffset", memory.get(LONG, RINGS_OFFSET_OFFSET), layout.ringsOffset());
+
+        return layout;
+    }
+
+    private static void checkField(final String name, final String field, final long found, final long expected)
+    {
+        if (found != expected)
+        {
+            throw new SegmentIncompatibleException(
+                "segment " + name + " header disagrees with its own sizes: " + field + "=" + found +
+                ", expected " + expected);
+        }
+    }
+
+    /**
+     * @return the name, with its leading slash.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    public SegmentLayout layout()
+    {
+        return layout;
+    }
+
+    /**
+     * @return the whole mapping; offsets into it come from {@link #layout()}.
+     */
+    public MemorySegment memory()
+    {
+        return memory;
+    }
+
+    /**
+     * @return whether this process created the segment (and so should unlink it).
+     */
+    public boolean isCreator()
+    {
+        return creator;
+    }
+
+    /**
+     * @return the CM that created the segment.
+     */
+    public ProcessIdentity cmProcess()
+    {
+        return new ProcessIdentity(memory.get(INT, CM_PID_OFFSET), memory.get(LONG, CM_START_TIME_OFFSET));
+    }
+
+    /**
+     * @return the random number of this CM start: tells a restarted instance from the one before.
+     */
+    public long instanceEpoch()
+    {
+        return memory.get(LONG, INSTANCE_EPOCH_OFFSET);
+    }
+
+    /**
+     * @return a view of CM doorbell {@code index}, rung by workers for outbound
+     * frames (allocates: make it once and keep it).
+     */
+    public Doorbell cmDoorbell(final int index)
+    {
+        if (index < 0 || index >= layout.cmDoorbellCount())
+        {
+            throw new IllegalArgumentException(
+                "CM doorbell out of range: index=" + index + " cmDoorbellCount=" + layout.cmDoorbellCount());
+        }
+
+        return new Doorbell(memory, layout.cmDoorbellOffset(index), layout.channelSlotCount());
+    }
+
+    /**
+     * Records that the CM is alive now.
+     */
+    public void cmHeartbeat(final long nowNs)
+    {
+        LONG_HANDLE.setRelease(memory, (long)CM_HEARTBEAT_OFFSET, nowNs);
+    }
+
+    /**
+     * @return when the CM last said it was alive, CLOCK_MONOTONIC ns.
+     */
+    public long cmHeartbeatNs()
+    {
+        return (long)LONG_HANDLE.getAcquire(memory, (long)CM_HEARTBEAT_OFFSET);
+    }
+
+    /**
+     * Removes the segment's name; the memory lives on until every process has unmapped it.
+     *
+     * @return true if this call removed it, false if it was already gone.
+     */
+    public boolean unlink()
+    {
+        final int rc = Shim.shmUnlink(name);
+        if (rc == 0)
+        {
+            return true;
+        }
+
+        if (-rc == Errno.ENOENT)
+        {
+            return false;
+        }
+
+        throw new NativeCallException("shm_unlink", name, -rc);
+    }
+
+    /**
+     * Unmaps the segment from this process. Idempotent.
+     */
+    public void close()
+    {
+        if (arena.scope().isAlive())
+        {
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SharedSegment{name=" + name + ", length=" + memory.byteSize() + ", " + layout + '}';
+    }
+}

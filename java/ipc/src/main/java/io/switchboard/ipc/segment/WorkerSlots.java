@@ -1,0 +1,141 @@
+package io.switchboard.ipc.segment;
+
+import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.process.ProcessIdentity;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.switchboard.ipc.SharedMemory.INT;
+import static io.switchboard.ipc.SharedMemory.INT_HANDLE;
+import static io.switchboard.ipc.SharedMemory.LONG;
+import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.DOORBELL_OFFSET;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.EPOCH_OFFSET;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.HEARTBEAT_OFFSET;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.PID_OFFSET;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.START_TIME_OFFSET;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.STATE_OFFSET;
+
+/**
+ * Reads and writes the worker slots of a segment (layout in
+ * {@link WorkerSlotDescriptor}). The CM claims a slot for a process it starts
+ * ({@link #claim}), the worker announces it is ready ({@link #markReady}) and
+ * beats its heartbeat; the CM reads both and reclaims the slot when the process
+ * is gone.
+ */
+public final class WorkerSlots
+{
+    private final MemorySegment memory;
+    private final SegmentLayout layout;
+
+    public WorkerSlots(final SharedSegment segment)
+    {
+        this.memory = segment.memory();
+        this.layout = segment.layout();
+    }
+
+    /**
+     * CM: gives a FREE slot to a starting process: resets its doorbell, records
+     * who it is, increments the epoch, then moves it to STARTING.
+     *
+     * @return false if the slot was not FREE.
+     */
+    public boolean claim(final int slot, final ProcessIdentity process)
+    {
+        final long offset = offset(slot);
+        if ((int)INT_HANDLE.getAcquire(memory, offset + STATE_OFFSET) != WorkerState.FREE.code())
+        {
+            return false;
+        }
+
+        doorbell(slot).reset();
+        memory.set(INT, offset + PID_OFFSET, process.pid());
+        memory.set(LONG, offset + START_TIME_OFFSET, process.startTime());
+        memory.set(LONG, offset + EPOCH_OFFSET, memory.get(LONG, offset + EPOCH_OFFSET) + 1);
+        LONG_HANDLE.setRelease(memory, offset + HEARTBEAT_OFFSET, System.nanoTime());
+        return INT_HANDLE.compareAndSet(
+            memory, offset + STATE_OFFSET, WorkerState.FREE.code(), WorkerState.STARTING.code());
+    }
+
+    /**
+     * Worker: announces it has attached and serves.
+     *
+     * @return false if the slot was not STARTING (the CM gave it up).
+     */
+    public boolean markReady(final int slot)
+    {
+        heartbeat(slot, System.nanoTime());
+        return INT_HANDLE.compareAndSet(
+            memory, offset(slot) + STATE_OFFSET, WorkerState.STARTING.code(), WorkerState.READY.code());
+    }
+
+    /**
+     * Moves a slot to a state unconditionally (the CM declaring a worker DEAD, or FREE after reclaiming it).
+     */
+    public void setState(final int slot, final WorkerState state)
+    {
+        INT_HANDLE.setRelease(memory, offset(slot) + STATE_OFFSET, state.code());
+    }
+
+    /**
+     * @return the slot's state, or null if the word holds no valid state (a worker scribbled on it).
+     */
+    public WorkerState state(final int slot)
+    {
+        return WorkerState.of((int)INT_HANDLE.getAcquire(memory, offset(slot) + STATE_OFFSET));
+    }
+
+    /**
+     * @return the process the CM recorded for this slot.
+     */
+    public ProcessIdentity process(final int slot)
+    {
+        final long offset = offset(slot);
+        return new ProcessIdentity(memory.get(INT, offset + PID_OFFSET), memory.get(LONG, offset + START_TIME_OFFSET));
+    }
+
+    public long epoch(final int slot)
+    {
+        return memory.get(LONG, offset(slot) + EPOCH_OFFSET);
+    }
+
+    /**
+     * Worker: records that it is alive now.
+     */
+    public void heartbeat(final int slot, final long nowNs)
+    {
+        LONG_HANDLE.setRelease(memory, offset(slot) + HEARTBEAT_OFFSET, nowNs);
+    }
+
+    /**
+     * @return when the worker last said it was alive, CLOCK_MONOTONIC ns.
+     */
+    public long heartbeatNs(final int slot)
+    {
+        return (long)LONG_HANDLE.getAcquire(memory, offset(slot) + HEARTBEAT_OFFSET);
+    }
+
+    /**
+     * @return a view of the worker's doorbell (allocates: make it once per slot and keep it).
+     */
+    public Doorbell doorbell(final int slot)
+    {
+        return new Doorbell(memory, offset(slot) + DOORBELL_OFFSET, layout.channelSlotCount());
+    }
+
+    public int slotCount()
+    {
+        return layout.workerSlotCount();
+    }
+
+    private long offset(final int slot)
+    {
+        if (slot < 0 || slot >= layout.workerSlotCount())
+        {
+            throw new IllegalArgumentException(
+                "worker slot out of range: slot=" + slot + " workerSlotCount=" + layout.workerSlotCount());
+        }
+
+        return layout.workerSlotOffset(slot);
+    }
+}
