@@ -1,0 +1,72 @@
+package io.switchboard.ipc.nativeshim;
+
+import io.switchboard.ipc.process.ProcessIdentity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static io.switchboard.ipc.SharedMemory.INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShimTest
+{
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment word = arena.allocate(8, 8);
+
+    @AfterEach
+    void close()
+    {
+        arena.close();
+    }
+
+    @Test
+    void shouldNotSleepWhenTheWordDiffers()
+    {
+        word.set(INT, 0, 5);
+        assertEquals(-Errno.EAGAIN, Shim.futexWait(word.address(), 4, 1_000_000_000L));
+    }
+
+    @Test
+    void shouldTimeOut()
+    {
+        assertEquals(-Errno.ETIMEDOUT, Shim.futexWait(word.address(), 0, 1_000_000L));
+    }
+
+    @Test
+    void shouldWakeNobodyWhenNobodyWaits()
+    {
+        assertEquals(0, Shim.futexWake(word.address(), 1));
+    }
+
+    @Test
+    void shouldKnowItselfAndTellAReusedPidFromTheOriginal()
+    {
+        final ProcessIdentity self = ProcessIdentity.self();
+        assertEquals(ProcessHandle.current().pid(), self.pid());
+        assertTrue(self.isAlive());
+        assertFalse(new ProcessIdentity(self.pid(), self.startTime() + 1).isAlive());
+    }
+
+    @Test
+    void shouldSeeADeadProcessAsDead() throws Exception
+    {
+        final Process child = new ProcessBuilder("true").start();
+        final ProcessIdentity identity = new ProcessIdentity((int)child.pid(), Shim.processStartTime((int)child.pid()));
+        child.waitFor();
+        assertFalse(identity.isAlive());
+        final NativeCallException ex = assertThrows(NativeCallException.class, () -> ProcessIdentity.of(identity.pid()));
+        assertEquals(Errno.ESRCH, ex.errorNumber());
+    }
+
+    @Test
+    void shouldDescribeErrors()
+    {
+        assertEquals("No such file or directory", Shim.errorText(Errno.ENOENT));
+        assertEquals("Connection timed out", Shim.errorText(Errno.ETIMEDOUT));
+    }
+}

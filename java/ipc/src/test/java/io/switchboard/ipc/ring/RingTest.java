@@ -1,0 +1,296 @@
+package io.switchboard.ipc.ring;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static io.switchboard.ipc.SharedMemory.INT;
+import static io.switchboard.ipc.SharedMemory.LONG;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RingTest
+{
+    private static final int CAPACITY = 1024;
+    private static final int TYPE = 7;
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment memory = arena.allocate(RingDescriptor.length(CAPACITY), 128);
+    private final RingWriter writer = new RingWriter(memory, 0, CAPACITY);
+    private final RingReader reader = new RingReader(memory, 0, CAPACITY);
+    private final List<byte[]> received = new ArrayList<>();
+    private final FrameHandler collector = (buffer, offset, length, type, flags) ->
+        received.add(buffer.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+
+    @AfterEach
+    void close()
+    {
+        arena.close();
+    }
+
+    @Test
+    void shouldReadNothingFromAnEmptyRing()
+    {
+        assertEquals(0, reader.read(collector, Integer.MAX_VALUE));
+        assertFalse(reader.isSatisfied());
+        assertEquals(0, reader.headPosition());
+    }
+
+    @Test
+    void shouldDeliverAFrameWithItsTypeAndFlags()
+    {
+        final byte[] payload = bytes(13, 1);
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertTrue(reader.isSatisfied());
+
+        final int[] seen = new int[3];
+        assertEquals(1, reader.read((buffer, offset, length, type, flags) ->
+        {
+            seen[0] = length;
+            seen[1] = type;
+            seen[2] = flags;
+        }, 10));
+
+        assertEquals(13, seen[0]);
+        assertEquals(TYPE, seen[1]);
+        assertEquals(FrameDescriptor.UNFRAGMENTED, seen[2]);
+        assertEquals(FrameDescriptor.alignedFrameLength(13), reader.headPosition());
+    }
+
+    @Test
+    void shouldRefuseAFrameWhenFullAndAcceptItOnceSpaceIsReleased()
+    {
+        final int payloadLength = writer.maxPayloadLength();
+        final int frames = CAPACITY / FrameDescriptor.alignedFrameLength(payloadLength);
+        final byte[] payload = bytes(payloadLength, 2);
+        for (int i = 0; i < frames; i++)
+        {
+            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length), "frame " + i);
+        }
+
+        assertFalse(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertFalse(writer.isSatisfied());
+        assertEquals(RingWriter.INSUFFICIENT_CAPACITY, writer.tryClaim(TYPE, FrameDescriptor.UNFRAGMENTED, 0));
+
+        assertEquals(1, reader.read(collector, 1));
+        assertTrue(writer.isSatisfied());
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertEquals(frames, reader.read(collector, Integer.MAX_VALUE));
+        assertEquals(frames + 1, received.size());
+    }
+
+    @Test
+    void shouldReleaseSpaceOnceForTheWholeBatch()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, i)), 0, 8));
+        }
+
+        final long headOffset = RingDescriptor.HEAD_POSITION_OFFSET;
+        final long[] headSeenByHandler = new long[5];
+        final int[] index = {0};
+        reader.read((buffer, offset, length, type, flags) -> headSeenByHandler[index[0]++] = memory.get(LONG, headOffset), 10);
+
+        assertArrayEquals(new long[5], headSeenByHandler);
+        assertEquals(5 * FrameDescriptor.alignedFrameLength(8), memory.get(LONG, headOffset));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 8, 16, 56, 120})
+    void shouldPadTheEndOfTheRingWhenAFrameDoesNotFitBeforeTheWrap(final int slackBeforeEnd)
+    {
+        // move the tail so that exactly slackBeforeEnd bytes remain before the end
+        advance(CAPACITY - slackBeforeEnd);
+        final byte[] payload = bytes(100, 3);
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertEquals(1, reader.read(collector, 10));
+        assertArrayEquals(payload, received.getFirst());
+
+        final long aligned = FrameDescriptor.alignedFrameLength(100);
+        final long expectedTail = slackBeforeEnd >= aligned || slackBeforeEnd == 0 ?
+            CAPACITY - slackBeforeEnd + aligned : CAPACITY + aligned;
+        assertEquals(expectedTail, writer.tailPosition());
+    }
+
+    @Test
+    void shouldFitAFrameExactlyAtTheEnd()
+    {
+        final int aligned = FrameDescriptor.alignedFrameLength(56);
+        advance(CAPACITY - aligned);
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(56, 4)), 0, 56));
+        assertEquals(CAPACITY, writer.tailPosition());
+        assertEquals(1, reader.read(collector, 1));
+    }
+
+    @Test
+    void shouldPublishTheShortenedLengthOnCommit()
+    {
+        final long offset = writer.tryClaim(TYPE, FrameDescriptor.UNFRAGMENTED, 100);
+        memory.asSlice(offset, 10).copyFrom(MemorySegment.ofArray(bytes(10, 5)));
+        writer.commit(10);
+
+        assertEquals(1, reader.read(collector, 1));
+        assertArrayEquals(bytes(10, 5), received.getFirst());
+        assertEquals(FrameDescriptor.alignedFrameLength(10), reader.headPosition());
+    }
+
+    @Test
+    void shouldPublishNothingOnAbort()
+    {
+        writer.tryClaim(TYPE, FrameDescriptor.UNFRAGMENTED, 100);
+        writer.abort();
+        assertEquals(0, reader.read(collector, 1));
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(4, 6)), 0, 4));
+        assertEquals(1, reader.read(collector, 1));
+    }
+
+    @Test
+    void shouldRejectBadClaims()
+    {
+        assertThrows(IllegalArgumentException.class, () -> writer.tryClaim(TYPE, 0, writer.maxPayloadLength() + 1));
+        assertThrows(IllegalArgumentException.class, () -> writer.tryClaim(FrameDescriptor.PADDING_TYPE, 0, 1));
+        writer.tryClaim(TYPE, 0, 1);
+        assertThrows(IllegalStateException.class, () -> writer.tryClaim(TYPE, 0, 1));
+    }
+
+    @Test
+    void shouldStreamAMessageLargerThanTheRingAsFragments()
+    {
+        final byte[] message = bytes(10 * CAPACITY + 3, 7);
+        final FragmentAssembler assembler = new FragmentAssembler(collector, 64, message.length);
+        final MemorySegment source = MemorySegment.ofArray(message);
+
+        int written = 0;
+        int fragments = 0;
+        while (written < message.length)
+        {
+            final int n = writer.offerPart(TYPE, source, written, message.length - written, written == 0, true);
+            if (n == RingWriter.NOTHING_WRITTEN)
+            {
+                fragments += reader.read(assembler, Integer.MAX_VALUE);
+                continue;
+            }
+            written += n;
+        }
+        fragments += reader.read(assembler, Integer.MAX_VALUE);
+
+        assertTrue(fragments > 10, "fragments=" + fragments);
+        assertEquals(1, received.size());
+        assertArrayEquals(message, received.getFirst());
+    }
+
+    @Test
+    void shouldRefuseAFragmentWithoutABeginning()
+    {
+        final FragmentAssembler assembler = new FragmentAssembler(collector, 64, 1024);
+        final long offset = writer.tryClaim(TYPE, FrameDescriptor.END_FLAG, 4);
+        memory.set(INT, offset, 1);
+        writer.commit();
+
+        assertThrows(RingCorruptedException.class, () -> reader.read(assembler, 1));
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void shouldDetectATailBeyondTheCapacity()
+    {
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, CAPACITY + 8);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+        assertTrue(ex.getMessage().contains("tailPosition=" + (CAPACITY + 8)), ex.getMessage());
+    }
+
+    @Test
+    void shouldDetectAFrameLengthThatOverrunsThePublishedBytes()
+    {
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
+        memory.set(INT, RingDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 512);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+        assertTrue(ex.getMessage().contains("frameLength=512"), ex.getMessage());
+
+        memory.set(INT, RingDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 3);
+        assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+    }
+
+    @Test
+    void shouldMatchAQueueModelForRandomFrameSizesAndInterleavings()
+    {
+        final Random random = new Random(42);
+        final ArrayDeque<byte[]> model = new ArrayDeque<>();
+        final ArrayDeque<byte[]> rejected = new ArrayDeque<>();
+        for (int step = 0; step < 200_000; step++)
+        {
+            if (random.nextInt(3) != 0)
+            {
+                final byte[] payload = bytes(random.nextInt(writer.maxPayloadLength() + 1), step);
+                if (writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length))
+                {
+                    model.add(payload);
+                }
+                else
+                {
+                    rejected.add(payload);
+                    assertTrue(
+                        model.stream().mapToInt(p -> FrameDescriptor.alignedFrameLength(p.length)).sum() +
+                        FrameDescriptor.alignedFrameLength(payload.length) > CAPACITY - FrameDescriptor.alignedFrameLength(
+                        writer.maxPayloadLength()), "refused with room to spare at step " + step);
+                }
+            }
+            else
+            {
+                received.clear();
+                reader.read(collector, 1 + random.nextInt(4));
+                for (final byte[] got : received)
+                {
+                    assertArrayEquals(model.poll(), got, "step " + step);
+                }
+            }
+        }
+
+        received.clear();
+        reader.read(collector, Integer.MAX_VALUE);
+        assertEquals(model.size(), received.size());
+        for (final byte[] got : received)
+        {
+            assertArrayEquals(model.poll(), got);
+        }
+        assertFalse(rejected.isEmpty(), "the model never filled the ring");
+    }
+
+    private void advance(final int bytes)
+    {
+        int remaining = bytes;
+        while (remaining > 0)
+        {
+            final int aligned = Math.min(remaining, FrameDescriptor.alignedFrameLength(writer.maxPayloadLength()));
+            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(new byte[aligned - 8]), 0, aligned - 8));
+            reader.read((buffer, offset, length, type, flags) -> { }, Integer.MAX_VALUE);
+            remaining -= aligned;
+        }
+    }
+
+    private static byte[] bytes(final int length, final int seed)
+    {
+        final byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte)seed);
+        for (int i = 0; i < length; i++)
+        {
+            bytes[i] += (byte)i;
+        }
+        return bytes;
+    }
+}
