@@ -78,6 +78,16 @@ public final class Doorbell implements WakeCondition
     }
 
     /**
+     * Consumer: marks a channel ready again without waking anyone, for a
+     * consumer that stopped reading it before it was empty (a batch limit), so
+     * that the next {@link #poll} comes back to it.
+     */
+    public void requeue(final int channelIndex)
+    {
+        LONG_HANDLE.getAndBitwiseOr(memory, offset + DoorbellDescriptor.wordOffset(channelIndex), 1L << (channelIndex & 63));
+    }
+
+    /**
      * Takes every ready bit and hands each channel to the handler.
      *
      * @return the sum of the handler's work counts.
