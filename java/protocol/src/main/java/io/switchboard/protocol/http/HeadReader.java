@@ -1,0 +1,96 @@
+package io.switchboard.protocol.http;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes heads (layout in {@link HttpHeadDescriptor}), checking every length
+ * against the frame: the writer is another process and is not trusted.
+ */
+public final class HeadReader
+{
+    private HeadReader()
+    {
+    }
+
+    public static RequestHead readRequest(final ByteBuffer frame)
+    {
+        final ByteBuffer buffer = frame.slice().order(ByteOrder.LITTLE_ENDIAN);
+        checkFixed(buffer);
+        final int versionMinor = buffer.get(HttpHeadDescriptor.VERSION_MINOR_OFFSET) & 0xFF;
+        final int flags = buffer.get(HttpHeadDescriptor.FLAGS_OFFSET) & 0xFF;
+        final int count = buffer.getShort(HttpHeadDescriptor.REQUEST_HEADER_COUNT_OFFSET) & 0xFFFF;
+        final long contentLength = buffer.getLong(HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
+        buffer.position(HttpHeadDescriptor.FIXED_LENGTH);
+        final String application = readString(buffer, "application");
+        final String method = readString(buffer, "method");
+        final String target = readString(buffer, "target");
+        return new RequestHead(application, method, target, versionMinor, flags, contentLength, readHeaders(buffer, count));
+    }
+
+    public static ResponseHead readResponse(final ByteBuffer frame)
+    {
+        final ByteBuffer buffer = frame.slice().order(ByteOrder.LITTLE_ENDIAN);
+        checkFixed(buffer);
+        final int status = buffer.getShort(HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
+        final int count = buffer.getShort(HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
+        final long contentLength = buffer.getLong(HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
+        if (status < 100 || status > 999 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH)
+        {
+            throw new HeadFormatException("response head: status=" + status + " contentLength=" + contentLength);
+        }
+        buffer.position(HttpHeadDescriptor.FIXED_LENGTH);
+        return new ResponseHead(status, contentLength, readHeaders(buffer, count));
+    }
+
+    private static List<HttpHeader> readHeaders(final ByteBuffer buffer, final int count)
+    {
+        // each header takes at least four bytes: a count larger than the frame allows is a lie
+        if (count > buffer.remaining() / 4)
+        {
+            throw new HeadFormatException("header count " + count + " exceeds what " + buffer.remaining() + " bytes hold");
+        }
+
+        final List<HttpHeader> headers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            headers.add(new HttpHeader(readString(buffer, "header name " + i), readString(buffer, "header value " + i)));
+        }
+
+        if (buffer.hasRemaining())
+        {
+            throw new HeadFormatException(buffer.remaining() + " bytes after the last header");
+        }
+        return headers;
+    }
+
+    private static void checkFixed(final ByteBuffer buffer)
+    {
+        if (buffer.remaining() < HttpHeadDescriptor.FIXED_LENGTH)
+        {
+            throw new HeadFormatException("head of " + buffer.remaining() + " bytes, shorter than its fixed part");
+        }
+    }
+
+    private static String readString(final ByteBuffer buffer, final String what)
+    {
+        if (buffer.remaining() < Short.BYTES)
+        {
+            throw new HeadFormatException(what + ": no length at offset " + buffer.position());
+        }
+
+        final int length = buffer.getShort() & 0xFFFF;
+        if (length > buffer.remaining())
+        {
+            throw new HeadFormatException(
+                what + ": length " + length + " at offset " + (buffer.position() - 2) + " runs past the frame");
+        }
+
+        final byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+}
