@@ -1,0 +1,136 @@
+package io.switchboard.examples.demo;
+
+import io.switchboard.worker.http.HttpApplication;
+import io.switchboard.worker.http.HttpRequest;
+import io.switchboard.worker.http.HttpResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The demo application, {@code demo}:
+ * <ul>
+ *     <li>{@code GET /hello}: {@code Hello, world!}</li>
+ *     <li>{@code POST /echo}: the request body, streamed back as it arrives (any size)</li>
+ *     <li>{@code GET /bytes?n=N}: N bytes, streamed</li>
+ *     <li>{@code GET /sleep?ms=M}: answers after M milliseconds</li>
+ *     <li>{@code GET /whoami}: the serving worker's pid, in decimal</li>
+ * </ul>
+ */
+public final class DemoApplication implements HttpApplication
+{
+    private static final byte[] HELLO = "Hello, world!".getBytes(StandardCharsets.US_ASCII);
+    private static final int STREAM_CHUNK = 64 * 1024;
+    private static final long MAX_BYTES = 1L << 40;
+    private static final long MAX_SLEEP_MS = 600_000;
+
+    public String name()
+    {
+        return "demo";
+    }
+
+    public void handle(final HttpRequest request, final HttpResponse response) throws Exception
+    {
+        switch (request.path())
+        {
+            case "/hello" -> text(response, 200, HELLO);
+            case "/echo" -> echo(request, response);
+            case "/bytes" -> bytes(request, response);
+            case "/sleep" -> sleep(request, response);
+            case "/whoami" -> text(response, 200,
+                Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
+            default -> text(response, 404, "Not Found\n".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static void echo(final HttpRequest request, final HttpResponse response) throws IOException
+    {
+        if (!"POST".equals(request.method()) && !"PUT".equals(request.method()))
+        {
+            text(response, 405, "POST a body to /echo\n".getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+
+        response.header("Content-Type", "application/octet-stream");
+        if (request.contentLength() >= 0)
+        {
+            response.contentLength(request.contentLength());
+        }
+
+        final byte[] buffer = new byte[STREAM_CHUNK];
+        final InputStream body = request.body();
+        int n;
+        while ((n = body.read(buffer, 0, buffer.length)) >= 0)
+        {
+            response.write(buffer, 0, n);
+        }
+        response.end();
+    }
+
+    private static void bytes(final HttpRequest request, final HttpResponse response) throws IOException
+    {
+        final long n = parse(request.queryParameter("n"), MAX_BYTES);
+        if (n < 0)
+        {
+            text(response, 400, "n must be a number of bytes\n".getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+
+        final byte[] chunk = new byte[(int)Math.min(STREAM_CHUNK, Math.max(n, 1))];
+        for (int i = 0; i < chunk.length; i++)
+        {
+            chunk[i] = (byte)('a' + i % 26);
+        }
+
+        response.header("Content-Type", "application/octet-stream").contentLength(n);
+        long remaining = n;
+        while (remaining > 0 && !request.isCancelled())
+        {
+            final int length = (int)Math.min(remaining, chunk.length);
+            response.write(chunk, 0, length);
+            remaining -= length;
+        }
+        response.end();
+    }
+
+    private static void sleep(final HttpRequest request, final HttpResponse response) throws Exception
+    {
+        final long ms = parse(request.queryParameter("ms"), MAX_SLEEP_MS);
+        if (ms < 0)
+        {
+            text(response, 400, "ms must be a number of milliseconds\n".getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+
+        final long deadlineNs = System.nanoTime() + ms * 1_000_000L;
+        while (!request.isCancelled() && deadlineNs - System.nanoTime() > 0)
+        {
+            Thread.sleep(Math.min(50, Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000L)));
+        }
+        text(response, 200, ("slept " + ms + " ms\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void text(final HttpResponse response, final int status, final byte[] body) throws IOException
+    {
+        response.status(status).header("Content-Type", "text/plain");
+        response.send(body);
+    }
+
+    private static long parse(final String value, final long max)
+    {
+        if (value == null || value.isEmpty() || value.length() > 19)
+        {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9')
+            {
+                return -1;
+            }
+        }
+        final long n = Long.parseLong(value);
+        return n <= max ? n : -1;
+    }
+}

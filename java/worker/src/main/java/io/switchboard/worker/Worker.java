@@ -1,0 +1,63 @@
+package io.switchboard.worker;
+
+import io.switchboard.worker.runtime.WorkerRuntime;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Entry point of a worker JVM, started by the CM:
+ * <pre>
+ *   java --enable-native-access=ALL-UNNAMED -cp worker-and-applications io.switchboard.worker.Worker \
+ *       --segment /switchboard-1234-0123456789abcdef --slot 0 [--apps demo,other]
+ * </pre>
+ * Exits 0 when told to stop, {@value WorkerRuntime#EXIT_CM_GONE} when its CM died, 2 on bad arguments.
+ */
+public final class Worker
+{
+    private Worker()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        String segment = null;
+        int slot = -1;
+        final Set<String> applications = new LinkedHashSet<>();
+        try
+        {
+            for (int i = 0; i < args.length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--segment" -> segment = args[++i];
+                    case "--slot" -> slot = Integer.parseInt(args[++i]);
+                    case "--apps" ->
+                    {
+                        for (final String name : args[++i].split(","))
+                        {
+                            if (!name.isBlank())
+                            {
+                                applications.add(name.strip());
+                            }
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            if (segment == null || slot < 0)
+            {
+                throw new IllegalArgumentException("--segment and --slot are required");
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("worker: " + ex.getMessage() +
+                "\nusage: Worker --segment NAME --slot N [--apps NAME,...]");
+            System.exit(2);
+            return;
+        }
+
+        System.exit(new WorkerRuntime(segment, slot, applications).run());
+    }
+}

@@ -1,0 +1,142 @@
+package io.switchboard.worker.runtime;
+
+import io.switchboard.protocol.http.HttpHeader;
+import io.switchboard.protocol.http.RequestHead;
+import io.switchboard.worker.http.HttpRequest;
+
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * One request on one channel, from REQUEST_HEAD to the response's last frame:
+ * the {@link HttpRequest} the handler reads, fed by the poller.
+ */
+final class Exchange implements HttpRequest
+{
+    private final long channelId;
+    private final int owner;
+    private final RequestHead head;
+    private final RequestBody body;
+    private final String path;
+    private final String query;
+    private volatile boolean cancelled;
+
+    Exchange(final long channelId, final int owner, final RequestHead head, final Runnable resume)
+    {
+        this.channelId = channelId;
+        this.owner = owner;
+        this.head = head;
+        this.body = new RequestBody(resume);
+        final String target = head.target();
+        final int question = target.indexOf('?');
+        this.path = question < 0 ? target : target.substring(0, question);
+        this.query = question < 0 ? "" : target.substring(question + 1);
+        if (!head.hasBody())
+        {
+            body.end();
+        }
+    }
+
+    long channelId()
+    {
+        return channelId;
+    }
+
+    /**
+     * @return the CM doorbell to ring for this channel's outbound frames.
+     */
+    int owner()
+    {
+        return owner;
+    }
+
+    RequestBody requestBody()
+    {
+        return body;
+    }
+
+    void cancel()
+    {
+        cancelled = true;
+        body.cancel();
+    }
+
+    RequestHead head()
+    {
+        return head;
+    }
+
+    public String method()
+    {
+        return head.method();
+    }
+
+    public String target()
+    {
+        return head.target();
+    }
+
+    public String path()
+    {
+        return path;
+    }
+
+    public String query()
+    {
+        return query;
+    }
+
+    public String queryParameter(final String name)
+    {
+        int start = 0;
+        while (start <= query.length() && !query.isEmpty())
+        {
+            int end = query.indexOf('&', start);
+            if (end < 0)
+            {
+                end = query.length();
+            }
+            final int equals = query.indexOf('=', start);
+            final boolean hasValue = equals >= 0 && equals < end;
+            final int nameEnd = hasValue ? equals : end;
+            if (nameEnd - start == name.length() && query.startsWith(name, start))
+            {
+                return hasValue ? query.substring(equals + 1, end) : "";
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    public List<HttpHeader> headers()
+    {
+        return head.headers();
+    }
+
+    public String header(final String name)
+    {
+        for (final HttpHeader header : head.headers())
+        {
+            if (header.name().equalsIgnoreCase(name))
+            {
+                return header.value();
+            }
+        }
+        return null;
+    }
+
+    public long contentLength()
+    {
+        return head.contentLength();
+    }
+
+    public InputStream body()
+    {
+        return body;
+    }
+
+    public boolean isCancelled()
+    {
+        return cancelled;
+    }
+}

@@ -1,0 +1,77 @@
+package io.switchboard.worker.runtime;
+
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.worker.http.HttpApplication;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * Runs each exchange's application handler on a virtual thread of its own:
+ * handlers block (bodies, sleeps, databases) and there may be as many as there
+ * are channels, which platform threads would not afford. The thread writes the
+ * response straight into the channel's outbound ring.
+ */
+final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
+{
+    private static final byte[] NOT_FOUND = "No such application on this worker\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final SharedSegment segment;
+    private final ChannelTable channels;
+    private final Applications applications;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    HttpDispatcher(
+        final SharedSegment segment, final ChannelTable channels, final Applications applications)
+    {
+        this.segment = segment;
+        this.channels = channels;
+        this.applications = applications;
+    }
+
+    public void accept(final Exchange exchange)
+    {
+        executor.execute(() -> run(exchange));
+    }
+
+    private void run(final Exchange exchange)
+    {
+        final long channelId = exchange.channelId();
+        // the handler thread is the ring's only producer: its own view of the channel
+        final ChannelEnd end = ChannelEnd.forWorker(segment, ChannelId.slot(channelId), exchange.owner());
+        final ResponseStream response = new ResponseStream(end, channels, channelId, segment.memory(), exchange::isCancelled);
+        final HttpApplication application = applications.get(exchange.head().application());
+        try
+        {
+            if (application == null)
+            {
+                response.status(404).header("Content-Type", "text/plain");
+                response.send(NOT_FOUND);
+                return;
+            }
+
+            application.handle(exchange, response);
+            response.end();
+        }
+        catch (final Throwable t)
+        {
+            if (!exchange.isCancelled())
+            {
+                System.err.println("worker: application " + exchange.head().application() + " failed on " +
+                    exchange.method() + " " + exchange.path() + " (channel " + ChannelId.toString(channelId) + "): " + t);
+                t.printStackTrace();
+            }
+            response.fail();
+        }
+    }
+
+    public void close()
+    {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,358 @@
+package io.switchboard.worker.runtime;
+
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.ring.FrameDescriptor;
+import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.protocol.http.HttpFrameType;
+import io.switchboard.protocol.http.HttpHeader;
+import io.switchboard.protocol.http.HeadWriter;
+import io.switchboard.protocol.http.HttpHeadDescriptor;
+import io.switchboard.worker.http.HttpResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A handler's {@link HttpResponse}, written straight into the channel's
+ * outbound ring: RESPONSE_HEAD, RESPONSE_BODY frames, RESPONSE_END. The
+ * handler thread is the ring's only producer while the exchange lasts.
+ * <p>
+ * A full ring means the CM has not yet sent the bytes on to the client: the
+ * writer rings the CM, then waits ({@link Backoff}) until there is space, the
+ * request is cancelled, or the channel is no longer the one it was opened as.
+ */
+final class ResponseStream implements HttpResponse
+{
+    private static final String[] RESERVED = {"content-length", "transfer-encoding", "connection"};
+
+    private final ChannelEnd end;
+    private final ChannelTable channels;
+    private final long channelId;
+    private final BooleanSupplier cancelled;
+    private final MemorySegment memory;
+    private final RingWriter writer;
+    private final Backoff backoff = new Backoff();
+    private final List<HttpHeader> headers = new ArrayList<>();
+    private final HeadWriter headWriter = new HeadWriter();
+
+    private int status = 200;
+    private long contentLength = HttpHeadDescriptor.UNKNOWN_LENGTH;
+    private long written;
+    private boolean committed;
+    private boolean ended;
+    private OutputStream outputStream;
+
+    ResponseStream(
+        final ChannelEnd end,
+        final ChannelTable channels,
+        final long channelId,
+        final MemorySegment memory,
+        final BooleanSupplier cancelled)
+    {
+        this.end = end;
+        this.channels = channels;
+        this.channelId = channelId;
+        this.memory = memory;
+        this.writer = end.writer();
+        this.cancelled = cancelled;
+    }
+
+    public HttpResponse status(final int status)
+    {
+        checkNotCommitted();
+        if (status < 100 || status > 999)
+        {
+            throw new IllegalArgumentException("status=" + status);
+        }
+        this.status = status;
+        return this;
+    }
+
+    public HttpResponse header(final String name, final String value)
+    {
+        checkNotCommitted();
+        checkToken(name);
+        checkValue(name, value);
+        final String lower = name.toLowerCase(Locale.ROOT);
+        for (final String reserved : RESERVED)
+        {
+            if (reserved.equals(lower))
+            {
+                throw new IllegalArgumentException(name + " is set by the connection manager");
+            }
+        }
+        headers.add(new HttpHeader(name, value));
+        return this;
+    }
+
+    public HttpResponse contentLength(final long length)
+    {
+        checkNotCommitted();
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("contentLength=" + length);
+        }
+        contentLength = length;
+        return this;
+    }
+
+    public void write(final byte[] bytes, final int offset, final int length) throws IOException
+    {
+        write(MemorySegment.ofArray(bytes), offset, length);
+    }
+
+    public void write(final ByteBuffer bytes) throws IOException
+    {
+        final int length = bytes.remaining();
+        write(MemorySegment.ofBuffer(bytes), 0, length);
+        bytes.position(bytes.position() + length);
+    }
+
+    private void write(final MemorySegment source, final long offset, final int length) throws IOException
+    {
+        if (ended)
+        {
+            throw new IOException("response already ended");
+        }
+        if (cancelled.getAsBoolean())
+        {
+            throw new IOException("request cancelled: the client went away");
+        }
+        if (contentLength >= 0 && written + length > contentLength)
+        {
+            throw new IOException("body longer than the declared contentLength=" + contentLength);
+        }
+
+        commitHead();
+        int done = 0;
+        while (done < length)
+        {
+            final int chunk = Math.min(length - done, writer.maxPayloadLength());
+            final long at = claim(HttpFrameType.RESPONSE_BODY, chunk);
+            MemorySegment.copy(source, offset + done, memory, at, chunk);
+            writer.commit();
+            done += chunk;
+        }
+        written += length;
+        end.signalPeer();
+    }
+
+    public OutputStream outputStream()
+    {
+        if (outputStream == null)
+        {
+            outputStream = new OutputStream()
+            {
+                public void write(final int b) throws IOException
+                {
+                    ResponseStream.this.write(new byte[]{(byte)b}, 0, 1);
+                }
+
+                public void write(final byte[] b, final int off, final int len) throws IOException
+                {
+                    ResponseStream.this.write(b, off, len);
+                }
+
+                public void close() throws IOException
+                {
+                    end();
+                }
+            };
+        }
+        return outputStream;
+    }
+
+    public void end() throws IOException
+    {
+        if (ended)
+        {
+            return;
+        }
+
+        commitHead();
+        if (contentLength >= 0 && written != contentLength)
+        {
+            abort();
+            throw new IOException("body of " + written + " bytes ended short of the declared contentLength=" + contentLength);
+        }
+
+        claim(HttpFrameType.RESPONSE_END, 0);
+        writer.commit();
+        ended = true;
+        end.signalPeer();
+    }
+
+    public boolean isCommitted()
+    {
+        return committed;
+    }
+
+    boolean isEnded()
+    {
+        return ended;
+    }
+
+    /**
+     * After a handler failure or a cancellation: a 500 if nothing went out yet
+     * and the client still waits, else RESPONSE_ABORT. Either way the exchange
+     * ends with exactly one final frame, which is what lets the CM release the
+     * channel.
+     */
+    void fail()
+    {
+        if (ended)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!committed && !cancelled.getAsBoolean())
+            {
+                headers.clear();
+                status = 500;
+                contentLength = HttpHeadDescriptor.UNKNOWN_LENGTH;
+                headers.add(new HttpHeader("Content-Type", "text/plain; charset=utf-8"));
+                send("Internal Server Error\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            else
+            {
+                abort();
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            try
+            {
+                abort();
+            }
+            catch (final IOException | RuntimeException ignored)
+            {
+                // the channel is gone (reclaimed by the CM): nothing left to tell
+            }
+        }
+    }
+
+    private void abort() throws IOException
+    {
+        if (ended)
+        {
+            return;
+        }
+        writer.abort();
+        ended = true;
+        claimFinal(HttpFrameType.RESPONSE_ABORT);
+        writer.commit();
+        end.signalPeer();
+    }
+
+    /**
+     * Claims space for a final frame: waits through a cancellation (the CM
+     * needs the frame to release the channel), gives up only if the channel
+     * is no longer open.
+     */
+    private void claimFinal(final short type) throws IOException
+    {
+        backoff.reset();
+        while (writer.tryClaim(type, FrameDescriptor.UNFRAGMENTED, 0) == RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            end.signalPeer();
+            if (!channels.isOpen(channelId))
+            {
+                throw new IOException("channel closed by the connection manager");
+            }
+            backoff.idle();
+        }
+    }
+
+    private void commitHead() throws IOException
+    {
+        if (committed)
+        {
+            return;
+        }
+
+        int length = HttpHeadDescriptor.FIXED_LENGTH;
+        for (final HttpHeader header : headers)
+        {
+            length += HeadWriter.encodedLength(header.name().length()) + HeadWriter.encodedLength(header.value().length());
+        }
+
+        if (length > writer.maxPayloadLength())
+        {
+            throw new IOException("response head of " + length + " bytes exceeds a frame of " + writer.maxPayloadLength());
+        }
+
+        final long at = claim(HttpFrameType.RESPONSE_HEAD, length);
+        headWriter.wrap(memory.asSlice(at, length).asByteBuffer(), 0).responseFixed(status, headers.size(), contentLength);
+        for (final HttpHeader header : headers)
+        {
+            headWriter.putString(header.name()).putString(header.value());
+        }
+        writer.commit();
+        committed = true;
+    }
+
+    private long claim(final short type, final int length) throws IOException
+    {
+        backoff.reset();
+        long at;
+        while ((at = writer.tryClaim(type, FrameDescriptor.UNFRAGMENTED, length)) == RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            end.signalPeer();
+            if (cancelled.getAsBoolean())
+            {
+                throw new IOException("request cancelled: the client went away");
+            }
+            if (!channels.isOpen(channelId))
+            {
+                throw new IOException("channel closed by the connection manager");
+            }
+            backoff.idle();
+        }
+        return at;
+    }
+
+    private void checkNotCommitted()
+    {
+        if (committed)
+        {
+            throw new IllegalStateException("response head already sent");
+        }
+    }
+
+    private static void checkToken(final String name)
+    {
+        if (name.isEmpty())
+        {
+            throw new IllegalArgumentException("empty header name");
+        }
+        for (int i = 0; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0)
+            {
+                throw new IllegalArgumentException("invalid character in header name at index " + i);
+            }
+        }
+    }
+
+    private static void checkValue(final String name, final String value)
+    {
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7F || c > 0xFF)
+            {
+                throw new IllegalArgumentException("invalid character in the value of " + name + " at index " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.switchboard.worker.runtime;
+
+import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.nativeshim.NativeCallException;
+import io.switchboard.ipc.process.ProcessIdentity;
+import io.switchboard.ipc.segment.SegmentIncompatibleException;
+import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.ipc.segment.WorkerSlots;
+import io.switchboard.ipc.segment.WorkerState;
+import io.switchboard.ipc.signal.IdleStrategy;
+import io.switchboard.ipc.signal.SpinParkIdleStrategy;
+
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's life: attach to the segment, wait until the CM has claimed the
+ * slot for this process, load the applications, announce READY, then poll the
+ * doorbell until told to stop or until the CM is gone.
+ * <p>
+ * The poller thread also beats the heartbeat (at most every 100 ms; when idle,
+ * once per park timeout) and, whenever a park times out, checks that the CM
+ * process (pid and start time from the header) still lives: a worker never
+ * outlives its CM by more than a park timeout and a probe.
+ */
+public final class WorkerRuntime
+{
+    /** Exit status when the CM died: the supervisor of a new CM will start fresh workers. */
+    public static final int EXIT_CM_GONE = 3;
+    /** Exit status when the worker could not join. */
+    public static final int EXIT_CANNOT_JOIN = 4;
+
+    private static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final String segmentName;
+    private final int slot;
+    private final Set<String> applicationNames;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    public WorkerRuntime(final String segmentName, final int slot, final Set<String> applicationNames)
+    {
+        this.segmentName = segmentName;
+        this.slot = slot;
+        this.applicationNames = applicationNames;
+    }
+
+    /**
+     * Runs on the calling thread until stopped.
+     *
+     * @return the process exit status.
+     */
+    public int run()
+    {
+        final SharedSegment segment;
+        try
+        {
+            segment = attach();
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("worker: cannot attach to " + segmentName + ": " + ex.getMessage());
+            return EXIT_CANNOT_JOIN;
+        }
+
+        final WorkerSlots slots = new WorkerSlots(segment);
+        final ProcessIdentity cm = segment.cmProcess();
+        final ProcessIdentity self = ProcessIdentity.self();
+        if (!awaitClaim(slots, self))
+        {
+            System.err.println("worker: slot " + slot + " of " + segmentName + " was never claimed for " + self);
+            return EXIT_CANNOT_JOIN;
+        }
+
+        final Applications applications;
+        try
+        {
+            applications = Applications.load(applicationNames, Thread.currentThread().getContextClassLoader());
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("worker: " + ex.getMessage());
+            return EXIT_CANNOT_JOIN;
+        }
+
+        final ChannelTable channels = new ChannelTable(segment);
+        final Doorbell doorbell = slots.doorbell(slot);
+        try (HttpDispatcher dispatcher = new HttpDispatcher(segment, channels, applications))
+        {
+            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, dispatcher);
+            final Thread hook = new Thread(() -> stop(doorbell), "switchboard-worker-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+
+            if (!slots.markReady(slot))
+            {
+                System.err.println("worker: slot " + slot + " was taken back before READY");
+                return EXIT_CANNOT_JOIN;
+            }
+            System.out.println("worker " + self.pid() + ": READY in slot " + slot + " of " + segmentName +
+                ", applications " + applications.names());
+
+            return poll(poller, slots, cm, doorbell);
+        }
+        finally
+        {
+            stopped.countDown();
+        }
+    }
+
+    private int poll(final ChannelPoller poller, final WorkerSlots slots, final ProcessIdentity cm, final Doorbell doorbell)
+    {
+        final IdleStrategy idle = SpinParkIdleStrategy.adaptive(doorbell.eventCount(), doorbell);
+        long lastHeartbeatNs = System.nanoTime();
+        long lastCmCheckNs = lastHeartbeatNs;
+        while (running)
+        {
+            final int work = poller.poll();
+            final int idleResult = idle.idle(work);
+            final long nowNs = System.nanoTime();
+            if (nowNs - lastHeartbeatNs >= HEARTBEAT_INTERVAL_NS)
+            {
+                slots.heartbeat(slot, nowNs);
+                lastHeartbeatNs = nowNs;
+            }
+
+            if (idleResult == IdleStrategy.TIMED_OUT || nowNs - lastCmCheckNs >= CM_CHECK_INTERVAL_NS)
+            {
+                lastCmCheckNs = nowNs;
+                if (!cm.isAlive())
+                {
+                    System.err.println("worker: CM " + cm + " is gone; exiting");
+                    return EXIT_CM_GONE;
+                }
+                final WorkerState state = slots.state(slot);
+                if (state != WorkerState.READY && state != WorkerState.DRAINING)
+                {
+                    System.err.println("worker: the CM moved slot " + slot + " to " + state + "; exiting");
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void stop(final Doorbell doorbell)
+    {
+        running = false;
+        doorbell.eventCount().signal();
+        try
+        {
+            stopped.await(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private SharedSegment attach()
+    {
+        final long deadlineNs = System.nanoTime() + JOIN_TIMEOUT_NS;
+        while (true)
+        {
+            try
+            {
+                return SharedSegment.attach(segmentName);
+            }
+            catch (final NativeCallException | SegmentIncompatibleException ex)
+            {
+                final boolean retriable = ex instanceof NativeCallException ||
+                    ex.getMessage().contains("not initialised");
+                if (!retriable || System.nanoTime() - deadlineNs > 0)
+                {
+                    throw ex;
+                }
+                sleepMs(5);
+            }
+        }
+    }
+
+    private boolean awaitClaim(final WorkerSlots slots, final ProcessIdentity self)
+    {
+        final long deadlineNs = System.nanoTime() + JOIN_TIMEOUT_NS;
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            if (slots.state(slot) == WorkerState.STARTING && slots.process(slot).equals(self))
+            {
+                return true;
+            }
+            sleepMs(1);
+        }
+        return false;
+    }
+
+    private static void sleepMs(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
