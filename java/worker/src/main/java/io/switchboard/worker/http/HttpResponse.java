@@ -21,8 +21,10 @@ public interface HttpResponse
 
     /**
      * Adds a header. Names and values must be visible ASCII (values may hold
-     * spaces and tabs); {@code Content-Length}, {@code Transfer-Encoding} and
-     * {@code Connection} are the CM's and are refused.
+     * spaces and tabs). The framing and connection headers ({@code Content-Length},
+     * {@code Transfer-Encoding}, {@code Connection}, {@code Keep-Alive},
+     * {@code Upgrade}, {@code TE}, {@code Trailer}) and {@code Date} and
+     * {@code Server} are the CM's and are refused.
      */
     HttpResponse header(String name, String value);
 

@@ -30,7 +30,10 @@ import java.util.function.BooleanSupplier;
  */
 final class ResponseStream implements HttpResponse
 {
-    private static final String[] RESERVED = {"content-length", "transfer-encoding", "connection"};
+    /** Set by the CM (framing, connection management, Date, Server): refused here so the CM never has to refuse them. */
+    private static final String[] RESERVED = {
+        "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te",
+        "trailer", "date", "server"};
 
     private final ChannelEnd end;
     private final ChannelTable channels;

@@ -1,0 +1,171 @@
+package io.switchboard.cm.config;
+
+import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.cm.net.Timeouts;
+import io.switchboard.cm.supervisor.WorkerLaunch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything an instance is told: from flags, or from a properties file named
+ * with {@code --config} whose keys are the flags' long names without dashes
+ * (e.g. {@code port=8080}, {@code route=/=demo,/api=api}). Flags win over the file.
+ */
+@Command(
+    name = "switchboard run",
+    mixinStandardHelpOptions = true,
+    description = "Starts a Switchboard instance: the connection manager and its worker JVMs.",
+    sortOptions = false)
+public final class CmConfig
+{
+    @Option(names = "--config", paramLabel = "FILE", description = "a properties file of these options")
+    Path configFile;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port to listen on, 0 for any (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "worker JVMs (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1", description = "CM I/O threads (default: ${DEFAULT-VALUE})")
+    int ioThreads;
+
+    @Option(names = "--route", paramLabel = "PREFIX=APP", split = ",", defaultValue = "/=demo",
+        description = "path prefix to application, longest prefix wins (default: ${DEFAULT-VALUE})")
+    List<String> routes;
+
+    @Option(names = "--worker-classpath", paramLabel = "PATH", required = true,
+        description = "class path of the worker JVMs: the worker runtime and the applications")
+    String workerClasspath;
+
+    @Option(names = "--worker-jvm-option", paramLabel = "OPTION", split = " ",
+        defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=4",
+        description = "options of the worker JVMs (default: ${DEFAULT-VALUE})")
+    List<String> workerJvmOptions;
+
+    @Option(names = "--channels", paramLabel = "N", defaultValue = "1024", description = "channels open at once (default: ${DEFAULT-VALUE})")
+    int channels;
+
+    @Option(names = "--ring-capacity", paramLabel = "BYTES", defaultValue = "65536",
+        description = "bytes of each ring, a power of two (default: ${DEFAULT-VALUE})")
+    int ringCapacity;
+
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "10000",
+        description = "requests waiting for a channel per I/O thread before 503 (default: ${DEFAULT-VALUE})")
+    int maxQueued;
+
+    @Option(names = "--max-request-line", paramLabel = "BYTES", defaultValue = "8192", description = "414 above (default: ${DEFAULT-VALUE})")
+    int maxRequestLine;
+
+    @Option(names = "--max-head", paramLabel = "BYTES", defaultValue = "32768", description = "431 above (default: ${DEFAULT-VALUE})")
+    int maxHead;
+
+    @Option(names = "--max-headers", paramLabel = "N", defaultValue = "100", description = "431 above (default: ${DEFAULT-VALUE})")
+    int maxHeaders;
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "16777216", description = "413 above (default: ${DEFAULT-VALUE})")
+    long maxBody;
+
+    @Option(names = "--head-timeout-ms", defaultValue = "10000", description = "to read a request head, 408 (default: ${DEFAULT-VALUE})")
+    long headTimeoutMs;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "60000", description = "idle keep-alive connection (default: ${DEFAULT-VALUE})")
+    long idleTimeoutMs;
+
+    @Option(names = "--queue-timeout-ms", defaultValue = "5000", description = "waiting for a channel or worker, 503 (default: ${DEFAULT-VALUE})")
+    long queueTimeoutMs;
+
+    @Option(names = "--response-timeout-ms", defaultValue = "60000", description = "for the worker's whole response, 504 (default: ${DEFAULT-VALUE})")
+    long responseTimeoutMs;
+
+    @Option(names = "--drain-ms", defaultValue = "10000", description = "grace for in-flight requests at shutdown (default: ${DEFAULT-VALUE})")
+    long drainMs;
+
+    @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
+    int backlog;
+
+    public String bind()
+    {
+        return bind;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public int workers()
+    {
+        return workers;
+    }
+
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    public int channels()
+    {
+        return channels;
+    }
+
+    public int ringCapacity()
+    {
+        return ringCapacity;
+    }
+
+    public int maxQueued()
+    {
+        return maxQueued;
+    }
+
+    public int backlog()
+    {
+        return backlog;
+    }
+
+    public long drainMs()
+    {
+        return drainMs;
+    }
+
+    public List<Route> routes()
+    {
+        final List<Route> parsed = new ArrayList<>();
+        for (final String route : routes)
+        {
+            parsed.add(Route.parse(route));
+        }
+        return parsed;
+    }
+
+    public HttpLimits httpLimits()
+    {
+        final HttpLimits defaults = HttpLimits.DEFAULT;
+        return new HttpLimits(maxRequestLine, maxHead, maxHeaders, defaults.maxLeadingEmptyLines(), maxBody,
+            defaults.maxChunkLineLength(), defaults.maxTrailerLength());
+    }
+
+    public Timeouts timeouts()
+    {
+        return new Timeouts(
+            TimeUnit.MILLISECONDS.toNanos(headTimeoutMs),
+            TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs),
+            TimeUnit.MILLISECONDS.toNanos(queueTimeoutMs),
+            TimeUnit.MILLISECONDS.toNanos(responseTimeoutMs));
+    }
+
+    public WorkerLaunch workerLaunch(final List<String> applications)
+    {
+        return new WorkerLaunch(
+            Path.of(System.getProperty("java.home"), "bin", "java"), workerClasspath, workerJvmOptions, applications);
+    }
+}

@@ -1,0 +1,1113 @@
+package io.switchboard.cm.net;
+
+import io.switchboard.cm.config.Route;
+import io.switchboard.cm.http.BodyFraming;
+import io.switchboard.cm.http.ChunkedDecoder;
+import io.switchboard.cm.http.ChunkedEncoder;
+import io.switchboard.cm.http.HttpException;
+import io.switchboard.cm.http.HttpMethod;
+import io.switchboard.cm.http.HttpVersion;
+import io.switchboard.cm.http.InvalidHeaderException;
+import io.switchboard.cm.http.RequestHead;
+import io.switchboard.cm.http.RequestHeadParser;
+import io.switchboard.cm.http.ResponseHeadWriter;
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.ring.FrameDescriptor;
+import io.switchboard.ipc.ring.FrameHandler;
+import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.protocol.http.HeadWriter;
+import io.switchboard.protocol.http.HttpFrameType;
+import io.switchboard.protocol.http.HttpHeadDescriptor;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+import static io.switchboard.ipc.SharedMemory.LONG;
+import static io.switchboard.ipc.SharedMemory.SHORT;
+
+/**
+ * One client connection and the request it is serving: parses the head,
+ * opens a channel to a worker, streams the body into the inbound ring, relays
+ * the response frames from the outbound ring to the socket, releases the
+ * channel after the final frame, and goes on with the next (pipelined) request.
+ * <pre>
+ *   READ_HEAD --head--> WAIT_CHANNEL --channel--> BODY --end--> AWAIT_RESPONSE --final frame--> READ_HEAD
+ *       |                    (queued, 503 on timeout)     (no body: straight to AWAIT_RESPONSE)       or CLOSED
+ *       +--bad request: 4xx, Connection: close--> CLOSED
+ * </pre>
+ * Requests on a connection are served one at a time, so responses leave in
+ * request order; pipelined bytes wait in the read buffer.
+ * <p>
+ * Body bytes go from the socket straight into ring space claimed for them, and
+ * response body bytes from the ring straight to the socket (a gathering write
+ * with the head and chunk framing); small bodies are copied into the output
+ * buffer instead, to send the response in one write. Everything the worker
+ * wrote is checked before use: a malformed response gets the client a 502 and
+ * the channel is released.
+ * <p>
+ * Not thread-safe: belongs to one {@link IoThread}.
+ */
+final class HttpConnection
+{
+    enum State
+    {
+        READ_HEAD, WAIT_CHANNEL, BODY, AWAIT_RESPONSE, CLOSED
+    }
+
+    /** Response bodies up to this size are copied into the output buffer: one write for the whole response. */
+    private static final int COPY_THRESHOLD = 2048;
+
+    private final IoThread io;
+    private final SocketChannel socket;
+    private final SelectionKey key;
+    private final ByteBuffer in;
+    private final ByteBuffer out;
+    private final MemorySegment inSegment;
+    private final MemorySegment outSegment;
+    private final RequestHeadParser parser;
+    private final ChunkedDecoder chunkedDecoder;
+    private final ResponseHeadWriter responseHeadWriter;
+    private final HeadWriter headWriter = new HeadWriter();
+    private final ByteBuffer[] gather = new ByteBuffer[3];
+    private final ByteBuffer chunkHeader = ByteBuffer.allocateDirect(ChunkedEncoder.MAX_CHUNK_HEADER_LENGTH);
+    private final ByteBuffer chunkEnd = ByteBuffer.wrap(new byte[]{'\r', '\n'});
+    private final FrameHandler responseHandler = this::onResponseFrame;
+    private ByteBuffer headBytes;
+
+    private State state = State.READ_HEAD;
+    private long deadlineNs;
+    private boolean inputClosed;
+    private boolean closeAfterResponse;
+
+    private long channelId = ChannelId.NONE;
+    private int workerSlot = -1;
+    private ChannelEnd end;
+    private boolean headRequest;
+    private boolean keepAlive;
+    private HttpVersion version;
+    private long bodyRemaining;
+    private boolean chunkedBody;
+    private boolean responseHeadSent;
+    private boolean responseChunked;
+    private boolean cancelled;
+    private boolean finalFrameSeen;
+    private boolean detached;
+
+    HttpConnection(final IoThread io, final SocketChannel socket, final SelectionKey key, final IoThread.Buffers buffers)
+    {
+        this.io = io;
+        this.socket = socket;
+        this.key = key;
+        this.in = ByteBuffer.allocateDirect(buffers.inputCapacity()).flip();
+        this.out = ByteBuffer.allocateDirect(buffers.outputCapacity());
+        // whole-capacity views: MemorySegment.ofBuffer starts at a buffer's position, these never move
+        this.inSegment = MemorySegment.ofBuffer(in.duplicate().clear());
+        this.outSegment = MemorySegment.ofBuffer(out.duplicate().clear());
+        this.parser = new RequestHeadParser(io.limits());
+        this.chunkedDecoder = new ChunkedDecoder(io.limits());
+        this.responseHeadWriter = new ResponseHeadWriter(io.httpDate());
+        this.deadlineNs = System.nanoTime() + io.timeouts().idleNs();
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    long channelId()
+    {
+        return channelId;
+    }
+
+    int workerSlot()
+    {
+        return workerSlot;
+    }
+
+    // ---------------------------------------------------------------- socket events
+
+    void onReadable()
+    {
+        try
+        {
+            switch (state)
+            {
+                case READ_HEAD ->
+                {
+                    if (fill() < 0 && !in.hasRemaining())
+                    {
+                        close();
+                        return;
+                    }
+                    parseHeads();
+                }
+                case BODY -> pumpBody();
+                case WAIT_CHANNEL, AWAIT_RESPONSE ->
+                {
+                    // keep pipelined bytes for later; an EOF means the client is gone
+                    if (in.limit() < in.capacity() || in.position() > 0)
+                    {
+                        if (fill() < 0)
+                        {
+                            onClientGone();
+                        }
+                    }
+                    else
+                    {
+                        interest(SelectionKey.OP_READ, false);
+                    }
+                }
+                case CLOSED ->
+                {
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            onClientGone();
+        }
+    }
+
+    void onWritable()
+    {
+        try
+        {
+            if (flush() && state == State.AWAIT_RESPONSE && channelId != ChannelId.NONE)
+            {
+                interest(SelectionKey.OP_WRITE, false);
+                // the socket drained: go on relaying what the worker wrote
+                onOutbound();
+            }
+            else if (!out.hasRemaining() || out.position() == 0)
+            {
+                interest(SelectionKey.OP_WRITE, false);
+                afterFlush();
+            }
+        }
+        catch (final IOException ex)
+        {
+            onClientGone();
+        }
+    }
+
+    /**
+     * @return bytes read, -1 at end of stream.
+     */
+    private int fill() throws IOException
+    {
+        in.compact();
+        final int n;
+        try
+        {
+            n = socket.read(in);
+        }
+        finally
+        {
+            in.flip();
+        }
+        if (n < 0)
+        {
+            inputClosed = true;
+        }
+        return n;
+    }
+
+    private void parseHeads()
+    {
+        while (state == State.READ_HEAD && in.hasRemaining())
+        {
+            final boolean done;
+            try
+            {
+                done = parser.parse(in);
+            }
+            catch (final HttpException ex)
+            {
+                reject(ex.status(), ex.reason());
+                return;
+            }
+
+            if (!done)
+            {
+                deadlineNs = System.nanoTime() + io.timeouts().headNs();
+                break;
+            }
+            onHead(parser.head());
+        }
+
+        if (state == State.READ_HEAD && inputClosed)
+        {
+            close();
+        }
+    }
+
+    // ---------------------------------------------------------------- request
+
+    private void onHead(final RequestHead head)
+    {
+        version = head.version();
+        keepAlive = head.keepAlive();
+        headRequest = head.method() == HttpMethod.HEAD;
+        chunkedBody = head.bodyFraming() == BodyFraming.CHUNKED;
+        bodyRemaining = head.bodyFraming() == BodyFraming.CONTENT_LENGTH ? head.contentLength() : 0;
+        responseHeadSent = false;
+        responseChunked = false;
+        cancelled = false;
+        finalFrameSeen = false;
+        if (chunkedBody)
+        {
+            chunkedDecoder.reset();
+        }
+
+        final Route route = io.router().route(head.buffer(), head.pathOffset(), head.pathLength());
+        if (route == null)
+        {
+            respondLocally(404, "Not Found\n", hasBody());
+            return;
+        }
+
+        state = State.WAIT_CHANNEL;
+        deadlineNs = System.nanoTime() + io.timeouts().queueNs();
+        interest(SelectionKey.OP_READ, false);
+        if (!io.dispatch(this))
+        {
+            io.enqueue(this);
+        }
+    }
+
+    private boolean hasBody()
+    {
+        return chunkedBody || bodyRemaining > 0;
+    }
+
+    /**
+     * The I/O thread has a channel for this connection's request: send the head.
+     */
+    void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
+    {
+        this.channelId = channelId;
+        this.workerSlot = workerSlot;
+        this.end = end;
+        end.resync();
+
+        final RequestHead head = parser.head();
+        final Route route = io.router().route(head.buffer(), head.pathOffset(), head.pathLength());
+        final byte[] bytes = head.buffer();
+        if (headBytes == null || headBytes.array() != bytes)
+        {
+            headBytes = ByteBuffer.wrap(bytes);
+        }
+
+        int length = HttpHeadDescriptor.FIXED_LENGTH + HeadWriter.encodedLength(route.application().length()) +
+            HeadWriter.encodedLength(head.methodLength()) + HeadWriter.encodedLength(head.targetLength());
+        final int count = head.headerCount();
+        for (int i = 0; i < count; i++)
+        {
+            length += HeadWriter.encodedLength(head.headerNameLength(i)) + HeadWriter.encodedLength(head.headerValueLength(i));
+        }
+
+        final RingWriter writer = end.writer();
+        if (length > writer.maxPayloadLength())
+        {
+            failExchange(431, "Request Header Fields Too Large\n");
+            return;
+        }
+
+        final long at = writer.tryClaim(HttpFrameType.REQUEST_HEAD, FrameDescriptor.UNFRAGMENTED, length);
+        if (at == RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            failExchange(503, "Service Unavailable\n");
+            return;
+        }
+
+        final int flags = (hasBody() ? HttpHeadDescriptor.FLAG_HAS_BODY : 0) |
+            (head.expectContinue() ? HttpHeadDescriptor.FLAG_EXPECT_CONTINUE : 0) |
+            (keepAlive ? HttpHeadDescriptor.FLAG_KEEP_ALIVE : 0);
+        headWriter.wrap(io.segmentBuffer(), Math.toIntExact(at))
+            .requestFixed(version == HttpVersion.HTTP_1_0 ? 0 : 1, flags, count,
+                chunkedBody ? HttpHeadDescriptor.UNKNOWN_LENGTH : bodyRemaining)
+            .putString(route.application())
+            .putBytes(headBytes, 0, head.methodLength())
+            .putBytes(headBytes, head.targetOffset(), head.targetLength());
+        for (int i = 0; i < count; i++)
+        {
+            headWriter.putBytes(headBytes, head.headerNameOffset(i), head.headerNameLength(i))
+                .putBytes(headBytes, head.headerValueOffset(i), head.headerValueLength(i));
+        }
+        writer.commit();
+
+        deadlineNs = System.nanoTime() + io.timeouts().responseNs();
+        if (hasBody())
+        {
+            state = State.BODY;
+            if (head.expectContinue() && !in.hasRemaining())
+            {
+                ResponseHeadWriter.putContinue(out);
+                try
+                {
+                    flush();
+                }
+                catch (final IOException ex)
+                {
+                    end.signalPeer();
+                    onClientGone();
+                    return;
+                }
+            }
+            pumpBody();
+        }
+        else
+        {
+            state = State.AWAIT_RESPONSE;
+            end.signalPeer();
+            interest(SelectionKey.OP_READ, true);
+        }
+    }
+
+    /**
+     * Moves request body bytes into the inbound ring: first those already in the
+     * read buffer, then straight from the socket into claimed ring space.
+     */
+    void pumpBody()
+    {
+        if (state != State.BODY)
+        {
+            return;
+        }
+
+        final RingWriter writer = end.writer();
+        boolean published = false;
+        try
+        {
+            while (state == State.BODY)
+            {
+                final int room = writer.writablePayloadLength();
+                if (room == 0)
+                {
+                    // ring full: stop reading the socket until the worker frees space
+                    interest(SelectionKey.OP_READ, false);
+                    io.blockedOnRing(this);
+                    break;
+                }
+
+                if (chunkedBody)
+                {
+                    if (!in.hasRemaining() && fill() <= 0)
+                    {
+                        if (inputClosed)
+                        {
+                            onClientGone();
+                            return;
+                        }
+                        interest(SelectionKey.OP_READ, true);
+                        break;
+                    }
+                    final int delivered = chunkedDecoder.decode(in, room, this::copyBodyIntoRing);
+                    published |= delivered > 0;
+                    if (chunkedDecoder.isDone())
+                    {
+                        finishBody();
+                        published = true;
+                    }
+                }
+                else if (in.hasRemaining())
+                {
+                    final int n = (int)Math.min(Math.min(bodyRemaining, in.remaining()), room);
+                    copyBodyIntoRing(in, in.position(), n);
+                    in.position(in.position() + n);
+                    bodyRemaining -= n;
+                    published = true;
+                    if (bodyRemaining == 0)
+                    {
+                        finishBody();
+                    }
+                }
+                else
+                {
+                    final int n = (int)Math.min(bodyRemaining, room);
+                    final long at = writer.tryClaim(HttpFrameType.REQUEST_BODY, FrameDescriptor.UNFRAGMENTED, n);
+                    final ByteBuffer view = io.ringView(at, n);
+                    final int read = socket.read(view);
+                    if (read <= 0)
+                    {
+                        writer.abort();
+                        if (read < 0)
+                        {
+                            inputClosed = true;
+                            onClientGone();
+                            return;
+                        }
+                        interest(SelectionKey.OP_READ, true);
+                        break;
+                    }
+                    writer.commit(read);
+                    bodyRemaining -= read;
+                    published = true;
+                    if (bodyRemaining == 0)
+                    {
+                        finishBody();
+                    }
+                }
+            }
+        }
+        catch (final HttpException ex)
+        {
+            // a broken chunked body: the worker is told the request is off, the client gets the status
+            cancelWorker();
+            failExchange(ex.status(), ex.reason() + "\n");
+            return;
+        }
+        catch (final IOException ex)
+        {
+            onClientGone();
+            return;
+        }
+        finally
+        {
+            if (published && end != null)
+            {
+                end.signalPeer();
+            }
+        }
+    }
+
+    private void copyBodyIntoRing(final ByteBuffer source, final int index, final int length)
+    {
+        final RingWriter writer = end.writer();
+        final long at = writer.tryClaim(HttpFrameType.REQUEST_BODY, FrameDescriptor.UNFRAGMENTED, length);
+        // the only source is this connection's read buffer (the decoder hands ranges of it)
+        MemorySegment.copy(inSegment, index, io.memory(), at, length);
+        writer.commit();
+    }
+
+    private void finishBody()
+    {
+        final RingWriter writer = end.writer();
+        if (writer.tryClaim(HttpFrameType.REQUEST_END, FrameDescriptor.UNFRAGMENTED, 0) == RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            io.blockedOnRing(this);
+            return;
+        }
+        writer.commit();
+        state = State.AWAIT_RESPONSE;
+        interest(SelectionKey.OP_READ, true);
+    }
+
+    // ---------------------------------------------------------------- response
+
+    /**
+     * The worker rang for this connection's channel: relay what it wrote.
+     *
+     * @return frames handled.
+     */
+    int onOutbound()
+    {
+        if (end == null)
+        {
+            return 0;
+        }
+
+        if (detached)
+        {
+            return drainDetached();
+        }
+
+        int frames = 0;
+        try
+        {
+            // one frame at a time: a socket that cannot take more stops the relay with the
+            // rest of the response still in the ring (backpressure to the worker)
+            while (!finalFrameSeen && !hasPendingOutput())
+            {
+                final int n = end.reader().read(responseHandler, 1);
+                if (n == 0)
+                {
+                    break;
+                }
+                frames += n;
+            }
+            flush();
+        }
+        catch (final BadWorkerFrame ex)
+        {
+            io.reportBadWorker(workerSlot, channelId, ex.getMessage());
+            if (!responseHeadSent)
+            {
+                out.clear();
+                finalFrameSeen = true;
+                releaseChannel();
+                respondLocally(502, "Bad Gateway\n", false);
+            }
+            else
+            {
+                releaseChannel();
+                close();
+            }
+            return frames;
+        }
+        catch (final IOException | ClientGone ex)
+        {
+            onClientGone();
+            return frames;
+        }
+        catch (final RuntimeException ex)
+        {
+            io.reportBadWorker(workerSlot, channelId, ex.toString());
+            releaseChannel();
+            close();
+            return frames;
+        }
+
+        if (finalFrameSeen)
+        {
+            completeExchange();
+        }
+        else if (hasPendingOutput())
+        {
+            interest(SelectionKey.OP_WRITE, true);
+        }
+        return frames;
+    }
+
+    /**
+     * The client is gone but the worker has not finished: read and drop its
+     * frames until the final one, then give the channel back.
+     */
+    private int drainDetached()
+    {
+        int frames = 0;
+        try
+        {
+            int n;
+            while ((n = end.reader().read(this::onDetachedFrame, Integer.MAX_VALUE)) > 0)
+            {
+                frames += n;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            io.reportBadWorker(workerSlot, channelId, ex.toString());
+            finalFrameSeen = true;
+        }
+        if (finalFrameSeen)
+        {
+            releaseChannel();
+        }
+        return frames;
+    }
+
+    private void onDetachedFrame(final MemorySegment memory, final long offset, final int length, final int type,
+        final int flags)
+    {
+        if (type == HttpFrameType.RESPONSE_END || type == HttpFrameType.RESPONSE_ABORT)
+        {
+            finalFrameSeen = true;
+        }
+    }
+
+    /**
+     * @return whether this connection's socket is gone while it still waits for the worker's final frame.
+     */
+    boolean isDetached()
+    {
+        return detached;
+    }
+
+    private void onResponseFrame(final MemorySegment memory, final long offset, final int length, final int type,
+        final int flags)
+    {
+        switch (type)
+        {
+            case HttpFrameType.RESPONSE_HEAD -> onResponseHead(memory, offset, length);
+            case HttpFrameType.RESPONSE_BODY -> onResponseBody(memory, offset, length);
+            case HttpFrameType.RESPONSE_END ->
+            {
+                if (!responseHeadSent)
+                {
+                    throw new BadWorkerFrame("RESPONSE_END before RESPONSE_HEAD");
+                }
+                if (responseChunked && !headRequest)
+                {
+                    ChunkedEncoder.putLastChunk(out);
+                }
+                finalFrameSeen = true;
+            }
+            case HttpFrameType.RESPONSE_ABORT ->
+            {
+                finalFrameSeen = true;
+                if (!responseHeadSent && !cancelled)
+                {
+                    out.clear();
+                    respondLocally(502, "Bad Gateway\n", false);
+                }
+                else
+                {
+                    closeAfterResponse = true;
+                    keepAlive = false;
+                    cancelled = true;
+                }
+            }
+            default -> throw new BadWorkerFrame("unexpected frame type " + HttpFrameType.name(type));
+        }
+    }
+
+    private void onResponseHead(final MemorySegment memory, final long offset, final int length)
+    {
+        if (responseHeadSent || length < HttpHeadDescriptor.FIXED_LENGTH)
+        {
+            throw new BadWorkerFrame("RESPONSE_HEAD repeated or shorter than its fixed part: length=" + length);
+        }
+
+        final int status = memory.get(SHORT, offset + HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
+        final int count = memory.get(SHORT, offset + HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
+        final long contentLength = memory.get(LONG, offset + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
+        if (status < 200 || status > 599 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH)
+        {
+            throw new BadWorkerFrame("RESPONSE_HEAD status=" + status + " contentLength=" + contentLength);
+        }
+
+        out.clear();
+        try
+        {
+            responseHeadWriter.begin(out, status);
+            long at = offset + HttpHeadDescriptor.FIXED_LENGTH;
+            final long limit = offset + length;
+            for (int i = 0; i < count; i++)
+            {
+                final int nameLength = readLength(memory, at, limit);
+                final long nameOffset = at + 2;
+                at = nameOffset + nameLength;
+                final int valueLength = readLength(memory, at, limit);
+                final long valueOffset = at + 2;
+                at = valueOffset + valueLength;
+                responseHeadWriter.header(memory, nameOffset, nameLength, valueOffset, valueLength);
+            }
+            if (at != limit)
+            {
+                throw new BadWorkerFrame("RESPONSE_HEAD has " + (limit - at) + " bytes after its headers");
+            }
+
+            if (contentLength >= 0)
+            {
+                responseHeadWriter.contentLength(contentLength);
+            }
+            else if (version == HttpVersion.HTTP_1_1)
+            {
+                responseChunked = true;
+                responseHeadWriter.chunked();
+            }
+            else
+            {
+                // HTTP/1.0 and no length: the end of the connection ends the body
+                keepAlive = false;
+            }
+
+            if (!keepAlive || closeAfterResponse || io.isStopping())
+            {
+                keepAlive = false;
+                responseHeadWriter.connectionClose();
+            }
+            else if (version == HttpVersion.HTTP_1_0)
+            {
+                responseHeadWriter.connectionKeepAlive();
+            }
+            responseHeadWriter.end();
+        }
+        catch (final InvalidHeaderException ex)
+        {
+            throw new BadWorkerFrame("RESPONSE_HEAD header refused: " + ex.getMessage());
+        }
+        catch (final java.nio.BufferOverflowException ex)
+        {
+            throw new BadWorkerFrame("RESPONSE_HEAD too large for the output buffer of " + out.capacity() + " bytes");
+        }
+        responseHeadSent = true;
+    }
+
+    private static int readLength(final MemorySegment memory, final long at, final long limit)
+    {
+        if (at + 2 > limit)
+        {
+            throw new BadWorkerFrame("RESPONSE_HEAD header length runs past the frame");
+        }
+        final int length = memory.get(SHORT, at) & 0xFFFF;
+        if (at + 2 + length > limit)
+        {
+            throw new BadWorkerFrame("RESPONSE_HEAD header of " + length + " bytes runs past the frame");
+        }
+        return length;
+    }
+
+    private void onResponseBody(final MemorySegment memory, final long offset, final int length)
+    {
+        if (!responseHeadSent)
+        {
+            throw new BadWorkerFrame("RESPONSE_BODY before RESPONSE_HEAD");
+        }
+        if (headRequest || length == 0 || cancelled)
+        {
+            return;
+        }
+
+        final int framing = responseChunked ? ChunkedEncoder.MAX_CHUNK_HEADER_LENGTH + ChunkedEncoder.CHUNK_END_LENGTH : 0;
+        if (length <= COPY_THRESHOLD && out.remaining() >= length + framing)
+        {
+            if (responseChunked)
+            {
+                ChunkedEncoder.putChunkHeader(out, length);
+            }
+            MemorySegment.copy(memory, offset, outSegment, out.position(), length);
+            out.position(out.position() + length);
+            if (responseChunked)
+            {
+                ChunkedEncoder.putChunkEnd(out);
+            }
+            return;
+        }
+
+        // zero copy: pending head bytes, chunk framing and the ring's bytes in one gathering write
+        final ByteBuffer body = io.ringView(offset, length);
+        out.flip();
+        int count = 0;
+        gather[count++] = out;
+        if (responseChunked)
+        {
+            chunkHeader.clear();
+            ChunkedEncoder.putChunkHeader(chunkHeader, length);
+            chunkHeader.flip();
+            gather[count++] = chunkHeader;
+        }
+        gather[count++] = body;
+        try
+        {
+            socket.write(gather, 0, count);
+        }
+        catch (final IOException ex)
+        {
+            out.clear();
+            throw new ClientGone();
+        }
+
+        // whatever the socket did not take is copied into the output buffer and sent later
+        out.compact();
+        if (responseChunked && chunkHeader.hasRemaining())
+        {
+            out.put(chunkHeader);
+        }
+        if (body.hasRemaining())
+        {
+            out.put(body);
+        }
+        if (responseChunked)
+        {
+            ChunkedEncoder.putChunkEnd(out);
+        }
+    }
+
+    private boolean hasPendingOutput()
+    {
+        return out.position() > io.buffers().flushThreshold();
+    }
+
+    /**
+     * @return true when everything is written.
+     */
+    private boolean flush() throws IOException
+    {
+        if (out.position() == 0)
+        {
+            return true;
+        }
+        out.flip();
+        try
+        {
+            socket.write(out);
+        }
+        finally
+        {
+            out.compact();
+        }
+        if (out.position() > 0)
+        {
+            interest(SelectionKey.OP_WRITE, true);
+            return false;
+        }
+        return true;
+    }
+
+    private void completeExchange()
+    {
+        releaseChannel();
+        if (!keepAlive || closeAfterResponse)
+        {
+            state = State.CLOSED;
+            closeWhenFlushed();
+            return;
+        }
+
+        parser.reset();
+        state = State.READ_HEAD;
+        deadlineNs = System.nanoTime() + io.timeouts().idleNs();
+        interest(SelectionKey.OP_READ, true);
+        if (out.position() == 0)
+        {
+            // pipelined requests already read
+            parseHeads();
+        }
+    }
+
+    private void afterFlush()
+    {
+        if (state == State.CLOSED)
+        {
+            close();
+        }
+        else if (state == State.READ_HEAD)
+        {
+            parseHeads();
+        }
+    }
+
+    private void closeWhenFlushed()
+    {
+        if (out.position() == 0)
+        {
+            close();
+        }
+        else
+        {
+            interest(SelectionKey.OP_WRITE, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- failures
+
+    private void reject(final int status, final String reason)
+    {
+        // framing is in doubt after a bad head: answer and close
+        keepAlive = false;
+        respondLocally(status, reason + "\n", true);
+    }
+
+    /**
+     * A response made by the CM itself (4xx, 502, 503, 504): never holds peer bytes.
+     */
+    private void respondLocally(final int status, final String body, final boolean close)
+    {
+        final byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        out.clear();
+        responseHeadWriter.begin(out, status).header("Content-Type", "text/plain").contentLength(bytes.length);
+        if (close || !keepAlive)
+        {
+            responseHeadWriter.connectionClose();
+        }
+        responseHeadWriter.end();
+        if (!headRequest)
+        {
+            out.put(bytes);
+        }
+        finalFrameSeen = true;
+        try
+        {
+            flush();
+        }
+        catch (final IOException ex)
+        {
+            close();
+            return;
+        }
+
+        if (close || !keepAlive)
+        {
+            state = State.CLOSED;
+            closeWhenFlushed();
+        }
+        else
+        {
+            parser.reset();
+            state = State.READ_HEAD;
+            deadlineNs = System.nanoTime() + io.timeouts().idleNs();
+            interest(SelectionKey.OP_READ, true);
+            if (out.position() == 0)
+            {
+                parseHeads();
+            }
+        }
+    }
+
+    /**
+     * Fails the current exchange with a CM-made response; the channel, if any, is released.
+     */
+    void failExchange(final int status, final String body)
+    {
+        if (channelId != ChannelId.NONE)
+        {
+            if (!finalFrameSeen)
+            {
+                cancelWorker();
+                detached = true;
+            }
+            else
+            {
+                releaseChannel();
+            }
+        }
+        if (responseHeadSent)
+        {
+            close();
+            return;
+        }
+        respondLocally(status, body, true);
+    }
+
+    /**
+     * The worker serving this request died: its channel is gone already.
+     */
+    void onWorkerLost()
+    {
+        channelId = ChannelId.NONE;
+        end = null;
+        detached = false;
+        if (state == State.CLOSED)
+        {
+            return;
+        }
+        if (responseHeadSent)
+        {
+            close();
+            return;
+        }
+        respondLocally(502, "Bad Gateway\n", true);
+    }
+
+    private void onClientGone()
+    {
+        if (channelId != ChannelId.NONE && !finalFrameSeen)
+        {
+            cancelWorker();
+            detached = true;
+        }
+        else if (channelId != ChannelId.NONE)
+        {
+            releaseChannel();
+        }
+        io.dequeue(this);
+        close();
+    }
+
+    private void cancelWorker()
+    {
+        if (end != null && !cancelled)
+        {
+            cancelled = true;
+            if (end.writer().tryClaim(HttpFrameType.CANCEL, FrameDescriptor.UNFRAGMENTED, 0) != RingWriter.INSUFFICIENT_CAPACITY)
+            {
+                end.writer().commit();
+            }
+            end.signalPeer();
+        }
+    }
+
+    private void releaseChannel()
+    {
+        if (channelId != ChannelId.NONE)
+        {
+            io.release(channelId, workerSlot);
+            channelId = ChannelId.NONE;
+            end = null;
+        }
+    }
+
+    /**
+     * Checks the deadline of the current phase.
+     */
+    void checkTimeout(final long nowNs)
+    {
+        if (nowNs - deadlineNs < 0)
+        {
+            return;
+        }
+
+        switch (state)
+        {
+            case READ_HEAD ->
+            {
+                if (parser.isIdle())
+                {
+                    close();
+                }
+                else
+                {
+                    reject(408, "Request Timeout");
+                }
+            }
+            case WAIT_CHANNEL ->
+            {
+                io.dequeue(this);
+                respondLocally(503, "Service Unavailable\n", true);
+            }
+            case BODY, AWAIT_RESPONSE -> failExchange(504, "Gateway Timeout\n");
+            case CLOSED -> close();
+        }
+    }
+
+    void close()
+    {
+        if (state == State.CLOSED && !key.isValid())
+        {
+            return;
+        }
+        state = State.CLOSED;
+        io.closed(this);
+        key.cancel();
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ignored)
+        {
+            // closing: nothing to do about it
+        }
+    }
+
+    private void interest(final int op, final boolean on)
+    {
+        if (!key.isValid())
+        {
+            return;
+        }
+        final int ops = key.interestOps();
+        final int wanted = on ? ops | op : ops & ~op;
+        if (wanted != ops)
+        {
+            key.interestOps(wanted);
+        }
+    }
+
+    /**
+     * A frame from the worker that cannot be right.
+     */
+    static final class BadWorkerFrame extends RuntimeException
+    {
+        BadWorkerFrame(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The client's socket failed mid-relay.
+     */
+    static final class ClientGone extends RuntimeException
+    {
+        ClientGone()
+        {
+            super(null, null, false, false);
+        }
+    }
+}

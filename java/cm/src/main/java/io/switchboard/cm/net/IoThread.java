@@ -1,0 +1,598 @@
+package io.switchboard.cm.net;
+
+import io.switchboard.cm.config.Router;
+import io.switchboard.cm.dispatch.WorkerPool;
+import io.switchboard.cm.http.HttpDate;
+import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelKind;
+import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.ipc.signal.EventCount;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One I/O thread of the CM: a selector for its client sockets and a CM
+ * doorbell for the frames workers write back on its channels, served by one
+ * loop, so a connection and its channel are only ever touched by this thread.
+ * <p>
+ * Idling: while anything moved, the loop polls both without blocking; after a
+ * short adaptive spin with nothing to do it announces itself on the doorbell's
+ * eventcount, arms its {@link SelectorWaker} and blocks in {@code select}: a
+ * socket event or a worker's ring (through the waker) ends the block. Nothing
+ * spins while the instance is idle.
+ */
+public final class IoThread implements Runnable
+{
+    /**
+     * Per-connection buffer sizes.
+     *
+     * @param inputCapacity  read buffer: heads and pipelined requests.
+     * @param outputCapacity write buffer: a response head and what a socket did not take.
+     */
+    public record Buffers(int inputCapacity, int outputCapacity)
+    {
+        int flushThreshold()
+        {
+            return outputCapacity / 2;
+        }
+    }
+
+    private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MIN_SPIN_NS = 1_000;
+    private static final long MAX_SPIN_NS = 50_000;
+    private static final long IDLE_SELECT_MS = 100;
+
+    private final int index;
+    private final SharedSegment segment;
+    private final MemorySegment memory;
+    private final ByteBuffer segmentBuffer;
+    private final ByteBuffer ringView;
+    private final ChannelTable channels;
+    private final WorkerPool workers;
+    private final Doorbell doorbell;
+    private final EventCount eventCount;
+    private final Selector selector;
+    private final SelectorWaker waker;
+    private final Router router;
+    private final HttpLimits limits;
+    private final Timeouts timeouts;
+    private final Buffers buffers;
+    private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
+    private final HttpConnection[] bySlot;
+    private final ChannelEnd[][] ends;
+    private final Set<HttpConnection> connections = new HashSet<>();
+    private final ArrayDeque<HttpConnection> waiting = new ArrayDeque<>();
+    private final int maxWaiting;
+    private final List<HttpConnection> blocked = new ArrayList<>();
+    private final List<HttpConnection> blockedScratch = new ArrayList<>();
+    private final Queue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
+    private final Queue<Integer> lostWorkers = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean stopping;
+    private long spinBudgetNs = MAX_SPIN_NS;
+    private long nextTimerNs;
+
+    public IoThread(
+        final int index,
+        final SharedSegment segment,
+        final WorkerPool workers,
+        final Router router,
+        final HttpLimits limits,
+        final Timeouts timeouts,
+        final Buffers buffers,
+        final int maxWaiting)
+    {
+        this.index = index;
+        this.segment = segment;
+        this.memory = segment.memory();
+        if (memory.byteSize() > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("segment of " + memory.byteSize() + " bytes: the CM maps at most 2 GiB");
+        }
+        this.segmentBuffer = memory.asByteBuffer();
+        this.ringView = segmentBuffer.duplicate();
+        this.channels = new ChannelTable(segment);
+        this.workers = workers;
+        this.doorbell = segment.cmDoorbell(index);
+        this.eventCount = doorbell.eventCount();
+        this.router = router;
+        this.limits = limits;
+        this.timeouts = timeouts;
+        this.buffers = buffers;
+        this.maxWaiting = maxWaiting;
+        this.bySlot = new HttpConnection[channels.slotCount()];
+        this.ends = new ChannelEnd[channels.slotCount()][];
+        try
+        {
+            this.selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open a selector", ex);
+        }
+        this.waker = new SelectorWaker(eventCount, selector, "switchboard-io-" + index + "-waker");
+        this.thread = new Thread(this, "switchboard-io-" + index);
+    }
+
+    public void start()
+    {
+        thread.start();
+    }
+
+    /**
+     * Acceptor thread: hands over a new client connection.
+     */
+    public void adopt(final SocketChannel socket)
+    {
+        accepted.add(socket);
+        selector.wakeup();
+    }
+
+    /**
+     * Supervisor thread: the worker in {@code slot} died.
+     */
+    public void workerLost(final int slot)
+    {
+        lostWorkers.add(slot);
+        selector.wakeup();
+    }
+
+    public void run()
+    {
+        nextTimerNs = System.nanoTime() + TIMER_INTERVAL_NS;
+        long idleSinceNs = 0;
+        while (running)
+        {
+            int work = 0;
+            try
+            {
+                work += adoptAccepted();
+                work += handleLostWorkers();
+                if (selector.selectNow() > 0)
+                {
+                    work += handleKeys();
+                }
+                work += doorbell.poll(this::onChannelReady);
+                work += retryBlocked();
+                work += retryWaiting();
+                final long nowNs = System.nanoTime();
+                if (nowNs - nextTimerNs >= 0)
+                {
+                    checkTimers(nowNs);
+                    nextTimerNs = nowNs + TIMER_INTERVAL_NS;
+                }
+
+                if (work > 0)
+                {
+                    if (idleSinceNs != 0)
+                    {
+                        // work came while spinning: the spin paid off
+                        spinBudgetNs = Math.min(MAX_SPIN_NS, spinBudgetNs * 2);
+                    }
+                    idleSinceNs = 0;
+                    continue;
+                }
+
+                if (idleSinceNs == 0)
+                {
+                    idleSinceNs = nowNs;
+                }
+                if (nowNs - idleSinceNs < spinBudgetNs)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+
+                spinBudgetNs = Math.max(MIN_SPIN_NS, spinBudgetNs / 2);
+                block();
+                idleSinceNs = 0;
+            }
+            catch (final IOException ex)
+            {
+                System.err.println("switchboard: I/O thread " + index + ": " + ex);
+            }
+            catch (final RuntimeException ex)
+            {
+                System.err.println("switchboard: I/O thread " + index + " caught " + ex);
+                ex.printStackTrace();
+            }
+        }
+        shutdown();
+    }
+
+    private void block() throws IOException
+    {
+        final int key = eventCount.prepareWait();
+        if (doorbell.isSatisfied())
+        {
+            eventCount.cancelWait();
+            return;
+        }
+        waker.arm(key);
+        final long timeoutMs = !blocked.isEmpty() ? 1 : IDLE_SELECT_MS;
+        try
+        {
+            if (selector.select(timeoutMs) > 0)
+            {
+                handleKeys();
+            }
+        }
+        finally
+        {
+            waker.disarm();
+            eventCount.cancelWait();
+        }
+    }
+
+    private int adoptAccepted()
+    {
+        int work = 0;
+        SocketChannel socket;
+        while ((socket = accepted.poll()) != null)
+        {
+            work++;
+            try
+            {
+                socket.configureBlocking(false);
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                final SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
+                final HttpConnection connection = new HttpConnection(this, socket, key, buffers);
+                key.attach(connection);
+                connections.add(connection);
+            }
+            catch (final IOException ex)
+            {
+                closeQuietly(socket);
+            }
+        }
+        return work;
+    }
+
+    private int handleKeys()
+    {
+        int work = 0;
+        final Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext())
+        {
+            final SelectionKey key = keys.next();
+            keys.remove();
+            work++;
+            final HttpConnection connection = (HttpConnection)key.attachment();
+            if (!key.isValid())
+            {
+                continue;
+            }
+            if (key.isWritable())
+            {
+                connection.onWritable();
+            }
+            if (key.isValid() && key.isReadable())
+            {
+                connection.onReadable();
+            }
+        }
+        return work;
+    }
+
+    private int onChannelReady(final int slot)
+    {
+        final HttpConnection connection = bySlot[slot];
+        if (connection == null)
+        {
+            return 0;
+        }
+        final int frames = connection.onOutbound();
+        return Math.max(frames, 1);
+    }
+
+    private int retryBlocked()
+    {
+        if (blocked.isEmpty())
+        {
+            return 0;
+        }
+        blockedScratch.addAll(blocked);
+        blocked.clear();
+        for (final HttpConnection connection : blockedScratch)
+        {
+            connection.pumpBody();
+        }
+        final int work = blockedScratch.size() - blocked.size();
+        blockedScratch.clear();
+        return Math.max(work, 0);
+    }
+
+    private int retryWaiting()
+    {
+        int work = 0;
+        while (!waiting.isEmpty())
+        {
+            final HttpConnection next = waiting.peek();
+            if (next.state() != HttpConnection.State.WAIT_CHANNEL)
+            {
+                waiting.poll();
+                continue;
+            }
+            if (!dispatch(next))
+            {
+                break;
+            }
+            waiting.poll();
+            work++;
+        }
+        return work;
+    }
+
+    private int handleLostWorkers()
+    {
+        Integer slot;
+        int work = 0;
+        while ((slot = lostWorkers.poll()) != null)
+        {
+            work++;
+            for (int channel = 0; channel < bySlot.length; channel++)
+            {
+                final HttpConnection connection = bySlot[channel];
+                if (connection != null && connection.workerSlot() == slot)
+                {
+                    final long id = connection.channelId();
+                    bySlot[channel] = null;
+                    if (channels.release(id))
+                    {
+                        workers.channelClosed(slot);
+                    }
+                    connection.onWorkerLost();
+                }
+            }
+        }
+        return work;
+    }
+
+    private void checkTimers(final long nowNs)
+    {
+        for (final HttpConnection connection : connections.toArray(new HttpConnection[0]))
+        {
+            connection.checkTimeout(nowNs);
+        }
+    }
+
+    // ---------------------------------------------------------------- called by connections
+
+    /**
+     * Opens a channel to the least loaded ready worker for the connection's request.
+     *
+     * @return false when no channel or no worker is available now.
+     */
+    boolean dispatch(final HttpConnection connection)
+    {
+        final int worker = workers.pick();
+        if (worker == WorkerPool.NONE)
+        {
+            return false;
+        }
+        final long channelId = channels.allocate(ChannelKind.HTTP, worker, index);
+        if (channelId == ChannelId.NONE)
+        {
+            return false;
+        }
+        workers.channelOpened(worker);
+        final int slot = ChannelId.slot(channelId);
+        bySlot[slot] = connection;
+        connection.onChannel(channelId, worker, end(slot, worker));
+        return true;
+    }
+
+    private ChannelEnd end(final int slot, final int worker)
+    {
+        ChannelEnd[] perWorker = ends[slot];
+        if (perWorker == null)
+        {
+            perWorker = new ChannelEnd[workers.slotCount()];
+            ends[slot] = perWorker;
+        }
+        ChannelEnd end = perWorker[worker];
+        if (end == null)
+        {
+            end = ChannelEnd.forCm(segment, slot, worker);
+            perWorker[worker] = end;
+        }
+        return end;
+    }
+
+    void enqueue(final HttpConnection connection)
+    {
+        if (waiting.size() >= maxWaiting)
+        {
+            connection.failExchange(503, "Service Unavailable\n");
+            return;
+        }
+        waiting.add(connection);
+    }
+
+    void dequeue(final HttpConnection connection)
+    {
+        waiting.remove(connection);
+    }
+
+    void blockedOnRing(final HttpConnection connection)
+    {
+        if (!blocked.contains(connection))
+        {
+            blocked.add(connection);
+        }
+    }
+
+    void release(final long channelId, final int worker)
+    {
+        final int slot = ChannelId.slot(channelId);
+        if (bySlot[slot] != null && bySlot[slot].channelId() == channelId)
+        {
+            bySlot[slot] = null;
+        }
+        if (channels.release(channelId))
+        {
+            workers.channelClosed(worker);
+        }
+    }
+
+    void closed(final HttpConnection connection)
+    {
+        connections.remove(connection);
+        blocked.remove(connection);
+    }
+
+    void reportBadWorker(final int worker, final long channelId, final String what)
+    {
+        System.err.println("switchboard: worker " + worker + " wrote a bad frame on channel " +
+            ChannelId.toString(channelId) + ": " + what);
+    }
+
+    ByteBuffer ringView(final long offset, final int length)
+    {
+        ringView.clear();
+        ringView.limit(Math.toIntExact(offset + length));
+        ringView.position(Math.toIntExact(offset));
+        return ringView;
+    }
+
+    ByteBuffer segmentBuffer()
+    {
+        return segmentBuffer;
+    }
+
+    MemorySegment memory()
+    {
+        return memory;
+    }
+
+    Router router()
+    {
+        return router;
+    }
+
+    HttpLimits limits()
+    {
+        return limits;
+    }
+
+    Timeouts timeouts()
+    {
+        return timeouts;
+    }
+
+    Buffers buffers()
+    {
+        return buffers;
+    }
+
+    HttpDate httpDate()
+    {
+        return httpDate;
+    }
+
+    boolean isStopping()
+    {
+        return stopping;
+    }
+
+    /**
+     * @return open client connections (for monitoring).
+     */
+    public int connectionCount()
+    {
+        return connections.size();
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    /**
+     * Asks the thread to stop taking new requests; in-flight ones finish.
+     */
+    public void beginStop()
+    {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    /**
+     * Stops the thread, closing every connection, and waits for it.
+     */
+    public void stop(final long timeoutMs)
+    {
+        running = false;
+        selector.wakeup();
+        try
+        {
+            thread.join(timeoutMs);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return whether any request is in flight on this thread.
+     */
+    public boolean isBusy()
+    {
+        for (final HttpConnection connection : bySlot)
+        {
+            if (connection != null)
+            {
+                return true;
+            }
+        }
+        return !waiting.isEmpty();
+    }
+
+    private void shutdown()
+    {
+        for (final HttpConnection connection : connections.toArray(new HttpConnection[0]))
+        {
+            connection.close();
+        }
+        waker.close();
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignored)
+        {
+            // shutting down
+        }
+    }
+
+    private static void closeQuietly(final SocketChannel socket)
+    {
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ignored)
+        {
+            // nothing to do
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.switchboard.cm.supervisor;
+
+import io.switchboard.ipc.nativeshim.NativeCallException;
+import io.switchboard.ipc.process.ProcessIdentity;
+import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.ipc.segment.WorkerSlots;
+import io.switchboard.ipc.segment.WorkerState;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Starts the worker JVMs of an instance, one per worker slot, waits until each
+ * is READY, restarts one that exits, and stops them all when the CM stops.
+ * <p>
+ * A worker's death is seen at once: the JDK's process reaper completes
+ * {@link Process#onExit()}. Restarts back off (doubling from 100 ms to 10 s)
+ * while a worker keeps dying young, so a worker that cannot start is reported
+ * and does not spin. Every transition happens on one scheduler thread, so the
+ * slot states have a single writer on the CM's side.
+ */
+public final class WorkerSupervisor implements AutoCloseable
+{
+    private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final long MIN_RESTART_DELAY_MS = 100;
+    private static final long MAX_RESTART_DELAY_MS = 10_000;
+    private static final long YOUNG_DEATH_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long STOP_GRACE_MS = 5_000;
+
+    private final SharedSegment segment;
+    private final WorkerSlots slots;
+    private final WorkerLaunch launch;
+    private final WorkerListener listener;
+    private final int workerCount;
+    private final AtomicReferenceArray<Process> processes;
+    private final long[] startedAtNs;
+    private final long[] restartDelayMs;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
+    {
+        final Thread thread = new Thread(runnable, "switchboard-supervisor");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean stopping;
+
+    public WorkerSupervisor(
+        final SharedSegment segment, final WorkerLaunch launch, final int workerCount, final WorkerListener listener)
+    {
+        if (workerCount < 1 || workerCount > segment.layout().workerSlotCount())
+        {
+            throw new IllegalArgumentException(
+                "workerCount=" + workerCount + " workerSlotCount=" + segment.layout().workerSlotCount());
+        }
+
+        this.segment = segment;
+        this.slots = new WorkerSlots(segment);
+        this.launch = launch;
+        this.listener = listener;
+        this.workerCount = workerCount;
+        this.processes = new AtomicReferenceArray<>(workerCount);
+        this.startedAtNs = new long[workerCount];
+        this.restartDelayMs = new long[workerCount];
+    }
+
+    /**
+     * Starts every worker and waits until all are READY.
+     *
+     * @throws IllegalStateException naming the slots that did not become READY in time.
+     */
+    public void start()
+    {
+        for (int slot = 0; slot < workerCount; slot++)
+        {
+            final int s = slot;
+            restartDelayMs[slot] = MIN_RESTART_DELAY_MS;
+            scheduler.execute(() -> launch(s));
+        }
+
+        final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS;
+        while (true)
+        {
+            final StringBuilder notReady = new StringBuilder();
+            for (int slot = 0; slot < workerCount; slot++)
+            {
+                if (slots.state(slot) != WorkerState.READY)
+                {
+                    notReady.append(notReady.isEmpty() ? "" : ", ").append(slot);
+                }
+            }
+            if (notReady.isEmpty())
+            {
+                return;
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("workers in slots " + notReady + " not READY after " +
+                    TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NS) + " s; see their output above");
+            }
+            sleepMs(5);
+        }
+    }
+
+    private void launch(final int slot)
+    {
+        if (stopping)
+        {
+            return;
+        }
+
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(launch.command(segment.name(), slot)).inheritIO().start();
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("switchboard: cannot start worker " + slot + ": " + ex.getMessage());
+            scheduleRestart(slot);
+            return;
+        }
+
+        final ProcessIdentity identity;
+        try
+        {
+            identity = ProcessIdentity.of((int)process.pid());
+        }
+        catch (final NativeCallException ex)
+        {
+            // died before we could even look at it: its onExit handler below still runs
+            process.onExit().thenRun(() -> scheduler.execute(() -> onExit(slot, process)));
+            return;
+        }
+
+        processes.set(slot, process);
+        startedAtNs[slot] = System.nanoTime();
+        if (!slots.claim(slot, identity))
+        {
+            throw new UncheckedIOException(new IOException("worker slot " + slot + " is not FREE: " + slots.state(slot)));
+        }
+
+        process.onExit().thenRun(() -> scheduler.execute(() -> onExit(slot, process)));
+        watchReady(slot, process);
+    }
+
+    private void watchReady(final int slot, final Process process)
+    {
+        final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS;
+        final Runnable check = new Runnable()
+        {
+            public void run()
+            {
+                if (processes.get(slot) != process || !process.isAlive())
+                {
+                    return;
+                }
+                if (slots.state(slot) == WorkerState.READY)
+                {
+                    listener.onWorkerReady(slot, process.pid());
+                    return;
+                }
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    System.err.println("switchboard: worker " + slot + " (pid " + process.pid() +
+                        ") not READY in time: killing it");
+                    process.destroyForcibly();
+                    return;
+                }
+                scheduler.schedule(this, 2, TimeUnit.MILLISECONDS);
+            }
+        };
+        scheduler.execute(check);
+    }
+
+    private void onExit(final int slot, final Process process)
+    {
+        if (processes.get(slot) != process && processes.get(slot) != null)
+        {
+            return;
+        }
+
+        processes.set(slot, null);
+        final WorkerState previous = slots.state(slot);
+        slots.setState(slot, WorkerState.DEAD);
+        if (previous == WorkerState.READY || previous == WorkerState.DRAINING)
+        {
+            listener.onWorkerLost(slot, process.pid());
+        }
+        slots.setState(slot, WorkerState.FREE);
+
+        if (stopping)
+        {
+            return;
+        }
+
+        final boolean young = System.nanoTime() - startedAtNs[slot] < YOUNG_DEATH_NS;
+        System.err.println("switchboard: worker " + slot + " (pid " + process.pid() + ") exited with status " +
+            process.exitValue() + (young ? "" : "; restarting"));
+        restartDelayMs[slot] = young ? Math.min(MAX_RESTART_DELAY_MS, restartDelayMs[slot] * 2) : MIN_RESTART_DELAY_MS;
+        if (young)
+        {
+            System.err.println("switchboard: worker " + slot + " died young; restarting in " + restartDelayMs[slot] + " ms");
+        }
+        scheduleRestart(slot);
+    }
+
+    private void scheduleRestart(final int slot)
+    {
+        if (!stopping)
+        {
+            scheduler.schedule(() -> launch(slot), restartDelayMs[slot], TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * @return the pid of the worker in {@code slot}, or -1.
+     */
+    public long pid(final int slot)
+    {
+        final Process process = processes.get(slot);
+        return process == null ? -1 : process.pid();
+    }
+
+    public int workerCount()
+    {
+        return workerCount;
+    }
+
+    /**
+     * Stops every worker: SIGTERM, then SIGKILL after a grace period. Waits for them.
+     */
+    public void close()
+    {
+        stopping = true;
+        final CompletableFuture<?>[] exits = new CompletableFuture<?>[workerCount];
+        for (int slot = 0; slot < workerCount; slot++)
+        {
+            final Process process = processes.get(slot);
+            if (process != null)
+            {
+                process.destroy();
+                exits[slot] = process.onExit();
+            }
+            else
+            {
+                exits[slot] = CompletableFuture.completedFuture(null);
+            }
+        }
+
+        try
+        {
+            CompletableFuture.allOf(exits).get(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception ex)
+        {
+            for (int slot = 0; slot < workerCount; slot++)
+            {
+                final Process process = processes.get(slot);
+                if (process != null && process.isAlive())
+                {
+                    System.err.println("switchboard: worker " + slot + " ignored SIGTERM: killing it");
+                    process.destroyForcibly();
+                }
+            }
+        }
+        scheduler.shutdownNow();
+    }
+
+    private static void sleepMs(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting workers", ex);
+        }
+    }
+}
