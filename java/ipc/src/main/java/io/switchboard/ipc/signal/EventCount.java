@@ -100,6 +100,21 @@ public final class EventCount
     }
 
     /**
+     * Sleeps on the futex word until the epoch moves from {@code key}, at most
+     * {@code timeoutNs}, <em>without</em> touching the waiter count: for a
+     * thread that sleeps on behalf of another one which announced itself with
+     * {@link #prepareWait()} and will withdraw with {@link #cancelWait()} (a
+     * CM I/O thread blocked in its selector, whose watcher sleeps here and
+     * wakes the selector).
+     *
+     * @return true if the epoch moved (or a spurious wake), false on timeout.
+     */
+    public boolean sleep(final int key, final long timeoutNs)
+    {
+        return Shim.futexWait(futexAddress, key, timeoutNs) != -Errno.ETIMEDOUT;
+    }
+
+    /**
      * Wakes the waiters, if any. Issues a full fence first so that the caller's
      * preceding store (its publication) is ordered before the load of the
      * waiter count.
