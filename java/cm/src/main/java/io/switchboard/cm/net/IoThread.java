@@ -61,6 +61,7 @@ public final class IoThread implements Runnable
     private static final long MIN_SPIN_NS = 1_000;
     private static final long MAX_SPIN_NS = 50_000;
     private static final long IDLE_SELECT_MS = 100;
+    private static final long EMPTY_SELECT_MS = 1_000;
 
     private final int index;
     private final SharedSegment segment;
@@ -230,7 +231,8 @@ public final class IoThread implements Runnable
             return;
         }
         waker.arm(key);
-        final long timeoutMs = !blocked.isEmpty() ? 1 : IDLE_SELECT_MS;
+        // deadlines need the timer only while there are connections; an empty thread sleeps long
+        final long timeoutMs = !blocked.isEmpty() ? 1 : connections.isEmpty() ? EMPTY_SELECT_MS : IDLE_SELECT_MS;
         try
         {
             if (selector.select(timeoutMs) > 0)

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 final class SelectorWaker implements AutoCloseable
 {
     private static final long DISARMED = -1;
-    private static final long SLEEP_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long SLEEP_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final EventCount eventCount;
     private final Selector selector;

@@ -33,7 +33,7 @@ public final class WorkerRuntime
     public static final int EXIT_CANNOT_JOIN = 4;
 
     private static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
-    private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final String segmentName;
@@ -113,7 +113,9 @@ public final class WorkerRuntime
 
     private int poll(final ChannelPoller poller, final WorkerSlots slots, final ProcessIdentity cm, final Doorbell doorbell)
     {
-        final IdleStrategy idle = SpinParkIdleStrategy.adaptive(doorbell.eventCount(), doorbell);
+        // parks of 250 ms: an idle worker wakes four times a second to beat and to look at its CM
+        final IdleStrategy idle = new SpinParkIdleStrategy(
+            doorbell.eventCount(), doorbell, 1_000, 50_000, 4, TimeUnit.MILLISECONDS.toNanos(250));
         long lastHeartbeatNs = System.nanoTime();
         long lastCmCheckNs = lastHeartbeatNs;
         while (running)
