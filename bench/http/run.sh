@@ -1,0 +1,586 @@
+#!/usr/bin/env bash
+# The HTTP benchmark: Switchboard against nginx + Jetty and against Jetty alone, in one run.
+#
+#   bench/http/run.sh [--sb http://127.0.0.1:8080] [options]
+#
+# Targets, each measured on GET /hello (13-byte body) and GET /bytes?n=16384 (16 KiB):
+#   sb           Switchboard (CM and one worker) at the --sb URL base; started by the caller
+#                (./switchboard bench http), not by this script. Without it, or when it does not answer
+#                the two URLs correctly, its figures are n/a and the reason is printed.
+#   nginx_jetty  nginx (one worker process, upstream keep-alive) in front of the Jetty server below
+#   jetty        bench/jetty: Jetty 12 on JDK 25 with the same handler, alone
+#
+# For each URL: a warm-up wrk run per target, then RUNS rounds of one measured run per target (targets
+# interleaved, so drift on a shared machine hits all alike), each `wrk -tTHREADS -cCONNECTIONS -dDURATION
+# --latency`. The table gives the median of the runs. Then one extra run of /hello per Java target under a
+# JFR recording gives its heap allocation per request (not part of the figures above). The output ends with
+#   SUMMARY sb_hello_rps=.. nginx_jetty_hello_rps=.. jetty_hello_rps=.. sb_16k_rps=.. nginx_jetty_16k_rps=..
+#           jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=..      (one line)
+#
+# Options, defaults in brackets; the environment may set them too (SB_URL, SB_PID, SB_WORKER_PID, JETTY_PORT,
+# NGINX_PORT, THREADS, CONNECTIONS, DURATION, WARMUP, RUNS), and JETTY_JAVA_OPTS adds JVM options to Jetty:
+#   --sb URL            Switchboard's base URL (http://HOST[:PORT][/PREFIX], the demo application's
+#                       URLs below it), on the loopback interface only
+#   --sb-pid PID        the CM's pid for the allocation run [found from the --sb port's listener]
+#   --sb-worker-pid PID the worker's pid, to measure its allocation too [not measured]
+#   --jetty-port N      [18081]        --nginx-port N    [18082]
+#   --threads N         wrk threads [2] --connections N  [64]
+#   --duration S        seconds per measured run [10]  --warmup S  seconds of the warm-up run [3]
+#   --runs N            measured runs per target and URL [3]
+#   --no-alloc          skip the allocation runs     --no-install  never call install-tools.sh
+#   --keep              keep the run directory (wrk outputs, logs, nginx.conf, JFR files)
+#
+# Every process it starts (Jetty, nginx, wrk) is stopped by PID when it exits, however it exits; every wrk
+# run is bounded by `timeout`; all traffic goes to 127.0.0.1 (or the loopback --sb URL).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+JETTY_JAR="$ROOT/bench/jetty/target/switchboard-bench-jetty.jar"
+MIN_JAVA=25
+
+SB_URL="${SB_URL:-}"
+SB_PID="${SB_PID:-}"
+SB_WORKER_PID="${SB_WORKER_PID:-}"
+JETTY_PORT="${JETTY_PORT:-18081}"
+NGINX_PORT="${NGINX_PORT:-18082}"
+# Two wrk threads (32 connections each): as many as the machine has cores, so the generator is never held
+# to one core while a server idles, and the same for every target. Nothing is pinned: the generator, the
+# proxy and the servers share the 2 cores, as they would on a small host. See README.md.
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-64}"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-3}"
+RUNS="${RUNS:-3}"
+ALLOC=1
+INSTALL=1
+KEEP=0
+
+URL_KEYS=(hello 16k)
+declare -A URL_PATH=([hello]="/hello" [16k]="/bytes?n=16384")
+HELLO_BODY="Hello, world!"
+BYTES_LENGTH=16384
+
+say() { echo "bench-http: $*" >&2; }
+die() { say "$*"; exit 1; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+is_count() { [[ "$1" =~ ^[1-9][0-9]{0,5}$ ]]; }
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --sb) SB_URL="${2:?--sb needs a URL}"; shift 2 ;;
+        --sb=*) SB_URL="${1#*=}"; shift ;;
+        --sb-pid) SB_PID="${2:?--sb-pid needs a pid}"; shift 2 ;;
+        --sb-worker-pid) SB_WORKER_PID="${2:?--sb-worker-pid needs a pid}"; shift 2 ;;
+        --jetty-port) JETTY_PORT="${2:?}"; shift 2 ;;
+        --nginx-port) NGINX_PORT="${2:?}"; shift 2 ;;
+        --threads) THREADS="${2:?}"; shift 2 ;;
+        --connections) CONNECTIONS="${2:?}"; shift 2 ;;
+        --duration) DURATION="${2%s}"; shift 2 ;;
+        --warmup) WARMUP="${2%s}"; shift 2 ;;
+        --runs) RUNS="${2:?}"; shift 2 ;;
+        --no-alloc) ALLOC=0; shift ;;
+        --no-install) INSTALL=0; shift ;;
+        --keep) KEEP=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown argument: $1" ;;
+    esac
+done
+
+for name in JETTY_PORT NGINX_PORT THREADS CONNECTIONS DURATION WARMUP RUNS; do
+    is_count "${!name}" || die "$name=${!name} is not a positive integer"
+done
+for name in JETTY_PORT NGINX_PORT; do
+    [[ "${!name}" -le 65535 ]] || die "$name=${!name} is not a TCP port"
+done
+[[ "$JETTY_PORT" != "$NGINX_PORT" ]] || die "JETTY_PORT and NGINX_PORT are both $JETTY_PORT"
+[[ -z "$SB_PID" || "$SB_PID" =~ ^[0-9]+$ ]] || die "--sb-pid $SB_PID is not a pid"
+[[ -z "$SB_WORKER_PID" || "$SB_WORKER_PID" =~ ^[0-9]+$ ]] || die "--sb-worker-pid $SB_WORKER_PID is not a pid"
+
+# --- processes this script owns, stopped by PID on any exit ------------------------------------------------
+
+RUN_DIR=""
+JETTY_PID=""
+NGINX_PID=""
+WRK_PID=""
+JFR_ACTIVE=()   # pids of JVMs with a recording of ours running
+
+stop_pid() {
+    # stop_pid PID NAME: SIGTERM, up to 10 s of grace, then SIGKILL; reaps the child
+    local pid="$1" name="$2" waited=0
+    [[ -n "$pid" ]] || return 0
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && [[ "$waited" -lt 100 ]]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$name (pid $pid) ignored SIGTERM for 10 s: SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local pid
+    trap - EXIT INT TERM
+    stop_pid "$WRK_PID" wrk
+    for pid in "${JFR_ACTIVE[@]}"; do
+        timeout 20 "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=bench-http-alloc >/dev/null 2>&1 || true
+    done
+    stop_pid "$NGINX_PID" nginx
+    stop_pid "$JETTY_PID" jetty
+    if [[ -n "$RUN_DIR" && -d "$RUN_DIR" ]]; then
+        if [[ "$KEEP" -eq 1 ]]; then
+            say "kept $RUN_DIR"
+        else
+            rm -rf "$RUN_DIR"
+        fi
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- tools -------------------------------------------------------------------------------------------------
+
+java_major() {
+    local version
+    version="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1)"
+    case "$version" in
+        1.*) echo "${version#1.}" | cut -d. -f1 ;;
+        *) echo "$version" | cut -d. -f1 ;;
+    esac
+}
+
+find_jdk() {
+    # as ./switchboard does: JAVA_HOME if it is new enough, else the newest JDK under /usr/lib/jvm
+    local candidate major best="" best_major=0
+    if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" ]]; then
+        major="$(java_major "$JAVA_HOME/bin/java")"
+        if [[ -n "$major" && "$major" -ge "$MIN_JAVA" ]]; then
+            echo "$JAVA_HOME"; return 0
+        fi
+        say "JAVA_HOME=$JAVA_HOME is Java ${major:-?}, older than $MIN_JAVA; looking under /usr/lib/jvm"
+    fi
+    for candidate in /usr/lib/jvm/*; do
+        [[ -x "$candidate/bin/javac" && -x "$candidate/bin/java" ]] || continue
+        major="$(java_major "$candidate/bin/java")"
+        if [[ -n "$major" && "$major" -ge "$MIN_JAVA" && "$major" -gt "$best_major" ]]; then
+            best="$candidate"; best_major="$major"
+        fi
+    done
+    [[ -n "$best" ]] && { echo "$best"; return 0; }
+    return 1
+}
+
+JAVA_HOME="$(find_jdk)" || die "no JDK $MIN_JAVA or newer (JAVA_HOME is unset or older, and none under /usr/lib/jvm): the Jetty baseline runs on JDK $MIN_JAVA"
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH:/usr/sbin"
+
+if [[ "$INSTALL" -eq 1 ]]; then
+    "$HERE/install-tools.sh"
+fi
+command -v wrk >/dev/null || die "wrk is missing (run bench/http/install-tools.sh)"
+command -v nginx >/dev/null || die "nginx is missing (run bench/http/install-tools.sh)"
+command -v curl >/dev/null || die "curl is missing (apt-get install curl): it checks that each target serves the right bodies"
+
+if [[ ! -f "$JETTY_JAR" ]] || [[ -n "$(find "$ROOT/bench/jetty/src" "$ROOT/bench/jetty/pom.xml" -newer "$JETTY_JAR" \
+        -type f -print -quit 2>/dev/null)" ]]; then
+    command -v mvn >/dev/null || die "$JETTY_JAR is missing or stale and there is no mvn to build it"
+    say "building $JETTY_JAR"
+    mvn -B -ntp -q package -f "$ROOT/bench/jetty/pom.xml" >&2 || die "building bench/jetty failed"
+fi
+
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bench-http.XXXXXX")"
+# nginx's worker runs as an unprivileged user when the master is root: let it reach its files
+chmod 0755 "$RUN_DIR"
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_target() {
+    # check_target BASE KEY: prints nothing and succeeds when BASE serves KEY's URL right, else prints why
+    local base="$1" key="$2" url status body_file="$RUN_DIR/check.body" length
+    url="$base${URL_PATH[$key]}"
+    if ! status="$(curl -sS -o "$body_file" -w '%{http_code}' --max-time 5 "$url" 2>"$RUN_DIR/check.err")"; then
+        echo "no answer from $url: $(sed -n '1s/^curl: ([0-9]*) //p' "$RUN_DIR/check.err")"
+        return 1
+    fi
+    if [[ "$status" != "200" ]]; then
+        echo "$url answered status $status, not 200"
+        return 1
+    fi
+    length="$(wc -c <"$body_file" | tr -d ' ')"
+    case "$key" in
+        hello)
+            if [[ "$(cat "$body_file")" != "$HELLO_BODY" || "$length" -ne ${#HELLO_BODY} ]]; then
+                echo "$url answered a $length-byte body, not \"$HELLO_BODY\""
+                return 1
+            fi ;;
+        16k)
+            if [[ "$length" -ne "$BYTES_LENGTH" ]]; then
+                echo "$url answered a $length-byte body, not $BYTES_LENGTH bytes"
+                return 1
+            fi ;;
+    esac
+    return 0
+}
+
+wait_ready() {
+    # wait_ready BASE PID NAME LOG: until BASE/hello answers right, PID dies, or 30 s pass
+    local base="$1" pid="$2" name="$3" log="$4" i
+    for i in $(seq 1 300); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            cat "$log" >&2 2>/dev/null || true
+            die "$name (pid $pid) exited during start-up; its log is above"
+        fi
+        check_target "$base" hello >/dev/null && return 0
+        sleep 0.1
+    done
+    cat "$log" >&2 2>/dev/null || true
+    die "$name (pid $pid) did not serve $base/hello within 30 s; its log is above"
+}
+
+parse_wrk() {
+    # parse_wrk FILE: prints "rps p50_us p99_us requests errors" from wrk --latency output, or fails
+    awk '
+        function us(text,   n, unit) {
+            n = text + 0; unit = text; sub(/^[0-9.]+/, "", unit)
+            if (unit == "us") return n
+            if (unit == "ms") return n * 1000
+            if (unit == "s") return n * 1000000
+            if (unit == "m") return n * 60000000
+            if (unit == "h") return n * 3600000000
+            return -1
+        }
+        /^ *50% / { p50 = us($2) }
+        /^ *99% / { p99 = us($2) }
+        / requests in / { requests = $1 }
+        /^Requests\/sec:/ { rps = $2 }
+        /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+        /Non-2xx or 3xx responses:/ { errors += $5 }
+        END {
+            if (rps == "" || p50 == "" || p99 == "" || p50 < 0 || p99 < 0) exit 1
+            printf "%.0f %.0f %.0f %d %d\n", rps, p50, p99, requests, errors
+        }' "$1"
+}
+
+run_wrk() {
+    # run_wrk SECONDS URL OUT [LATENCY]: one bounded wrk run, killable from the trap
+    local seconds="$1" url="$2" out="$3" rc=0
+    timeout --kill-after=5 $((seconds + 20)) \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency "$url" >"$out" 2>&1 &
+    WRK_PID=$!
+    wait "$WRK_PID" || rc=$?
+    WRK_PID=""
+    return "$rc"
+}
+
+median() {
+    # median VALUE...: the middle of the numeric values (the lower middle for an even count), or n/a
+    local values
+    values="$(printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g || true)"
+    [[ -n "$values" ]] || { echo "n/a"; return; }
+    local count
+    count="$(echo "$values" | wc -l)"
+    echo "$values" | sed -n "$(((count + 1) / 2))p"
+}
+
+ratio() {
+    # ratio A B: A/B with two decimals, or n/a
+    if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && awk -v b="$2" 'BEGIN { exit !(b > 0) }'; then
+        awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+    else
+        echo "n/a"
+    fi
+}
+
+# --- targets -----------------------------------------------------------------------------------------------
+
+TARGETS=(sb nginx_jetty jetty)
+declare -A BASE=([nginx_jetty]="http://127.0.0.1:$NGINX_PORT" [jetty]="http://127.0.0.1:$JETTY_PORT")
+declare -A SKIP   # SKIP[target,key] = why that target is not measured on that URL
+
+SB_URL="${SB_URL%/}"
+if [[ -z "$SB_URL" ]]; then
+    SB_WHY="no Switchboard given (--sb URL; ./switchboard bench http passes the CM it starts)"
+elif [[ ! "$SB_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]]; then
+    SB_WHY="--sb $SB_URL is not http://HOST[:PORT][/PREFIX] on the loopback interface; traffic stays on this machine"
+else
+    SB_WHY=""
+    BASE[sb]="$SB_URL"
+fi
+
+for name in JETTY_PORT NGINX_PORT; do
+    if port_in_use "${!name}"; then
+        die "port ${!name} ($name) is already taken on 127.0.0.1; choose another with --${name%_PORT}-port"
+    fi
+done
+
+JETTY_JAVA_OPTS="${JETTY_JAVA_OPTS:-}"
+# shellcheck disable=SC2086 # JETTY_JAVA_OPTS is a list of JVM options
+"$JAVA_HOME/bin/java" $JETTY_JAVA_OPTS -jar "$JETTY_JAR" "$JETTY_PORT" >"$RUN_DIR/jetty.log" 2>&1 &
+JETTY_PID=$!
+wait_ready "${BASE[jetty]}" "$JETTY_PID" jetty "$RUN_DIR/jetty.log"
+
+mkdir -p "$RUN_DIR/nginx"
+sed -e "s|@RUN_DIR@|$RUN_DIR/nginx|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" -e "s|@JETTY_PORT@|$JETTY_PORT|g" \
+    "$HERE/nginx.conf.template" >"$RUN_DIR/nginx/nginx.conf"
+nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$RUN_DIR/nginx/error.log" \
+    >"$RUN_DIR/nginx/stdout.log" 2>&1 &
+NGINX_PID=$!
+wait_ready "${BASE[nginx_jetty]}" "$NGINX_PID" nginx "$RUN_DIR/nginx/error.log"
+
+for key in "${URL_KEYS[@]}"; do
+    for target in "${TARGETS[@]}"; do
+        if [[ "$target" == sb && -n "$SB_WHY" ]]; then
+            SKIP[$target,$key]="$SB_WHY"
+        elif why="$(check_target "${BASE[$target]}" "$key")"; then
+            :
+        else
+            SKIP[$target,$key]="$why"
+            [[ "$target" == sb ]] || die "$target: $why"
+        fi
+    done
+done
+
+# --- measurement -------------------------------------------------------------------------------------------
+
+JAVA_VERSION="$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n '2p')"
+OS_NAME="$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-?}")"
+[[ -r /etc/debian_version ]] && OS_NAME="$OS_NAME ($(cat /etc/debian_version))"
+WRK_VERSION="$( (wrk -v 2>&1 || true) | sed -n '1s/ *\[.*//p')"
+NGINX_VERSION="$(nginx -v 2>&1 | sed 's/^nginx version: //')"
+JETTY_VERSION="$(sed -n 's/^jetty \([^ ]*\) .*/\1/p' "$RUN_DIR/jetty.log" | head -1)"
+OTHERS="$(ps -eo args= | grep -c '[j]mh' || true)"
+
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "machine: $(nproc) cores, $OS_NAME, $JAVA_VERSION; load average $LOAD_START"
+[[ "$OTHERS" -eq 0 ]] || say "warning: $OTHERS JMH process(es) running: they share the cores, the figures will be low"
+
+declare -A RPS P50 P99 ERRORS RUNS_RPS
+measured_run() {
+    # measured_run TARGET KEY RUN: one measured wrk run, its figures stored under [TARGET,KEY,RUN]
+    local target="$1" key="$2" run="$3" out figures
+    out="$RUN_DIR/wrk-$target-$key-$run.txt"
+    if run_wrk "$DURATION" "${BASE[$target]}${URL_PATH[$key]}" "$out" && figures="$(parse_wrk "$out")"; then
+        read -r RPS[$target,$key,$run] P50[$target,$key,$run] P99[$target,$key,$run] _ ERRORS[$target,$key,$run] \
+            <<<"$figures"
+        say "$target ${URL_PATH[$key]} run $run/$RUNS: ${RPS[$target,$key,$run]} req/s," \
+            "p50 ${P50[$target,$key,$run]} us, p99 ${P99[$target,$key,$run]} us, errors ${ERRORS[$target,$key,$run]}"
+    else
+        RPS[$target,$key,$run]="n/a"; P50[$target,$key,$run]="n/a"; P99[$target,$key,$run]="n/a"
+        ERRORS[$target,$key,$run]="n/a"
+        say "$target ${URL_PATH[$key]} run $run/$RUNS failed:"
+        sed 's/^/    /' "$out" >&2 || true
+    fi
+}
+
+for key in "${URL_KEYS[@]}"; do
+    for target in "${TARGETS[@]}"; do
+        [[ -z "${SKIP[$target,$key]:-}" ]] || continue
+        say "$target ${URL_PATH[$key]}: ${WARMUP} s warm-up"
+        run_wrk "$WARMUP" "${BASE[$target]}${URL_PATH[$key]}" "$RUN_DIR/wrk-$target-$key-warmup.txt" || true
+    done
+    for run in $(seq 1 "$RUNS"); do
+        for target in "${TARGETS[@]}"; do
+            [[ -z "${SKIP[$target,$key]:-}" ]] || continue
+            measured_run "$target" "$key" "$run"
+        done
+    done
+done
+
+declare -A MED_RPS MED_P50 MED_P99 ERR_SUM
+for key in "${URL_KEYS[@]}"; do
+    for target in "${TARGETS[@]}"; do
+        if [[ -n "${SKIP[$target,$key]:-}" ]]; then
+            MED_RPS[$target,$key]="n/a"; MED_P50[$target,$key]="n/a"; MED_P99[$target,$key]="n/a"
+            ERR_SUM[$target,$key]="n/a"; RUNS_RPS[$target,$key]="-"
+            continue
+        fi
+        rps=(); p50=(); p99=(); errors=0
+        for run in $(seq 1 "$RUNS"); do
+            rps+=("${RPS[$target,$key,$run]}"); p50+=("${P50[$target,$key,$run]}"); p99+=("${P99[$target,$key,$run]}")
+            [[ "${ERRORS[$target,$key,$run]}" =~ ^[0-9]+$ ]] && errors=$((errors + ERRORS[$target,$key,$run]))
+        done
+        MED_RPS[$target,$key]="$(median "${rps[@]}")"
+        MED_P50[$target,$key]="$(median "${p50[@]}")"
+        MED_P99[$target,$key]="$(median "${p99[@]}")"
+        ERR_SUM[$target,$key]="$errors"
+        RUNS_RPS[$target,$key]="${rps[*]}"
+    done
+done
+
+# --- allocation per request (JFR) --------------------------------------------------------------------------
+
+declare -A ALLOC_LINE   # ALLOC_LINE[label] = figures or n/a: why
+ALLOC_LABELS=()
+
+sb_listener_pid() {
+    # the pid of the process listening on the --sb URL's port, if ss can tell
+    local authority port
+    authority="${SB_URL#http://}"
+    authority="${authority%%/*}"
+    port="${authority##*:}"
+    [[ "$port" =~ ^[0-9]+$ ]] || port=80
+    ss -ltnpH "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1
+}
+
+alloc_run() {
+    # alloc_run TARGET LABEL:PID...: one /hello wrk run with a JFR recording in each JVM, then its share
+    local target="$1" entry label pid out requests jfc="$RUN_DIR/alloc.jfc" result
+    shift
+    local labels=() pids=()
+    for entry in "$@"; do
+        label="${entry%%:*}"; pid="${entry#*:}"
+        ALLOC_LABELS+=("$label")
+        # jcmd's attach signals its target (SIGQUIT): never point it at anything but a JVM
+        if [[ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" != java ]]; then
+            ALLOC_LINE[$label]="n/a: pid $pid is not a running java process"
+            continue
+        fi
+        if ! timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=bench-http-alloc settings="$jfc" \
+                >"$RUN_DIR/jfr-$label.start" 2>&1; then
+            ALLOC_LINE[$label]="n/a: jcmd $pid JFR.start failed: $(tr -d '\0' <"$RUN_DIR/jfr-$label.start" \
+                | grep -v '^[0-9]*:$' | head -1 | cut -c1-160)"
+            continue
+        fi
+        JFR_ACTIVE+=("$pid")
+        labels+=("$label"); pids+=("$pid")
+    done
+    [[ ${#pids[@]} -gt 0 ]] || return 0
+
+    out="$RUN_DIR/wrk-$target-hello-alloc.txt"
+    say "$target /hello: ${DURATION} s allocation run under JFR (pids ${pids[*]})"
+    run_wrk "$DURATION" "${BASE[$target]}${URL_PATH[hello]}" "$out" || true
+    requests="$(parse_wrk "$out" | cut -d' ' -f4 || true)"
+
+    local i
+    for i in "${!pids[@]}"; do
+        label="${labels[$i]}"; pid="${pids[$i]}"
+        if ! timeout 60 "$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=bench-http-alloc filename="$RUN_DIR/alloc-$label.jfr" \
+                >"$RUN_DIR/jfr-$label.stop" 2>&1; then
+            ALLOC_LINE[$label]="n/a: jcmd $pid JFR.stop failed"
+            continue
+        fi
+        if [[ ! "$requests" =~ ^[1-9][0-9]*$ ]]; then
+            ALLOC_LINE[$label]="n/a: the wrk run under JFR failed"
+            continue
+        fi
+        if result="$("$JAVA_HOME/bin/java" "$HERE/AllocationPerRequest.java" "$RUN_DIR/alloc-$label.jfr" "$requests" \
+                2>"$RUN_DIR/alloc-$label.threads")"; then
+            ALLOC_LINE[$label]="$result"
+            say "$label: $result; threads that allocated most:"
+            cat "$RUN_DIR/alloc-$label.threads" >&2
+        else
+            ALLOC_LINE[$label]="n/a: $(tail -1 "$RUN_DIR/alloc-$label.threads")"
+        fi
+    done
+    JFR_ACTIVE=()
+}
+
+if [[ "$ALLOC" -eq 1 ]]; then
+    cat >"$RUN_DIR/alloc.jfc" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<configuration version="2.0" label="bench-http-alloc" description="Allocation per thread and GCs only" provider="Switchboard">
+  <event name="jdk.ThreadAllocationStatistics">
+    <setting name="enabled">true</setting>
+    <setting name="period">everyChunk</setting>
+  </event>
+  <event name="jdk.GarbageCollection">
+    <setting name="enabled">true</setting>
+    <setting name="threshold">0 ms</setting>
+  </event>
+</configuration>
+EOF
+    if [[ -z "${SKIP[sb,hello]:-}" ]]; then
+        SB_PID="${SB_PID:-$(sb_listener_pid)}"
+        sb_entries=()
+        if [[ -z "$SB_PID" ]]; then
+            ALLOC_LABELS+=(sb_cm)
+            ALLOC_LINE[sb_cm]="n/a: the CM's pid is unknown (give --sb-pid; ss found no listener for $SB_URL)"
+        else
+            sb_entries+=("sb_cm:$SB_PID")
+        fi
+        [[ -z "$SB_WORKER_PID" ]] || sb_entries+=("sb_worker:$SB_WORKER_PID")
+        [[ ${#sb_entries[@]} -eq 0 ]] || alloc_run sb "${sb_entries[@]}"
+    else
+        ALLOC_LABELS+=(sb_cm)
+        ALLOC_LINE[sb_cm]="n/a: ${SKIP[sb,hello]}"
+    fi
+    alloc_run jetty "jetty:$JETTY_PID"
+fi
+
+# --- report ------------------------------------------------------------------------------------------------
+
+echo
+echo "HTTP benchmark: wrk ${WRK_VERSION#wrk } -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, ${WARMUP} s warm-up," \
+    "median of $RUNS runs"
+echo "machine: $(nproc) cores, $OS_NAME, $JAVA_VERSION, jetty $JETTY_VERSION, nginx $NGINX_VERSION"
+echo "load average (1, 5, 15 min) at the start: $LOAD_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '%-12s %-16s %10s %9s %9s   %-26s %s\n' target url "req/s" "p50 us" "p99 us" "req/s of each run" errors
+for key in "${URL_KEYS[@]}"; do
+    for target in "${TARGETS[@]}"; do
+        printf '%-12s %-16s %10s %9s %9s   %-26s %s\n' "$target" "${URL_PATH[$key]}" "${MED_RPS[$target,$key]}" \
+            "${MED_P50[$target,$key]}" "${MED_P99[$target,$key]}" "${RUNS_RPS[$target,$key]}" "${ERR_SUM[$target,$key]}"
+    done
+done
+echo
+printf '%-26s %10s %16s\n' ratio "${URL_PATH[hello]}" "${URL_PATH[16k]}"
+for pair in "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
+    read -r a b <<<"$pair"
+    printf '%-26s %10s %16s\n' "$a/$b req/s" "$(ratio "${MED_RPS[$a,hello]}" "${MED_RPS[$b,hello]}")" \
+        "$(ratio "${MED_RPS[$a,16k]}" "${MED_RPS[$b,16k]}")"
+    printf '%-26s %10s %16s\n' "$a/$b p99" "$(ratio "${MED_P99[$a,hello]}" "${MED_P99[$b,hello]}")" \
+        "$(ratio "${MED_P99[$a,16k]}" "${MED_P99[$b,16k]}")"
+done
+
+notes=()
+if [[ -n "$SB_WHY" ]]; then
+    notes+=("sb n/a: $SB_WHY")
+else
+    for key in "${URL_KEYS[@]}"; do
+        [[ -z "${SKIP[sb,$key]:-}" ]] || notes+=("sb ${URL_PATH[$key]} n/a: ${SKIP[sb,$key]}")
+    done
+fi
+for key in "${URL_KEYS[@]}"; do
+    for target in "${TARGETS[@]}"; do
+        if [[ "${ERR_SUM[$target,$key]}" =~ ^[1-9] ]]; then
+            notes+=("warning: $target ${URL_PATH[$key]} had ${ERR_SUM[$target,$key]} socket errors or non-2xx answers")
+        fi
+    done
+done
+[[ "$OTHERS" -eq 0 ]] || notes+=("warning: $OTHERS JMH process(es) were running at the start: the figures are low")
+if [[ ${#notes[@]} -gt 0 ]]; then
+    echo
+    printf '%s\n' "${notes[@]}"
+fi
+
+if [[ "$ALLOC" -eq 1 ]]; then
+    echo
+    echo "heap allocation per request under load (one more ${DURATION} s /hello run per JVM under JFR" \
+        "jdk.ThreadAllocationStatistics, not in the figures above):"
+    alloc_summary=()
+    for label in "${ALLOC_LABELS[@]}"; do
+        printf '  %-10s %s\n' "$label" "${ALLOC_LINE[$label]}"
+        value="$(sed -n 's/.*alloc_bytes_per_req=\([0-9]*\).*/\1/p' <<<"${ALLOC_LINE[$label]}")"
+        alloc_summary+=("${label}_hello_alloc_bytes_per_req=${value:-n/a}")
+    done
+    echo "ALLOC ${alloc_summary[*]}"
+fi
+
+echo
+summary() { local v="$1"; [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo "n/a"; }
+echo "SUMMARY sb_hello_rps=$(summary "${MED_RPS[sb,hello]}")" \
+    "nginx_jetty_hello_rps=$(summary "${MED_RPS[nginx_jetty,hello]}")" \
+    "jetty_hello_rps=$(summary "${MED_RPS[jetty,hello]}")" \
+    "sb_16k_rps=$(summary "${MED_RPS[sb,16k]}")" \
+    "nginx_jetty_16k_rps=$(summary "${MED_RPS[nginx_jetty,16k]}")" \
+    "jetty_16k_rps=$(summary "${MED_RPS[jetty,16k]}")" \
+    "sb_hello_p99_us=$(summary "${MED_P99[sb,hello]}")" \
+    "nginx_jetty_hello_p99_us=$(summary "${MED_P99[nginx_jetty,hello]}")"
