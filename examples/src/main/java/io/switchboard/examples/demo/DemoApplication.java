@@ -22,12 +22,33 @@ public final class DemoApplication implements HttpApplication
 {
     private static final byte[] HELLO = "Hello, world!".getBytes(StandardCharsets.US_ASCII);
     private static final int STREAM_CHUNK = 64 * 1024;
+    /** What /bytes streams, made once: 'a' + i % 26, repeated every STREAM_CHUNK bytes. */
+    private static final byte[] PATTERN = pattern();
     private static final long MAX_BYTES = 1L << 40;
     private static final long MAX_SLEEP_MS = 600_000;
 
     public String name()
     {
         return "demo";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return true for /hello, /whoami and /bytes up to 64 KiB: answered from memory, without waiting.
+     */
+    public boolean isNonBlocking(final HttpRequest request)
+    {
+        return switch (request.path())
+        {
+            case "/hello", "/whoami" -> true;
+            case "/bytes" ->
+            {
+                final long n = parse(request.queryParameter("n"), MAX_BYTES);
+                yield n >= 0 && n <= STREAM_CHUNK;
+            }
+            default -> false;
+        };
     }
 
     public void handle(final HttpRequest request, final HttpResponse response) throws Exception
@@ -77,12 +98,7 @@ public final class DemoApplication implements HttpApplication
             return;
         }
 
-        final byte[] chunk = new byte[(int)Math.min(STREAM_CHUNK, Math.max(n, 1))];
-        for (int i = 0; i < chunk.length; i++)
-        {
-            chunk[i] = (byte)('a' + i % 26);
-        }
-
+        final byte[] chunk = PATTERN;
         response.header("Content-Type", "application/octet-stream").contentLength(n);
         long remaining = n;
         while (remaining > 0 && !request.isCancelled())
@@ -115,6 +131,16 @@ public final class DemoApplication implements HttpApplication
     {
         response.status(status).header("Content-Type", "text/plain");
         response.send(body);
+    }
+
+    private static byte[] pattern()
+    {
+        final byte[] chunk = new byte[STREAM_CHUNK];
+        for (int i = 0; i < chunk.length; i++)
+        {
+            chunk[i] = (byte)('a' + i % 26);
+        }
+        return chunk;
     }
 
     private static long parse(final String value, final long max)

@@ -8,6 +8,7 @@ import io.switchboard.cm.net.IoThread;
 import io.switchboard.cm.supervisor.WorkerListener;
 import io.switchboard.cm.supervisor.WorkerSupervisor;
 import io.switchboard.ipc.process.ProcessIdentity;
+import io.switchboard.ipc.ring.RingDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SegmentNames;
 import io.switchboard.ipc.segment.SharedSegment;
@@ -68,7 +69,7 @@ public final class ConnectionManager implements AutoCloseable
         for (int i = 0; i < ioThreads.length; i++)
         {
             ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
-                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * config.ringCapacity() / 8)), config.maxQueued());
+                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued());
             ioThreads[i].start();
         }
 

@@ -54,7 +54,7 @@ public final class CmConfig
     @Option(names = "--channels", paramLabel = "N", defaultValue = "1024", description = "channels open at once (default: ${DEFAULT-VALUE})")
     int channels;
 
-    @Option(names = "--ring-capacity", paramLabel = "BYTES", defaultValue = "65536",
+    @Option(names = "--ring-capacity", paramLabel = "BYTES", defaultValue = "131072",
         description = "bytes of each ring, a power of two (default: ${DEFAULT-VALUE})")
     int ringCapacity;
 

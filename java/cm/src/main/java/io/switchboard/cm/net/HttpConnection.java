@@ -386,6 +386,18 @@ final class HttpConnection
         {
             while (state == State.BODY)
             {
+                if (!chunkedBody && bodyRemaining == 0)
+                {
+                    // the body is all in; only REQUEST_END is left (the ring was full for it before)
+                    finishBody();
+                    published = true;
+                    if (state == State.BODY)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+
                 final int room = writer.writablePayloadLength();
                 if (room == 0)
                 {

@@ -57,11 +57,13 @@ public final class RingDescriptor
 
     /**
      * The largest frame a ring carries whole; longer messages travel as
-     * fragments. An eighth of the ring keeps several frames in flight.
+     * fragments. A quarter of the ring keeps several frames in flight, and a
+     * 128 KiB ring carries a 16 KiB response body in one frame: one gathering
+     * write on the CM instead of one per frame.
      */
     public static int maxFrameLength(final int capacity)
     {
-        return capacity / 8;
+        return capacity / 4;
     }
 
     /**

@@ -15,7 +15,9 @@ import java.util.function.Consumer;
  * Runs each exchange's application handler on a virtual thread of its own:
  * handlers block (bodies, sleeps, databases) and there may be as many as there
  * are channels, which platform threads would not afford. The thread writes the
- * response straight into the channel's outbound ring.
+ * response straight into the channel's outbound ring. A request the application
+ * declares {@link HttpApplication#isNonBlocking non-blocking} runs at once on
+ * the poller's thread instead.
  */
 final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
 {
@@ -36,6 +38,13 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
 
     public void accept(final Exchange exchange)
     {
+        final HttpApplication application = applications.get(exchange.head().application());
+        if (application != null && !exchange.head().hasBody() && application.isNonBlocking(exchange))
+        {
+            // on the poller's thread: no hand-off for a request that cannot block
+            run(exchange);
+            return;
+        }
         executor.execute(() -> run(exchange));
     }
 
