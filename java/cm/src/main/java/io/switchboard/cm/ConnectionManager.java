@@ -41,6 +41,7 @@ public final class ConnectionManager implements AutoCloseable
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean accepting;
+    private boolean closed;
 
     public ConnectionManager(final CmConfig config)
     {
@@ -60,6 +61,25 @@ public final class ConnectionManager implements AutoCloseable
         final ProcessIdentity self = ProcessIdentity.self();
         final SegmentLayout layout = new SegmentLayout(
             config.workers(), config.channels(), config.ringCapacity(), config.ioThreads());
+        if (layout.segmentLength() > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("channels=" + config.channels() + " x 2 rings of ringCapacity=" +
+                config.ringCapacity() + " make a segment of " + layout.segmentLength() +
+                " bytes; the CM maps at most 2 GiB: lower --channels or --ring-capacity");
+        }
+        try
+        {
+            return startWith(layout, self);
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    private InetSocketAddress startWith(final SegmentLayout layout, final ProcessIdentity self)
+    {
         segment = SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
         workers = new WorkerPool(config.workers());
 
@@ -101,7 +121,6 @@ public final class ConnectionManager implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            close();
             throw new UncheckedIOException(
                 "cannot listen on " + config.bind() + ":" + config.port() + ": " + ex.getMessage(), ex);
         }
@@ -160,15 +179,23 @@ public final class ConnectionManager implements AutoCloseable
         return List.of(ioThreads);
     }
 
-    public void close()
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         accepting = false;
         closeServer();
         if (ioThreads != null)
         {
             for (final IoThread io : ioThreads)
             {
-                io.beginStop();
+                if (io != null)
+                {
+                    io.beginStop();
+                }
             }
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.drainMs());
             boolean busy = true;
@@ -177,7 +204,7 @@ public final class ConnectionManager implements AutoCloseable
                 busy = false;
                 for (final IoThread io : ioThreads)
                 {
-                    busy |= io.isBusy();
+                    busy |= io != null && io.isBusy();
                 }
                 if (busy)
                 {
@@ -186,7 +213,10 @@ public final class ConnectionManager implements AutoCloseable
             }
             for (final IoThread io : ioThreads)
             {
-                io.stop(2_000);
+                if (io != null)
+                {
+                    io.stop(2_000);
+                }
             }
         }
         if (supervisor != null)
@@ -197,6 +227,7 @@ public final class ConnectionManager implements AutoCloseable
         {
             segment.unlink();
             segment.close();
+            segment = null;
         }
     }
 

@@ -2,11 +2,13 @@ package io.switchboard.tests.http;
 
 import io.switchboard.cm.ConnectionManager;
 import io.switchboard.cm.config.CmConfig;
+import io.switchboard.ipc.channel.ChannelTable;
 import picocli.CommandLine;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A whole instance for a test: the CM in this JVM, real worker JVMs running the
@@ -22,12 +24,35 @@ final class Instance implements AutoCloseable
         final List<String> args = new ArrayList<>(List.of(
             "--port", "0",
             "--worker-classpath", System.getProperty("java.class.path"),
-            "--route", "/=demo,/failing=failing"));
+            "--route", "/=demo,/failing=failing",
+            // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s
+            "--drain-ms", "2000"));
         args.addAll(List.of(extraArgs));
         final CmConfig config = new CmConfig();
         new CommandLine(config).parseArgs(args.toArray(new String[0]));
         cm = new ConnectionManager(config);
-        address = cm.start();
+        try
+        {
+            address = cm.start();
+        }
+        catch (final RuntimeException ex)
+        {
+            // start() does not clean up after every failure: leave no segment (or worker) behind
+            try
+            {
+                cm.close();
+            }
+            catch (final RuntimeException closeFailure)
+            {
+                ex.addSuppressed(closeFailure);
+                if (cm.segment() != null)
+                {
+                    cm.segment().unlink();
+                    cm.segment().close();
+                }
+            }
+            throw ex;
+        }
     }
 
     String url(final String path)
@@ -43,6 +68,30 @@ final class Instance implements AutoCloseable
     ConnectionManager cm()
     {
         return cm;
+    }
+
+    /**
+     * @return channel slots not FREE right now.
+     */
+    int channelsInUse()
+    {
+        return new ChannelTable(cm.segment()).inUseCount();
+    }
+
+    /**
+     * Polls until at most {@code expected} channels are in use.
+     *
+     * @return the count last seen: at most {@code expected} unless the time ran out.
+     */
+    int awaitChannelsInUse(final int expected, final long timeoutMs) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        int inUse;
+        while ((inUse = channelsInUse()) > expected && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(5);
+        }
+        return inUse;
     }
 
     public void close()

@@ -21,7 +21,7 @@ public final class FailingApplication implements HttpApplication
 
     public void handle(final HttpRequest request, final HttpResponse response) throws Exception
     {
-        if ("/after".equals(request.path()))
+        if (request.path().endsWith("/after"))
         {
             response.write("partial".getBytes(StandardCharsets.US_ASCII), 0, 7);
         }

@@ -187,11 +187,40 @@ final class MiniCm implements AutoCloseable
             idle.idle(work);
         }
 
+        retire(channelId, end);
+        return new Response(head[0], received.toByteArray(), last[0]);
+    }
+
+    /**
+     * The release handshake, as the CM does it: CLOSING, ring the worker, release once it marked the channel done.
+     */
+    void retire(final long channelId, final ChannelEnd end)
+    {
+        channels.beginClose(channelId);
+        end.signalPeer();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!channels.isWorkerDone(channelId))
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("worker never marked " + ChannelId.toString(channelId) + " done\n" +
+                    workerLog());
+            }
+            Thread.onSpinWait();
+        }
         if (!channels.release(channelId))
         {
             throw new IllegalStateException("could not release " + ChannelId.toString(channelId));
         }
-        return new Response(head[0], received.toByteArray(), last[0]);
+    }
+
+    /**
+     * Cancels out of band, as the CM does: CLOSING in the slot, and the worker's doorbell.
+     */
+    void cancel(final long channelId, final ChannelEnd end)
+    {
+        channels.beginClose(channelId);
+        end.signalPeer();
     }
 
     Response get(final String application, final String target)

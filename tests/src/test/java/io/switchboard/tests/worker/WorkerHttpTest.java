@@ -119,7 +119,7 @@ class WorkerHttpTest
         final long id = cm.open();
         final ChannelEnd end = cm.end(id);
         cm.sendHead(end, "demo", "GET", "/sleep?ms=600000", 0, false, "Host", "localhost");
-        cm.sendFrame(end, HttpFrameType.CANCEL);
+        cm.cancel(id, end);
         final long startNs = System.nanoTime();
         final MiniCm.Response response = cm.exchange(id, end, new byte[0]);
         assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(30), "the handler kept sleeping");
@@ -160,7 +160,7 @@ class WorkerHttpTest
                 }, Integer.MAX_VALUE);
                 if (ended[0] == 1)
                 {
-                    assertTrue(cm.channels().release(open.remove(slot)));
+                    cm.retire(open.remove(slot), end);
                 }
                 return 1;
             });

@@ -11,6 +11,7 @@ import io.switchboard.cm.http.InvalidHeaderException;
 import io.switchboard.cm.http.RequestHead;
 import io.switchboard.cm.http.RequestHeadParser;
 import io.switchboard.cm.http.ResponseHeadWriter;
+import io.switchboard.cm.http.TargetForm;
 import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.ring.FrameDescriptor;
@@ -77,6 +78,9 @@ final class HttpConnection
     private final ByteBuffer chunkHeader = ByteBuffer.allocateDirect(ChunkedEncoder.MAX_CHUNK_HEADER_LENGTH);
     private final ByteBuffer chunkEnd = ByteBuffer.wrap(new byte[]{'\r', '\n'});
     private final FrameHandler responseHandler = this::onResponseFrame;
+    private final io.switchboard.cm.http.ChunkDataHandler chunkIntoClaim = this::copyChunkIntoClaim;
+    private long bodyClaimOffset;
+    private int bodyClaimFilled;
     private ByteBuffer headBytes;
 
     private State state = State.READ_HEAD;
@@ -303,8 +307,14 @@ final class HttpConnection
             headBytes = ByteBuffer.wrap(bytes);
         }
 
+        // the worker gets the origin form: an absolute-form target (a proxy's form) is cut to path and query
+        final boolean absolute = head.targetForm() == TargetForm.ABSOLUTE;
+        final int targetOffset = absolute ? head.pathOffset() : head.targetOffset();
+        final int targetLength = !absolute ? head.targetLength() :
+            (head.queryOffset() >= 0 ? head.queryOffset() + head.queryLength() : head.pathOffset() + head.pathLength()) -
+            head.pathOffset();
         int length = HttpHeadDescriptor.FIXED_LENGTH + HeadWriter.encodedLength(route.application().length()) +
-            HeadWriter.encodedLength(head.methodLength()) + HeadWriter.encodedLength(head.targetLength());
+            HeadWriter.encodedLength(head.methodLength()) + HeadWriter.encodedLength(Math.max(targetLength, 1));
         final int count = head.headerCount();
         for (int i = 0; i < count; i++)
         {
@@ -332,14 +342,23 @@ final class HttpConnection
             .requestFixed(version == HttpVersion.HTTP_1_0 ? 0 : 1, flags, count,
                 chunkedBody ? HttpHeadDescriptor.UNKNOWN_LENGTH : bodyRemaining)
             .putString(route.application())
-            .putBytes(headBytes, 0, head.methodLength())
-            .putBytes(headBytes, head.targetOffset(), head.targetLength());
+            .putBytes(headBytes, 0, head.methodLength());
+        if (targetLength > 0)
+        {
+            headWriter.putBytes(headBytes, targetOffset, targetLength);
+        }
+        else
+        {
+            headWriter.putString("/");
+        }
         for (int i = 0; i < count; i++)
         {
             headWriter.putBytes(headBytes, head.headerNameOffset(i), head.headerNameLength(i))
                 .putBytes(headBytes, head.headerValueOffset(i), head.headerValueLength(i));
         }
         writer.commit();
+        // the handler may start before any body byte arrives
+        end.signalPeer();
 
         deadlineNs = System.nanoTime() + io.timeouts().responseNs();
         if (hasBody())
@@ -364,7 +383,6 @@ final class HttpConnection
         else
         {
             state = State.AWAIT_RESPONSE;
-            end.signalPeer();
             interest(SelectionKey.OP_READ, true);
         }
     }
@@ -419,8 +437,28 @@ final class HttpConnection
                         interest(SelectionKey.OP_READ, true);
                         break;
                     }
-                    final int delivered = chunkedDecoder.decode(in, room, this::copyBodyIntoRing);
-                    published |= delivered > 0;
+                    // the decoder may hand several ranges: they fill one frame claimed for `room` bytes
+                    bodyClaimOffset = writer.tryClaim(HttpFrameType.REQUEST_BODY, FrameDescriptor.UNFRAGMENTED, room);
+                    bodyClaimFilled = 0;
+                    final int delivered;
+                    try
+                    {
+                        delivered = chunkedDecoder.decode(in, room, chunkIntoClaim);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        writer.abort();
+                        throw ex;
+                    }
+                    if (delivered > 0)
+                    {
+                        writer.commit(delivered);
+                        published = true;
+                    }
+                    else
+                    {
+                        writer.abort();
+                    }
                     if (chunkedDecoder.isDone())
                     {
                         finishBody();
@@ -486,6 +524,12 @@ final class HttpConnection
                 end.signalPeer();
             }
         }
+    }
+
+    private void copyChunkIntoClaim(final ByteBuffer source, final int index, final int length)
+    {
+        MemorySegment.copy(inSegment, index, io.memory(), bodyClaimOffset + bodyClaimFilled, length);
+        bodyClaimFilled += length;
     }
 
     private void copyBodyIntoRing(final ByteBuffer source, final int index, final int length)
@@ -854,6 +898,11 @@ final class HttpConnection
 
     private void completeExchange()
     {
+        if (state == State.BODY || state == State.WAIT_CHANNEL)
+        {
+            // answered before the whole body came: what is left of it must not be read as requests
+            keepAlive = false;
+        }
         releaseChannel();
         if (!keepAlive || closeAfterResponse)
         {
@@ -903,6 +952,7 @@ final class HttpConnection
     {
         // framing is in doubt after a bad head: answer and close
         keepAlive = false;
+        headRequest = false;
         respondLocally(status, reason + "\n", true);
     }
 
@@ -923,7 +973,6 @@ final class HttpConnection
         {
             out.put(bytes);
         }
-        finalFrameSeen = true;
         try
         {
             flush();
@@ -997,6 +1046,22 @@ final class HttpConnection
         respondLocally(502, "Bad Gateway\n", true);
     }
 
+    /**
+     * After an unexpected failure in this connection's handling: the worker is
+     * told, the channel drains to its final frame, the socket closes.
+     */
+    void abandon()
+    {
+        try
+        {
+            onClientGone();
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+        }
+    }
+
     private void onClientGone()
     {
         if (channelId != ChannelId.NONE && !finalFrameSeen)
@@ -1012,24 +1077,31 @@ final class HttpConnection
         close();
     }
 
+    /**
+     * Tells the worker the request is off. Out of band, through the slot's
+     * state (CLOSING), never a frame: the worker may have read the last
+     * inbound frame already and will not look at the ring again, and a
+     * stalled upload leaves no room in it anyway.
+     */
     private void cancelWorker()
     {
         if (end != null && !cancelled)
         {
             cancelled = true;
-            if (end.writer().tryClaim(HttpFrameType.CANCEL, FrameDescriptor.UNFRAGMENTED, 0) != RingWriter.INSUFFICIENT_CAPACITY)
-            {
-                end.writer().commit();
-            }
+            io.beginClose(channelId);
             end.signalPeer();
         }
     }
 
+    /**
+     * This connection is done with its channel; the I/O thread closes it and
+     * releases the slot once the worker says it is done too.
+     */
     private void releaseChannel()
     {
         if (channelId != ChannelId.NONE)
         {
-            io.release(channelId, workerSlot);
+            io.retire(channelId, workerSlot, end);
             channelId = ChannelId.NONE;
             end = null;
         }

@@ -80,6 +80,9 @@ public final class IoThread implements Runnable
     private final Buffers buffers;
     private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
     private final HttpConnection[] bySlot;
+    private final long[] retiringIds;
+    private final int[] retiringWorkers;
+    private int retiringCount;
     private final ChannelEnd[][] ends;
     private final Set<HttpConnection> connections = new HashSet<>();
     private final ArrayDeque<HttpConnection> waiting = new ArrayDeque<>();
@@ -123,6 +126,8 @@ public final class IoThread implements Runnable
         this.buffers = buffers;
         this.maxWaiting = maxWaiting;
         this.bySlot = new HttpConnection[channels.slotCount()];
+        this.retiringIds = new long[channels.slotCount()];
+        this.retiringWorkers = new int[channels.slotCount()];
         this.ends = new ChannelEnd[channels.slotCount()][];
         try
         {
@@ -175,6 +180,10 @@ public final class IoThread implements Runnable
                     work += handleKeys();
                 }
                 work += doorbell.poll(this::onChannelReady);
+                if (retiringCount > 0)
+                {
+                    work += releaseRetired();
+                }
                 work += retryBlocked();
                 work += retryWaiting();
                 final long nowNs = System.nanoTime();
@@ -285,13 +294,23 @@ public final class IoThread implements Runnable
             {
                 continue;
             }
-            if (key.isWritable())
+            try
             {
-                connection.onWritable();
+                if (key.isWritable())
+                {
+                    connection.onWritable();
+                }
+                if (key.isValid() && key.isReadable())
+                {
+                    connection.onReadable();
+                }
             }
-            if (key.isValid() && key.isReadable())
+            catch (final RuntimeException ex)
             {
-                connection.onReadable();
+                // a bug must cost one connection, not the thread's others
+                System.err.println("switchboard: I/O thread " + index + ": connection failed: " + ex);
+                ex.printStackTrace();
+                connection.abandon();
             }
         }
         return work;
@@ -304,8 +323,17 @@ public final class IoThread implements Runnable
         {
             return 0;
         }
-        final int frames = connection.onOutbound();
-        return Math.max(frames, 1);
+        try
+        {
+            return Math.max(connection.onOutbound(), 1);
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("switchboard: I/O thread " + index + ": relay failed on channel " + slot + ": " + ex);
+            ex.printStackTrace();
+            connection.abandon();
+            return 1;
+        }
     }
 
     private int retryBlocked()
@@ -365,6 +393,20 @@ public final class IoThread implements Runnable
                         workers.channelClosed(slot);
                     }
                     connection.onWorkerLost();
+                }
+            }
+            for (int i = 0; i < retiringCount; )
+            {
+                if (retiringWorkers[i] == slot)
+                {
+                    channels.release(retiringIds[i]);
+                    retiringCount--;
+                    retiringIds[i] = retiringIds[retiringCount];
+                    retiringWorkers[i] = retiringWorkers[retiringCount];
+                }
+                else
+                {
+                    i++;
                 }
             }
         }
@@ -445,17 +487,61 @@ public final class IoThread implements Runnable
         }
     }
 
-    void release(final long channelId, final int worker)
+    /**
+     * A connection is done with its channel: CLOSING now, released (and the slot
+     * reused) once the worker has marked the generation done, so that a worker
+     * still finishing cannot meet the slot's next request. The worker's mark
+     * rings this thread's doorbell.
+     */
+    void retire(final long channelId, final int worker, final ChannelEnd end)
     {
         final int slot = ChannelId.slot(channelId);
         if (bySlot[slot] != null && bySlot[slot].channelId() == channelId)
         {
             bySlot[slot] = null;
         }
-        if (channels.release(channelId))
+        workers.channelClosed(worker);
+        channels.beginClose(channelId);
+        if (channels.isWorkerDone(channelId))
         {
-            workers.channelClosed(worker);
+            channels.release(channelId);
+            return;
         }
+        retiringIds[retiringCount] = channelId;
+        retiringWorkers[retiringCount] = worker;
+        retiringCount++;
+        if (end != null)
+        {
+            // the worker learns of CLOSING from its doorbell
+            end.signalPeer();
+        }
+    }
+
+    private int releaseRetired()
+    {
+        int released = 0;
+        for (int i = 0; i < retiringCount; )
+        {
+            final long id = retiringIds[i];
+            if (channels.isWorkerDone(id))
+            {
+                channels.release(id);
+                retiringCount--;
+                retiringIds[i] = retiringIds[retiringCount];
+                retiringWorkers[i] = retiringWorkers[retiringCount];
+                released++;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        return released;
+    }
+
+    void beginClose(final long channelId)
+    {
+        channels.beginClose(channelId);
     }
 
     void closed(final HttpConnection connection)
@@ -566,7 +652,7 @@ public final class IoThread implements Runnable
                 return true;
             }
         }
-        return !waiting.isEmpty();
+        return !waiting.isEmpty() || retiringCount > 0;
     }
 
     private void shutdown()

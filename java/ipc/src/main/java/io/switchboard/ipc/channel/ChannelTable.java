@@ -17,6 +17,7 @@ import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NEXT_FREE_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NO_SLOT;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.OWNER_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET;
+import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_DONE_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_SLOT_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListHead;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListSlot;
@@ -126,6 +127,42 @@ public final class ChannelTable
 
         push(slot);
         return true;
+    }
+
+    /**
+     * Worker: promises never to touch this channel's rings again (the release
+     * handshake, see {@link ChannelSlotDescriptor}).
+     */
+    public void markWorkerDone(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        INT_HANDLE.setRelease(memory, layout.channelSlotOffset(slot) + WORKER_DONE_OFFSET, ChannelId.generation(channelId));
+    }
+
+    /**
+     * CM: whether the worker is done with this channel, so that it may be released and reused.
+     */
+    public boolean isWorkerDone(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        return (int)INT_HANDLE.getAcquire(memory, layout.channelSlotOffset(slot) + WORKER_DONE_OFFSET) ==
+            ChannelId.generation(channelId);
+    }
+
+    /**
+     * @return whether the id names the slot's current channel and it is OPEN or CLOSING (not yet released).
+     */
+    public boolean isCurrent(final long channelId)
+    {
+        final int slot = ChannelId.slot(channelId);
+        if (slot < 0 || slot >= slotCount)
+        {
+            return false;
+        }
+
+        final long word = (long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET);
+        return generation(word) == ChannelId.generation(channelId) &&
+            ChannelSlotDescriptor.state(word) != ChannelState.FREE;
     }
 
     /**

@@ -24,11 +24,20 @@ import io.switchboard.ipc.SharedMemory;
  *  |                 Inbound ring offset (64 bits): CM to worker    |  24
  *  |                 Outbound ring offset (64 bits): worker to CM   |  32
  *  +---------------------------------------------------------------+
- *  |                 Reserved to 128 bytes                        ...  40
+ *  |   Worker done: the generation the worker has finished with     |  40
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved to 128 bytes                        ...  44
  *  +---------------------------------------------------------------+
  * </pre>
  * State and generation form one 64-bit word (state in the low half), so a
  * single CAS moves the state and checks the generation together.
+ * <p>
+ * Worker done is the release handshake: the CM closes a channel (CLOSING)
+ * when it has the worker's final frame or wants to cancel, and releases the
+ * slot for reuse only once the worker has written the channel's generation
+ * here, promising never to touch its rings again. Without it a worker still
+ * reading a finished channel could consume the next request written into the
+ * reused slot, or race the CM's reset of the ring positions.
  */
 public final class ChannelSlotDescriptor
 {
@@ -39,6 +48,7 @@ public final class ChannelSlotDescriptor
     public static final int NEXT_FREE_OFFSET = 20;
     public static final int INBOUND_RING_OFFSET_OFFSET = 24;
     public static final int OUTBOUND_RING_OFFSET_OFFSET = 32;
+    public static final int WORKER_DONE_OFFSET = 40;
     public static final int LENGTH = SharedMemory.PADDED_LENGTH;
 
     /** "No slot" in a free list link or the free list head. */

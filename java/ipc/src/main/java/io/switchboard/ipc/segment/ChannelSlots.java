@@ -28,6 +28,8 @@ final class ChannelSlots
             memory.set(INT, offset + ChannelSlotDescriptor.NEXT_FREE_OFFSET,
                 slot + 1 < count ? slot + 1 : ChannelSlotDescriptor.NO_SLOT);
             memory.set(INT, offset + ChannelSlotDescriptor.WORKER_SLOT_OFFSET, ChannelSlotDescriptor.NO_SLOT);
+            // no generation is done before its worker says so; generations start at 0
+            memory.set(INT, offset + ChannelSlotDescriptor.WORKER_DONE_OFFSET, -1);
             memory.set(LONG, offset + ChannelSlotDescriptor.INBOUND_RING_OFFSET_OFFSET, layout.inboundRingOffset(slot));
             memory.set(LONG, offset + ChannelSlotDescriptor.OUTBOUND_RING_OFFSET_OFFSET, layout.outboundRingOffset(slot));
         }

@@ -83,6 +83,23 @@ class ChannelTableTest
     }
 
     @Test
+    void shouldTellWhenTheWorkerIsDoneWithAGeneration()
+    {
+        final long first = table.allocate(ChannelKind.HTTP, 0, 0);
+        assertFalse(table.isWorkerDone(first), "generation 0 is not done before the worker says so");
+        table.markWorkerDone(first);
+        assertTrue(table.isWorkerDone(first));
+        assertTrue(table.beginClose(first));
+        assertTrue(table.isCurrent(first));
+        assertTrue(table.release(first));
+        assertFalse(table.isCurrent(first));
+
+        final long second = table.allocate(ChannelKind.HTTP, 0, 0);
+        assertEquals(ChannelId.slot(first), ChannelId.slot(second));
+        assertFalse(table.isWorkerDone(second), "the next generation starts not done");
+    }
+
+    @Test
     void shouldDiscardWhatTheRingsStillHoldOnRelease()
     {
         final long id = table.allocate(ChannelKind.HTTP, 0, 0);

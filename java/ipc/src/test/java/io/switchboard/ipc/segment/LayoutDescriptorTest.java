@@ -36,6 +36,7 @@ class LayoutDescriptorTest
         assertEquals(256, WorkerSlotDescriptor.DOORBELL_OFFSET);
         assertEquals(128, ChannelSlotDescriptor.LENGTH);
         assertEquals(24, ChannelSlotDescriptor.INBOUND_RING_OFFSET_OFFSET);
+        assertEquals(40, ChannelSlotDescriptor.WORKER_DONE_OFFSET);
         assertEquals(0, RingDescriptor.TAIL_POSITION_OFFSET);
         assertEquals(128, RingDescriptor.HEAD_POSITION_OFFSET);
         assertEquals(256, RingDescriptor.SPACE_EVENT_COUNT_OFFSET);

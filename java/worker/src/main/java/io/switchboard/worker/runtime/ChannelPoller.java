@@ -7,9 +7,8 @@ import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.ring.FragmentAssembler;
-import io.switchboard.ipc.ring.RingCorruptedException;
+import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
-import io.switchboard.protocol.http.HeadFormatException;
 import io.switchboard.protocol.http.HeadReader;
 import io.switchboard.protocol.http.HttpFrameType;
 import io.switchboard.protocol.http.RequestHead;
@@ -38,6 +37,7 @@ final class ChannelPoller
     private final SharedSegment segment;
     private final ChannelTable channels;
     private final Doorbell doorbell;
+    private final int workerSlot;
     private final Consumer<Exchange> dispatcher;
     private final SlotReader[] readers;
 
@@ -48,11 +48,13 @@ final class ChannelPoller
         final SharedSegment segment,
         final ChannelTable channels,
         final Doorbell doorbell,
+        final int workerSlot,
         final Consumer<Exchange> dispatcher)
     {
         this.segment = segment;
         this.channels = channels;
         this.doorbell = doorbell;
+        this.workerSlot = workerSlot;
         this.dispatcher = dispatcher;
         this.readers = new SlotReader[channels.slotCount()];
     }
@@ -90,14 +92,18 @@ final class ChannelPoller
         private final FragmentAssembler assembler;
         private final AtomicBoolean paused = new AtomicBoolean();
         private final Runnable resume;
+        private final Runnable ringSelf;
         private long channelId = ChannelId.NONE;
         private ChannelEnd end;
         private Exchange exchange;
+        private boolean inboundDone;
+        private boolean markedDone;
 
         SlotReader(final int slot)
         {
             this.slot = slot;
             this.assembler = new FragmentAssembler(this::onMessage, 1024, 1 << 20);
+            this.ringSelf = () -> doorbell.ring(this.slot);
             this.resume = () ->
             {
                 if (paused.get() && paused.compareAndSet(true, false))
@@ -110,9 +116,13 @@ final class ChannelPoller
         int read()
         {
             final long currentId = channels.currentId(slot);
+            final int state = channels.state(slot);
             if (currentId != channelId)
             {
-                if (channels.state(slot) != ChannelState.OPEN || channels.kind(slot) != ChannelKind.HTTP)
+                // a slot is reused for the next request once the last worker marked it done, and
+                // often for another worker: only an OPEN HTTP channel given to this worker is ours
+                if ((state != ChannelState.OPEN && state != ChannelState.CLOSING) ||
+                    channels.kind(slot) != ChannelKind.HTTP || channels.workerSlot(slot) != workerSlot)
                 {
                     return 0;
                 }
@@ -125,47 +135,126 @@ final class ChannelPoller
                 }
                 channelId = currentId;
                 exchange = null;
+                inboundDone = false;
+                markedDone = false;
                 end = ChannelEnd.forWorker(segment, slot, owner);
-            }
-
-            int budget = FRAMES_PER_CHANNEL;
-            if (exchange != null)
-            {
-                int free = exchange.requestBody().freeChunks();
-                if (free == 0)
+                if (state == ChannelState.CLOSING)
                 {
-                    // pause, then look again: a handler that took a chunk before it could see
-                    // the flag left room we must not sleep on; one that sees the flag rings us
-                    paused.set(true);
-                    free = exchange.requestBody().freeChunks();
-                    if (free == 0)
-                    {
-                        return 0;
-                    }
-                    paused.set(false);
+                    // cancelled before we saw the request: the CM still waits for a final frame
+                    abortUnseen();
+                    inboundDone = true;
+                    markDone();
+                    return 1;
                 }
-                budget = Math.min(budget, free);
             }
 
+            if (markedDone)
+            {
+                return 0;
+            }
+
+            if (state == ChannelState.CLOSING)
+            {
+                // the CM has the final frame, or cancels: nothing more comes in
+                inboundDone = true;
+                if (exchange != null && !exchange.isResponseDone() && !exchange.isCancelled())
+                {
+                    exchange.cancel();
+                }
+                else if (exchange == null)
+                {
+                    abortUnseen();
+                }
+            }
+
+            int frames = 0;
             try
             {
-                final int frames = end.reader().read(assembler, budget);
-                if (end.reader().isSatisfied())
-                {
-                    doorbell.requeue(slot);
-                }
-                return frames;
+                frames = readInbound();
             }
-            catch (final RingCorruptedException | HeadFormatException ex)
+            catch (final RuntimeException ex)
             {
-                System.err.println("worker: bad frame on channel " + ChannelId.toString(channelId) + ": " + ex.getMessage());
-                end.reader().discardAll();
+                System.err.println("worker: bad frame on channel " + ChannelId.toString(channelId) + ": " + ex);
+                inboundDone = true;
                 if (exchange != null)
                 {
                     exchange.cancel();
                 }
-                return 1;
+                frames++;
             }
+
+            if (inboundDone && (exchange == null || exchange.isResponseDone()))
+            {
+                markDone();
+            }
+            return frames;
+        }
+
+        /**
+         * Reads up to the request's last inbound frame, one frame at a time: after
+         * a REQUEST_HEAD the body queue's room is the budget, and after the last
+         * frame the ring is never read again for this channel.
+         */
+        private int readInbound()
+        {
+            int frames = 0;
+            while (!inboundDone && frames < FRAMES_PER_CHANNEL)
+            {
+                if (exchange != null && !hasRoom())
+                {
+                    return frames;
+                }
+                final int n = end.reader().read(assembler, 1);
+                if (n == 0)
+                {
+                    return frames;
+                }
+                frames += n;
+            }
+            if (!inboundDone)
+            {
+                doorbell.requeue(slot);
+            }
+            return frames;
+        }
+
+        /**
+         * Promises the CM never to touch this channel's rings again; the CM may then reuse the slot.
+         */
+        private void markDone()
+        {
+            markedDone = true;
+            channels.markWorkerDone(channelId);
+            end.signalPeer();
+        }
+
+        private void abortUnseen()
+        {
+            if (end.writer().tryClaim(HttpFrameType.RESPONSE_ABORT, FrameDescriptor.UNFRAGMENTED, 0) >= 0)
+            {
+                end.writer().commit();
+                end.signalPeer();
+            }
+        }
+
+        /**
+         * @return whether the body queue takes another chunk; if not, pauses the channel until the handler takes one.
+         */
+        private boolean hasRoom()
+        {
+            if (exchange.requestBody().freeChunks() > 0)
+            {
+                return true;
+            }
+            // pause, then look again: a handler that took a chunk before it could see the flag
+            // left room we must not sleep on; one that sees the flag rings us
+            paused.set(true);
+            if (exchange.requestBody().freeChunks() == 0)
+            {
+                return false;
+            }
+            paused.set(false);
+            return true;
         }
 
         private void onMessage(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
@@ -176,6 +265,11 @@ final class ChannelPoller
                 {
                     final RequestHead head = HeadReader.readRequest(buffer.asSlice(offset, length).asByteBuffer());
                     exchange = new Exchange(channelId, channels.owner(slot), head, resume);
+                    exchange.onResponseDone(ringSelf);
+                    if (!head.hasBody())
+                    {
+                        inboundDone = true;
+                    }
                     dispatcher.accept(exchange);
                 }
                 case HttpFrameType.REQUEST_BODY ->
@@ -187,6 +281,7 @@ final class ChannelPoller
                 }
                 case HttpFrameType.REQUEST_END ->
                 {
+                    inboundDone = true;
                     if (exchange != null && exchange.head().hasBody())
                     {
                         exchange.requestBody().end();

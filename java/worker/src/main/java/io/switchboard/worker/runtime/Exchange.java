@@ -20,6 +20,8 @@ final class Exchange implements HttpRequest
     private final String path;
     private final String query;
     private volatile boolean cancelled;
+    private volatile boolean responseDone;
+    private Runnable onResponseDone;
 
     Exchange(final long channelId, final int owner, final RequestHead head, final Runnable resume)
     {
@@ -53,6 +55,29 @@ final class Exchange implements HttpRequest
     RequestBody requestBody()
     {
         return body;
+    }
+
+    /**
+     * Handler thread: the final frame is written; tells the poller (which then
+     * marks the channel done once it has read all it will read).
+     */
+    void responseDone()
+    {
+        responseDone = true;
+        if (onResponseDone != null)
+        {
+            onResponseDone.run();
+        }
+    }
+
+    boolean isResponseDone()
+    {
+        return responseDone;
+    }
+
+    void onResponseDone(final Runnable action)
+    {
+        this.onResponseDone = action;
     }
 
     void cancel()

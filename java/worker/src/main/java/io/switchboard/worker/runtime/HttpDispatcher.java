@@ -77,6 +77,10 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
             }
             response.fail();
         }
+        finally
+        {
+            exchange.responseDone();
+        }
     }
 
     public void close()

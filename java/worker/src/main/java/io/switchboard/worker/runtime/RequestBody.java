@@ -50,7 +50,11 @@ final class RequestBody extends InputStream
      */
     void offer(final byte[] chunk)
     {
-        chunks.add(chunk);
+        if (!chunks.offer(chunk))
+        {
+            // the poller reads one frame at a time against freeChunks(): this is a bug, not load
+            throw new IllegalStateException("request body queue overflow");
+        }
     }
 
     /**

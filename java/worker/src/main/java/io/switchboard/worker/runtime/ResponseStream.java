@@ -1,6 +1,8 @@
 package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.RingWriter;
@@ -264,13 +266,19 @@ final class ResponseStream implements HttpResponse
     private void claimFinal(final short type) throws IOException
     {
         backoff.reset();
-        while (writer.tryClaim(type, FrameDescriptor.UNFRAGMENTED, 0) == RingWriter.INSUFFICIENT_CAPACITY)
+        while (true)
         {
-            end.signalPeer();
-            if (!channels.isOpen(channelId))
+            // OPEN or CLOSING with our generation: the CM still waits for this frame
+            final int slot = ChannelId.slot(channelId);
+            if (channels.currentId(slot) != channelId || channels.state(slot) == ChannelState.FREE)
             {
-                throw new IOException("channel closed by the connection manager");
+                throw new IOException("channel released by the connection manager");
             }
+            if (writer.tryClaim(type, FrameDescriptor.UNFRAGMENTED, 0) != RingWriter.INSUFFICIENT_CAPACITY)
+            {
+                return;
+            }
+            end.signalPeer();
             backoff.idle();
         }
     }
@@ -305,6 +313,11 @@ final class ResponseStream implements HttpResponse
 
     private long claim(final short type, final int length) throws IOException
     {
+        if (!channels.isOpen(channelId))
+        {
+            // released (worker lost to the CM) or closing (cancelled): this exchange may write no more
+            throw new IOException("channel closed by the connection manager");
+        }
         backoff.reset();
         long at;
         while ((at = writer.tryClaim(type, FrameDescriptor.UNFRAGMENTED, length)) == RingWriter.INSUFFICIENT_CAPACITY)

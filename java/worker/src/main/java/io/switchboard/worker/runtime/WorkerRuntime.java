@@ -91,7 +91,7 @@ public final class WorkerRuntime
         final Doorbell doorbell = slots.doorbell(slot);
         try (HttpDispatcher dispatcher = new HttpDispatcher(segment, channels, applications))
         {
-            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, dispatcher);
+            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, slot, dispatcher);
             final Thread hook = new Thread(() -> stop(doorbell), "switchboard-worker-stop");
             Runtime.getRuntime().addShutdownHook(hook);
 
