@@ -29,12 +29,14 @@ public final class SpinParkIdleStrategy implements IdleStrategy
     private final long maxSpinNs;
     private final int maxYields;
     private final long parkTimeoutNs;
+    private final long maxParkTimeoutNs;
 
     private long spinBudgetNs;
     private int state = NOT_IDLE;
     private long idleStartNs;
     private int yields;
     private long parks;
+    private long currentParkNs;
 
     /**
      * @param eventCount    the word the producer signals.
@@ -52,11 +54,29 @@ public final class SpinParkIdleStrategy implements IdleStrategy
         final int maxYields,
         final long parkTimeoutNs)
     {
-        if (minSpinNs < 0 || maxSpinNs < minSpinNs || maxYields < 0 || parkTimeoutNs <= 0)
+        this(eventCount, wakeCondition, minSpinNs, maxSpinNs, maxYields, parkTimeoutNs, parkTimeoutNs);
+    }
+
+    /**
+     * @param maxParkTimeoutNs what the park timeout doubles up to while parks keep timing out
+     *                         (a long idle streak), so an idle thread wakes rarely; work resets it.
+     */
+    public SpinParkIdleStrategy(
+        final EventCount eventCount,
+        final WakeCondition wakeCondition,
+        final long minSpinNs,
+        final long maxSpinNs,
+        final int maxYields,
+        final long parkTimeoutNs,
+        final long maxParkTimeoutNs)
+    {
+        if (minSpinNs < 0 || maxSpinNs < minSpinNs || maxYields < 0 || parkTimeoutNs <= 0 ||
+            maxParkTimeoutNs < parkTimeoutNs)
         {
             throw new IllegalArgumentException(
                 "minSpinNs=" + minSpinNs + " maxSpinNs=" + maxSpinNs + " maxYields=" + maxYields +
-                " parkTimeoutNs=" + parkTimeoutNs);
+                " parkTimeoutNs=" + parkTimeoutNs + (maxParkTimeoutNs != parkTimeoutNs ?
+                " maxParkTimeoutNs=" + maxParkTimeoutNs : ""));
         }
 
         this.eventCount = eventCount;
@@ -65,6 +85,8 @@ public final class SpinParkIdleStrategy implements IdleStrategy
         this.maxSpinNs = maxSpinNs;
         this.maxYields = maxYields;
         this.parkTimeoutNs = parkTimeoutNs;
+        this.maxParkTimeoutNs = maxParkTimeoutNs;
+        this.currentParkNs = parkTimeoutNs;
         this.spinBudgetNs = maxSpinNs;
     }
 
@@ -79,11 +101,12 @@ public final class SpinParkIdleStrategy implements IdleStrategy
 
     /**
      * The default for a thread that shares two cores with others: up to 50 µs of
-     * spinning (a couple of sleep/wake costs), a few yields, then 100 ms parks.
+     * spinning (a couple of sleep/wake costs), a few yields, then parks of 100 ms
+     * that grow to 1 s while nothing happens (an idle process wakes once a second).
      */
     public static SpinParkIdleStrategy adaptive(final EventCount eventCount, final WakeCondition wakeCondition)
     {
-        return new SpinParkIdleStrategy(eventCount, wakeCondition, 1_000, 50_000, 4, 100_000_000L);
+        return new SpinParkIdleStrategy(eventCount, wakeCondition, 1_000, 50_000, 4, 100_000_000L, 1_000_000_000L);
     }
 
     /**
@@ -93,6 +116,7 @@ public final class SpinParkIdleStrategy implements IdleStrategy
     {
         if (workCount > 0)
         {
+            currentParkNs = parkTimeoutNs;
             if (state == SPINNING)
             {
                 spinBudgetNs = Math.min(maxSpinNs, Math.max(spinBudgetNs * 2, 1));
@@ -147,7 +171,12 @@ public final class SpinParkIdleStrategy implements IdleStrategy
         }
 
         parks++;
-        return eventCount.await(key, parkTimeoutNs) ? POLL : TIMED_OUT;
+        if (eventCount.await(key, currentParkNs))
+        {
+            return POLL;
+        }
+        currentParkNs = Math.min(maxParkTimeoutNs, currentParkNs * 2);
+        return TIMED_OUT;
     }
 
     /**

@@ -60,6 +60,22 @@ class SpinParkIdleStrategyTest
     }
 
     @Test
+    void shouldLengthenParksWhileNothingHappensAndShortenThemOnWork()
+    {
+        final SpinParkIdleStrategy idle =
+            new SpinParkIdleStrategy(eventCount, () -> false, 0, 0, 0, 1_000_000L, 4_000_000L);
+        final long startNs = System.nanoTime();
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 1 ms
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 2 ms
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 4 ms
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 4 ms: the ceiling
+        final long sleptNs = System.nanoTime() - startNs;
+        assertEquals(4, idle.parks());
+        // a lower bound only: a futex sleeps at least its timeout
+        org.junit.jupiter.api.Assertions.assertTrue(sleptNs >= 11_000_000L, "slept " + sleptNs + " ns");
+    }
+
+    @Test
     void shouldRejectNonsense()
     {
         final IllegalArgumentException ex = assertThrows(

@@ -113,9 +113,11 @@ public final class WorkerRuntime
 
     private int poll(final ChannelPoller poller, final WorkerSlots slots, final ProcessIdentity cm, final Doorbell doorbell)
     {
-        // parks of 250 ms: an idle worker wakes four times a second to beat and to look at its CM
+        // parks of 250 ms growing to 1 s while idle: an idle worker wakes about once a second to
+        // beat and to look at its CM, which keeps "workers die with the CM" well inside 2 s
         final IdleStrategy idle = new SpinParkIdleStrategy(
-            doorbell.eventCount(), doorbell, 1_000, 50_000, 4, TimeUnit.MILLISECONDS.toNanos(250));
+            doorbell.eventCount(), doorbell, 1_000, 50_000, 4, TimeUnit.MILLISECONDS.toNanos(250),
+            TimeUnit.SECONDS.toNanos(1));
         long lastHeartbeatNs = System.nanoTime();
         long lastCmCheckNs = lastHeartbeatNs;
         while (running)
