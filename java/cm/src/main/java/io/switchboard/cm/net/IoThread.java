@@ -35,11 +35,12 @@ import java.util.concurrent.TimeUnit;
  * doorbell for the frames workers write back on its channels, served by one
  * loop, so a connection and its channel are only ever touched by this thread.
  * <p>
- * Idling: while anything moved, the loop polls both without blocking; after a
- * short adaptive spin with nothing to do it announces itself on the doorbell's
- * eventcount, arms its {@link SelectorWaker} and blocks in {@code select}: a
- * socket event or a worker's ring (through the waker) ends the block. Nothing
- * spins while the instance is idle.
+ * Idling: while anything moved, the loop polls both without blocking; with
+ * nothing to do (after an optional adaptive spin, off by default: see
+ * {@code MAX_SPIN_NS}) it announces itself on the doorbell's eventcount, arms
+ * its {@link SelectorWaker} and blocks in {@code select}: a socket event or a
+ * worker's ring (through the waker) ends the block. Nothing spins while the
+ * instance is idle.
  */
 public final class IoThread implements Runnable
 {
@@ -58,8 +59,9 @@ public final class IoThread implements Runnable
     }
 
     private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MIN_SPIN_NS = 1_000;
-    private static final long MAX_SPIN_NS = 50_000;
+    private static final long MIN_SPIN_NS = Math.min(1_000, Long.getLong("switchboard.io.maxSpinNs", 50_000));
+    /** Longest spin before blocking; {@code -Dswitchboard.io.maxSpinNs} overrides it (for measurements). */
+    private static final long MAX_SPIN_NS = Long.getLong("switchboard.io.maxSpinNs", 50_000);
     private static final long IDLE_SELECT_MS = 100;
     private static final long EMPTY_SELECT_MS = 1_000;
 

@@ -34,6 +34,8 @@ public final class WorkerRuntime
 
     private static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** Longest spin before parking; {@code -Dswitchboard.worker.maxSpinNs} overrides it (for measurements). */
+    private static final long MAX_SPIN_NS = Long.getLong("switchboard.worker.maxSpinNs", 50_000);
     private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final String segmentName;
@@ -116,8 +118,8 @@ public final class WorkerRuntime
         // parks of 250 ms growing to 1 s while idle: an idle worker wakes about once a second to
         // beat and to look at its CM, which keeps "workers die with the CM" well inside 2 s
         final IdleStrategy idle = new SpinParkIdleStrategy(
-            doorbell.eventCount(), doorbell, 1_000, 50_000, 4, TimeUnit.MILLISECONDS.toNanos(250),
-            TimeUnit.SECONDS.toNanos(1));
+            doorbell.eventCount(), doorbell, Math.min(1_000, MAX_SPIN_NS), MAX_SPIN_NS, 4,
+            TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1));
         long lastHeartbeatNs = System.nanoTime();
         long lastCmCheckNs = lastHeartbeatNs;
         while (running)
