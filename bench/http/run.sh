@@ -51,6 +51,9 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-3}"
+# quiet seconds before each measured run: the previous target's JVM finishes its post-load JIT and GC
+# work, which would otherwise land in the next target's tail latencies
+SETTLE="${SETTLE:-2}"
 RUNS="${RUNS:-3}"
 ALLOC=1
 INSTALL=1
@@ -389,6 +392,7 @@ for key in "${URL_KEYS[@]}"; do
     for run in $(seq 1 "$RUNS"); do
         for target in "${TARGETS[@]}"; do
             [[ -z "${SKIP[$target,$key]:-}" ]] || continue
+            sleep "$SETTLE"
             measured_run "$target" "$key" "$run"
         done
     done
