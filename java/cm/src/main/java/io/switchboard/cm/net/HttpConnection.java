@@ -911,13 +911,21 @@ final class HttpConnection
             return;
         }
 
+        awaitNextRequest();
+    }
+
+    /**
+     * Keep-alive: back to reading heads, starting with pipelined bytes already
+     * read (once the response has left, so responses stay in order).
+     */
+    private void awaitNextRequest()
+    {
         parser.reset();
         state = State.READ_HEAD;
         deadlineNs = System.nanoTime() + io.timeouts().idleNs();
         interest(SelectionKey.OP_READ, true);
         if (out.position() == 0)
         {
-            // pipelined requests already read
             parseHeads();
         }
     }
@@ -990,14 +998,7 @@ final class HttpConnection
         }
         else
         {
-            parser.reset();
-            state = State.READ_HEAD;
-            deadlineNs = System.nanoTime() + io.timeouts().idleNs();
-            interest(SelectionKey.OP_READ, true);
-            if (out.position() == 0)
-            {
-                parseHeads();
-            }
+            awaitNextRequest();
         }
     }
 
