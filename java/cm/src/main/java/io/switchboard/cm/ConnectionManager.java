@@ -110,7 +110,7 @@ public final class ConnectionManager implements AutoCloseable
                         io.workerLost(slot);
                     }
                 }
-            });
+            }, config.heartbeatTimeoutNs());
         supervisor.start();
 
         try

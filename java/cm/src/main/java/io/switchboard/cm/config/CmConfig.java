@@ -86,6 +86,10 @@ public final class CmConfig
     @Option(names = "--response-timeout-ms", defaultValue = "60000", description = "for the worker's whole response, 504 (default: ${DEFAULT-VALUE})")
     long responseTimeoutMs;
 
+    @Option(names = "--heartbeat-timeout-ms", defaultValue = "5000",
+        description = "a worker silent this long is hung: killed and replaced (default: ${DEFAULT-VALUE})")
+    long heartbeatTimeoutMs;
+
     @Option(names = "--drain-ms", defaultValue = "10000", description = "grace for in-flight requests at shutdown (default: ${DEFAULT-VALUE})")
     long drainMs;
 
@@ -130,6 +134,11 @@ public final class CmConfig
     public int backlog()
     {
         return backlog;
+    }
+
+    public long heartbeatTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(heartbeatTimeoutMs);
     }
 
     public long drainMs()

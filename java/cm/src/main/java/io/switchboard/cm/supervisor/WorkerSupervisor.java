@@ -40,6 +40,7 @@ public final class WorkerSupervisor implements AutoCloseable
     private final AtomicReferenceArray<Process> processes;
     private final long[] startedAtNs;
     private final long[] restartDelayMs;
+    private final long heartbeatTimeoutNs;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
     {
         final Thread thread = new Thread(runnable, "switchboard-supervisor");
@@ -50,6 +51,20 @@ public final class WorkerSupervisor implements AutoCloseable
 
     public WorkerSupervisor(
         final SharedSegment segment, final WorkerLaunch launch, final int workerCount, final WorkerListener listener)
+    {
+        this(segment, launch, workerCount, listener, TimeUnit.SECONDS.toNanos(5));
+    }
+
+    /**
+     * @param heartbeatTimeoutNs a READY worker whose heartbeat is older than this is hung: it is killed
+     *                           ({@code SIGKILL}) and replaced like one that died.
+     */
+    public WorkerSupervisor(
+        final SharedSegment segment,
+        final WorkerLaunch launch,
+        final int workerCount,
+        final WorkerListener listener,
+        final long heartbeatTimeoutNs)
     {
         if (workerCount < 1 || workerCount > segment.layout().workerSlotCount())
         {
@@ -65,6 +80,39 @@ public final class WorkerSupervisor implements AutoCloseable
         this.processes = new AtomicReferenceArray<>(workerCount);
         this.startedAtNs = new long[workerCount];
         this.restartDelayMs = new long[workerCount];
+        if (heartbeatTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("heartbeatTimeoutNs=" + heartbeatTimeoutNs);
+        }
+        this.heartbeatTimeoutNs = heartbeatTimeoutNs;
+        final long checkMs = Math.max(10, TimeUnit.NANOSECONDS.toMillis(heartbeatTimeoutNs) / 4);
+        scheduler.scheduleWithFixedDelay(this::checkHeartbeats, checkMs, checkMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Kills READY workers whose heartbeat stopped: a poller stuck in a handler, a JVM in a
+     * stop-the-world pause longer than the timeout, a deadlock. Their exit then takes the usual
+     * path: channels reclaimed, requests failed, a replacement started.
+     */
+    private void checkHeartbeats()
+    {
+        final long nowNs = System.nanoTime();
+        for (int slot = 0; slot < workerCount; slot++)
+        {
+            final Process process = processes.get(slot);
+            if (process == null || !process.isAlive() || slots.state(slot) != WorkerState.READY)
+            {
+                continue;
+            }
+            final long ageNs = nowNs - slots.heartbeatNs(slot);
+            if (ageNs > heartbeatTimeoutNs)
+            {
+                System.err.println("switchboard: worker " + slot + " (pid " + process.pid() + ") missed its heartbeat for " +
+                    TimeUnit.NANOSECONDS.toMillis(ageNs) + " ms (timeout " +
+                    TimeUnit.NANOSECONDS.toMillis(heartbeatTimeoutNs) + " ms): killing it");
+                process.destroyForcibly();
+            }
+        }
     }
 
     /**
