@@ -1,7 +1,5 @@
 package io.switchboard.tests.ipc;
 
-import io.switchboard.ipc.nativeshim.NativeCallException;
-import io.switchboard.ipc.segment.SegmentIncompatibleException;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.segment.WorkerSlots;
 import io.switchboard.ipc.segment.WorkerState;
@@ -27,22 +25,7 @@ final class Peers
 
     static SharedSegment attach(final String name)
     {
-        final long deadline = System.nanoTime() + JOIN_TIMEOUT_NS;
-        while (true)
-        {
-            try
-            {
-                return SharedSegment.attach(name);
-            }
-            catch (final NativeCallException | SegmentIncompatibleException ex)
-            {
-                if (System.nanoTime() - deadline > 0)
-                {
-                    throw ex;
-                }
-                sleepMs(5);
-            }
-        }
+        return SharedSegment.attach(name, JOIN_TIMEOUT_NS);
     }
 
     static void join(final SharedSegment segment, final int workerSlot)

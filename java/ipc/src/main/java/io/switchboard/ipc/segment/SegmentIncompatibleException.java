@@ -8,8 +8,25 @@ package io.switchboard.ipc.segment;
  */
 public final class SegmentIncompatibleException extends RuntimeException
 {
+    private final boolean uninitialised;
+
     public SegmentIncompatibleException(final String message)
     {
+        this(message, false);
+    }
+
+    SegmentIncompatibleException(final String message, final boolean uninitialised)
+    {
         super(message);
+        this.uninitialised = uninitialised;
+    }
+
+    /**
+     * @return true when the segment exists but its CM has not published its header yet (magic 0):
+     * still being created, or its creator died halfway. Worth waiting for; the other cases are not.
+     */
+    public boolean isUninitialised()
+    {
+        return uninitialised;
     }
 }

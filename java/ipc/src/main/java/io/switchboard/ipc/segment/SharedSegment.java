@@ -9,6 +9,7 @@ import io.switchboard.ipc.process.ProcessIdentity;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.switchboard.ipc.SharedMemory.INT;
 import static io.switchboard.ipc.SharedMemory.LONG;
@@ -121,6 +122,36 @@ public final class SharedSegment implements AutoCloseable
         }
     }
 
+    /**
+     * {@link #attach(String)}, retried while the segment does not exist yet or its CM is still
+     * writing its header: a process started by the CM may get there first.
+     *
+     * @param timeoutNs how long to keep trying.
+     * @throws SegmentIncompatibleException at once for a foreign or incompatible segment.
+     * @throws NativeCallException          when the segment is still missing at the deadline.
+     */
+    public static SharedSegment attach(final String name, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            try
+            {
+                return attach(name);
+            }
+            catch (final NativeCallException | SegmentIncompatibleException ex)
+            {
+                final boolean worthWaiting = ex instanceof NativeCallException call ?
+                    call.errorNumber() == Errno.ENOENT : ((SegmentIncompatibleException)ex).isUninitialised();
+                if (!worthWaiting || System.nanoTime() - deadlineNs > 0)
+                {
+                    throw ex;
+                }
+                LockSupport.parkNanos(5_000_000L);
+            }
+        }
+    }
+
     private static MemorySegment map(final long address, final long length, final Arena arena)
     {
         return MemorySegment.ofAddress(address).reinterpret(length, arena, ignored -> Shim.shmUnmap(address, length));
@@ -167,7 +198,7 @@ public final class SharedSegment implements AutoCloseable
         if (magic == 0)
         {
             throw new SegmentIncompatibleException(
-                "segment " + name + " is not initialised (magic is 0): its CM is starting or died while creating it");
+                "segment " + name + " is not initialised (magic is 0): its CM is starting or died while creating it", true);
         }
 
         if (magic != MAGIC)

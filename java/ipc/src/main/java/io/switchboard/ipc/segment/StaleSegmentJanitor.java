@@ -68,7 +68,7 @@ public final class StaleSegmentJanitor
         catch (final SegmentIncompatibleException ex)
         {
             final int pid = SegmentNames.creatorPid(name);
-            return pid > 0 && Shim.processStartTime(pid) < 0 && isUninitialised(ex);
+            return pid > 0 && Shim.processStartTime(pid) < 0 && ex.isUninitialised();
         }
         catch (final NativeCallException ex)
         {
@@ -76,8 +76,4 @@ public final class StaleSegmentJanitor
         }
     }
 
-    private static boolean isUninitialised(final SegmentIncompatibleException ex)
-    {
-        return ex.getMessage().contains("not initialised");
-    }
 }

@@ -114,10 +114,19 @@ class SharedSegmentTest
                 assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(name));
             assertTrue(ex.getMessage().startsWith("not a Switchboard segment: " + name + " has magic 0x"), ex.getMessage());
 
+            assertFalse(ex.isUninitialised());
+            assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(name, 10_000_000_000L),
+                "a foreign file is refused at once, not waited for");
+
             Files.write(file, new byte[16]);
             final SegmentIncompatibleException tooSmall =
                 assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(name));
             assertTrue(tooSmall.getMessage().contains("smaller than a header"), tooSmall.getMessage());
+
+            Files.write(file, new byte[SegmentHeaderDescriptor.LENGTH]);
+            final SegmentIncompatibleException unpublished =
+                assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(name, 20_000_000L));
+            assertTrue(unpublished.isUninitialised(), unpublished.getMessage());
         }
         finally
         {

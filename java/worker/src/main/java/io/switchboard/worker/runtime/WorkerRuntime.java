@@ -2,9 +2,7 @@ package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
-import io.switchboard.ipc.nativeshim.NativeCallException;
 import io.switchboard.ipc.process.ProcessIdentity;
-import io.switchboard.ipc.segment.SegmentIncompatibleException;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.segment.WorkerSlots;
 import io.switchboard.ipc.segment.WorkerState;
@@ -61,7 +59,7 @@ public final class WorkerRuntime
         final SharedSegment segment;
         try
         {
-            segment = attach();
+            segment = SharedSegment.attach(segmentName, JOIN_TIMEOUT_NS);
         }
         catch (final RuntimeException ex)
         {
@@ -163,28 +161,6 @@ public final class WorkerRuntime
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private SharedSegment attach()
-    {
-        final long deadlineNs = System.nanoTime() + JOIN_TIMEOUT_NS;
-        while (true)
-        {
-            try
-            {
-                return SharedSegment.attach(segmentName);
-            }
-            catch (final NativeCallException | SegmentIncompatibleException ex)
-            {
-                final boolean retriable = ex instanceof NativeCallException ||
-                    ex.getMessage().contains("not initialised");
-                if (!retriable || System.nanoTime() - deadlineNs > 0)
-                {
-                    throw ex;
-                }
-                sleepMs(5);
-            }
         }
     }
 
