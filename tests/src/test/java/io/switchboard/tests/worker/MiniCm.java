@@ -115,16 +115,6 @@ final class MiniCm implements AutoCloseable
         end.signalPeer();
     }
 
-    void sendFrame(final ChannelEnd end, final short type)
-    {
-        while (end.writer().tryClaim(type, FrameDescriptor.UNFRAGMENTED, 0) < 0)
-        {
-            Thread.onSpinWait();
-        }
-        end.writer().commit();
-        end.signalPeer();
-    }
-
     /**
      * Sends {@code body} (may be empty) as REQUEST_BODY frames then REQUEST_END, while collecting
      * the response, so that a streaming echo cannot deadlock on full rings.

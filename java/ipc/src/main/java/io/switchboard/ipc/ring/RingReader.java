@@ -142,14 +142,6 @@ public final class RingReader implements WakeCondition
         return (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset) != headPosition;
     }
 
-    /**
-     * Discards everything published: the channel is being reset for reuse.
-     */
-    public void discardAll()
-    {
-        headPosition = (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset);
-        LONG_HANDLE.setRelease(memory, headPositionOffset, headPosition);
-    }
 
     /**
      * @return the position up to which frames have been consumed.

@@ -8,8 +8,10 @@ package io.switchboard.protocol.http;
  *   REQUEST_HEAD                            RESPONSE_HEAD
  *   REQUEST_BODY *  (body bytes, streamed)  RESPONSE_BODY *
  *   REQUEST_END                             RESPONSE_END   (or RESPONSE_ABORT)
- *   CANCEL          (client gone; any time)
  * </pre>
+ * There is no cancel frame: the CM cancels out of band by moving the channel
+ * to CLOSING and ringing the worker, which needs no ring space and reaches a
+ * worker that has read its last inbound frame already.
  * The CM has parsed and validated the client's HTTP: a worker never sees
  * chunked encoding, only body bytes. A head longer than one frame travels as
  * fragments of its type.
@@ -19,7 +21,6 @@ public final class HttpFrameType
     public static final short REQUEST_HEAD = 0x10;
     public static final short REQUEST_BODY = 0x11;
     public static final short REQUEST_END = 0x12;
-    public static final short CANCEL = 0x13;
 
     public static final short RESPONSE_HEAD = 0x20;
     public static final short RESPONSE_BODY = 0x21;
@@ -38,7 +39,6 @@ public final class HttpFrameType
             case REQUEST_HEAD -> "REQUEST_HEAD";
             case REQUEST_BODY -> "REQUEST_BODY";
             case REQUEST_END -> "REQUEST_END";
-            case CANCEL -> "CANCEL";
             case RESPONSE_HEAD -> "RESPONSE_HEAD";
             case RESPONSE_BODY -> "RESPONSE_BODY";
             case RESPONSE_END -> "RESPONSE_END";

@@ -95,6 +95,7 @@ final class ChannelPoller
         private final Runnable ringSelf;
         private long channelId = ChannelId.NONE;
         private ChannelEnd end;
+        private int endOwner = -1;
         private Exchange exchange;
         private boolean inboundDone;
         private boolean markedDone;
@@ -137,7 +138,16 @@ final class ChannelPoller
                 exchange = null;
                 inboundDone = false;
                 markedDone = false;
-                end = ChannelEnd.forWorker(segment, slot, owner);
+                // the previous exchange on this slot is over (we marked it done): reuse its views
+                if (end == null || owner != endOwner)
+                {
+                    end = ChannelEnd.forWorker(segment, slot, owner);
+                    endOwner = owner;
+                }
+                else
+                {
+                    end.resync();
+                }
                 if (state == ChannelState.CLOSING)
                 {
                     // cancelled before we saw the request: the CM still waits for a final frame
@@ -264,7 +274,7 @@ final class ChannelPoller
                 case HttpFrameType.REQUEST_HEAD ->
                 {
                     final RequestHead head = HeadReader.readRequest(buffer.asSlice(offset, length).asByteBuffer());
-                    exchange = new Exchange(channelId, channels.owner(slot), head, resume);
+                    exchange = new Exchange(channelId, end, head, resume);
                     exchange.onResponseDone(ringSelf);
                     if (!head.hasBody())
                     {
@@ -285,13 +295,6 @@ final class ChannelPoller
                     if (exchange != null && exchange.head().hasBody())
                     {
                         exchange.requestBody().end();
-                    }
-                }
-                case HttpFrameType.CANCEL ->
-                {
-                    if (exchange != null)
-                    {
-                        exchange.cancel();
                     }
                 }
                 default -> System.err.println(

@@ -1,5 +1,6 @@
 package io.switchboard.worker.runtime;
 
+import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.protocol.http.RequestHead;
 import io.switchboard.worker.http.HttpRequest;
@@ -14,7 +15,7 @@ import java.util.List;
 final class Exchange implements HttpRequest
 {
     private final long channelId;
-    private final int owner;
+    private final ChannelEnd end;
     private final RequestHead head;
     private final RequestBody body;
     private final String path;
@@ -23,10 +24,10 @@ final class Exchange implements HttpRequest
     private volatile boolean responseDone;
     private Runnable onResponseDone;
 
-    Exchange(final long channelId, final int owner, final RequestHead head, final Runnable resume)
+    Exchange(final long channelId, final ChannelEnd end, final RequestHead head, final Runnable resume)
     {
         this.channelId = channelId;
-        this.owner = owner;
+        this.end = end;
         this.head = head;
         this.body = new RequestBody(resume);
         final String target = head.target();
@@ -45,11 +46,12 @@ final class Exchange implements HttpRequest
     }
 
     /**
-     * @return the CM doorbell to ring for this channel's outbound frames.
+     * @return the channel's worker end: the handler thread writes its outbound ring, the
+     * poller reads its inbound ring.
      */
-    int owner()
+    ChannelEnd end()
     {
-        return owner;
+        return end;
     }
 
     RequestBody requestBody()

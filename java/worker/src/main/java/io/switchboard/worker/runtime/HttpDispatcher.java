@@ -1,6 +1,5 @@
 package io.switchboard.worker.runtime;
 
-import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.segment.SharedSegment;
@@ -51,9 +50,9 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     private void run(final Exchange exchange)
     {
         final long channelId = exchange.channelId();
-        // the handler thread is the ring's only producer: its own view of the channel
-        final ChannelEnd end = ChannelEnd.forWorker(segment, ChannelId.slot(channelId), exchange.owner());
-        final ResponseStream response = new ResponseStream(end, channels, channelId, segment.memory(), exchange::isCancelled);
+        // the handler thread is the outbound ring's only producer while the exchange lasts
+        final ResponseStream response =
+            new ResponseStream(exchange.end(), channels, channelId, segment.memory(), exchange::isCancelled);
         final HttpApplication application = applications.get(exchange.head().application());
         try
         {

@@ -22,6 +22,7 @@ final class RequestBody extends InputStream
 
     private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2);
     private final Runnable resume;
+    private final byte[] one = new byte[1];
     private byte[] current;
     private int position;
     private boolean ended;
@@ -76,7 +77,6 @@ final class RequestBody extends InputStream
 
     public int read() throws IOException
     {
-        final byte[] one = new byte[1];
         final int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }

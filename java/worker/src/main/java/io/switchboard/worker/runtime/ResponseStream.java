@@ -1,8 +1,6 @@
 package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelEnd;
-import io.switchboard.ipc.channel.ChannelId;
-import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.RingWriter;
@@ -155,9 +153,12 @@ final class ResponseStream implements HttpResponse
         {
             outputStream = new OutputStream()
             {
+                private final byte[] one = new byte[1];
+
                 public void write(final int b) throws IOException
                 {
-                    ResponseStream.this.write(new byte[]{(byte)b}, 0, 1);
+                    one[0] = (byte)b;
+                    ResponseStream.this.write(one, 0, 1);
                 }
 
                 public void write(final byte[] b, final int off, final int len) throws IOException
@@ -269,8 +270,7 @@ final class ResponseStream implements HttpResponse
         while (true)
         {
             // OPEN or CLOSING with our generation: the CM still waits for this frame
-            final int slot = ChannelId.slot(channelId);
-            if (channels.currentId(slot) != channelId || channels.state(slot) == ChannelState.FREE)
+            if (!channels.isCurrent(channelId))
             {
                 throw new IOException("channel released by the connection manager");
             }
