@@ -88,6 +88,7 @@ final class HttpConnection
     private boolean inputClosed;
     private boolean closeAfterResponse;
 
+    private Route route;
     private long channelId = ChannelId.NONE;
     private int workerSlot = -1;
     private ChannelEnd end;
@@ -268,7 +269,7 @@ final class HttpConnection
             chunkedDecoder.reset();
         }
 
-        final Route route = io.router().route(head.buffer(), head.pathOffset(), head.pathLength());
+        route = io.router().route(head.buffer(), head.pathOffset(), head.pathLength());
         if (route == null)
         {
             respondLocally(404, "Not Found\n", hasBody());
@@ -300,7 +301,6 @@ final class HttpConnection
         end.resync();
 
         final RequestHead head = parser.head();
-        final Route route = io.router().route(head.buffer(), head.pathOffset(), head.pathLength());
         final byte[] bytes = head.buffer();
         if (headBytes == null || headBytes.array() != bytes)
         {
@@ -666,13 +666,6 @@ final class HttpConnection
         }
     }
 
-    /**
-     * @return whether this connection's socket is gone while it still waits for the worker's final frame.
-     */
-    boolean isDetached()
-    {
-        return detached;
-    }
 
     private void onResponseFrame(final MemorySegment memory, final long offset, final int length, final int type,
         final int flags)

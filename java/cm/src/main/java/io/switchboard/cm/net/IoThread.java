@@ -87,6 +87,7 @@ public final class IoThread implements Runnable
     private int retiringCount;
     private final ChannelEnd[][] ends;
     private final Set<HttpConnection> connections = new HashSet<>();
+    private HttpConnection[] timerScratch = new HttpConnection[64];
     private final ArrayDeque<HttpConnection> waiting = new ArrayDeque<>();
     private final int maxWaiting;
     private final List<HttpConnection> blocked = new ArrayList<>();
@@ -417,8 +418,13 @@ public final class IoThread implements Runnable
 
     private void checkTimers(final long nowNs)
     {
-        for (final HttpConnection connection : connections.toArray(new HttpConnection[0]))
+        // a copy, because a timeout closes its connection; the array is kept and only grows
+        timerScratch = connections.toArray(timerScratch);
+        final int count = connections.size();
+        for (int i = 0; i < count; i++)
         {
+            final HttpConnection connection = timerScratch[i];
+            timerScratch[i] = null;
             connection.checkTimeout(nowNs);
         }
     }
@@ -606,13 +612,6 @@ public final class IoThread implements Runnable
         return stopping;
     }
 
-    /**
-     * @return open client connections (for monitoring).
-     */
-    public int connectionCount()
-    {
-        return connections.size();
-    }
 
     // ---------------------------------------------------------------- shutdown
 

@@ -196,6 +196,14 @@ public final class SpinParkIdleStrategy implements IdleStrategy
     }
 
     /**
+     * @return the timeout of the next park: longer after parks that timed out, reset by work.
+     */
+    public long currentParkTimeoutNs()
+    {
+        return currentParkNs;
+    }
+
+    /**
      * @return how many times this strategy has gone to sleep in the kernel.
      */
     public long parks()

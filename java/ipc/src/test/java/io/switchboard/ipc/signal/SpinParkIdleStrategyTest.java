@@ -64,15 +64,17 @@ class SpinParkIdleStrategyTest
     {
         final SpinParkIdleStrategy idle =
             new SpinParkIdleStrategy(eventCount, () -> false, 0, 0, 0, 1_000_000L, 4_000_000L);
-        final long startNs = System.nanoTime();
-        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 1 ms
-        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 2 ms
-        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 4 ms
-        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0)); // 4 ms: the ceiling
-        final long sleptNs = System.nanoTime() - startNs;
-        assertEquals(4, idle.parks());
-        // a lower bound only: a futex sleeps at least its timeout
-        org.junit.jupiter.api.Assertions.assertTrue(sleptNs >= 11_000_000L, "slept " + sleptNs + " ns");
+        assertEquals(1_000_000L, idle.currentParkTimeoutNs());
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0));
+        assertEquals(2_000_000L, idle.currentParkTimeoutNs());
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0));
+        assertEquals(4_000_000L, idle.currentParkTimeoutNs());
+        assertEquals(IdleStrategy.TIMED_OUT, idle.idle(0));
+        assertEquals(4_000_000L, idle.currentParkTimeoutNs(), "the ceiling");
+        assertEquals(3, idle.parks());
+
+        idle.idle(1);
+        assertEquals(1_000_000L, idle.currentParkTimeoutNs(), "work resets the park timeout");
     }
 
     @Test
