@@ -64,6 +64,11 @@ public final class CmMain
         }
         System.err.println("switchboard: listening on http://" + address.getHostString() + ":" + address.getPort() +
             " with " + config.workers() + " workers; Ctrl-C stops");
+        if (cm.adminAddress() != null)
+        {
+            System.err.println("switchboard: admin on http://" + cm.adminAddress().getHostString() + ":" +
+                cm.adminAddress().getPort() + "/admin/status");
+        }
         try
         {
             stopped.await();

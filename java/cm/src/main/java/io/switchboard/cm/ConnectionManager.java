@@ -1,12 +1,16 @@
 package io.switchboard.cm;
 
+import io.switchboard.cm.admin.AdminServer;
+import io.switchboard.cm.admin.StatusDocument;
 import io.switchboard.cm.config.CmConfig;
 import io.switchboard.cm.config.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.net.IoThread;
+import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerListener;
 import io.switchboard.cm.supervisor.WorkerSupervisor;
+import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.process.ProcessIdentity;
 import io.switchboard.ipc.ring.RingDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
@@ -26,10 +30,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running instance: the segment, the workers and their supervisor, the I/O
- * threads and the acceptor. {@link #start()} brings it up in that order;
- * {@link #close()} takes it down gracefully: stop accepting, let in-flight
- * requests finish within the drain deadline, stop the workers, remove the
- * segment.
+ * threads, the acceptor and the admin listener. {@link #start()} brings it up
+ * in that order; {@link #close()} takes it down gracefully: stop accepting (the
+ * client and the admin listener), let in-flight requests finish within the
+ * drain deadline, stop the workers, remove the segment.
+ * <p>
+ * The segment has one worker slot more than the instance has workers: the room
+ * in which a replacement starts while the worker it replaces still serves.
  */
 public final class ConnectionManager implements AutoCloseable
 {
@@ -40,6 +47,8 @@ public final class ConnectionManager implements AutoCloseable
     private IoThread[] ioThreads;
     private ServerSocketChannel server;
     private Thread acceptor;
+    private AdminServer admin;
+    private InetSocketAddress adminAddress;
     private volatile boolean accepting;
     private boolean closed;
 
@@ -59,8 +68,9 @@ public final class ConnectionManager implements AutoCloseable
         }
 
         final ProcessIdentity self = ProcessIdentity.self();
+        final SupervisorSettings supervision = config.supervisorSettings();
         final SegmentLayout layout = new SegmentLayout(
-            config.workers(), config.channels(), config.ringCapacity(), config.ioThreads());
+            config.workers() + 1, config.channels(), config.ringCapacity(), config.ioThreads());
         if (layout.segmentLength() > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("channels=" + config.channels() + " x 2 rings of ringCapacity=" +
@@ -69,7 +79,7 @@ public final class ConnectionManager implements AutoCloseable
         }
         try
         {
-            return startWith(layout, self);
+            return startWith(layout, self, supervision);
         }
         catch (final RuntimeException ex)
         {
@@ -78,10 +88,11 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
-    private InetSocketAddress startWith(final SegmentLayout layout, final ProcessIdentity self)
+    private InetSocketAddress startWith(
+        final SegmentLayout layout, final ProcessIdentity self, final SupervisorSettings supervision)
     {
         segment = SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
-        workers = new WorkerPool(config.workers());
+        workers = new WorkerPool(layout.workerSlotCount());
 
         final Router router = new Router(config.routes());
         final HttpLimits limits = config.httpLimits();
@@ -93,13 +104,17 @@ public final class ConnectionManager implements AutoCloseable
             ioThreads[i].start();
         }
 
-        supervisor = new WorkerSupervisor(segment, config.workerLaunch(router.applications()), config.workers(),
+        supervisor = new WorkerSupervisor(segment, config.workerLaunch(router.applications()),
             new WorkerListener()
             {
                 public void onWorkerReady(final int slot, final long pid)
                 {
-                    System.err.println("switchboard: worker " + slot + " (pid " + pid + ") is READY");
                     workers.setReady(slot, true);
+                }
+
+                public void onWorkerDraining(final int slot, final long pid)
+                {
+                    workers.setReady(slot, false);
                 }
 
                 public void onWorkerLost(final int slot, final long pid)
@@ -110,7 +125,7 @@ public final class ConnectionManager implements AutoCloseable
                         io.workerLost(slot);
                     }
                 }
-            }, config.heartbeatTimeoutNs());
+            }, workers, supervision);
         supervisor.start();
 
         try
@@ -128,6 +143,11 @@ public final class ConnectionManager implements AutoCloseable
         accepting = true;
         acceptor = new Thread(this::accept, "switchboard-acceptor");
         acceptor.start();
+        if (config.adminPort() >= 0)
+        {
+            admin = new AdminServer(config.adminPort(), supervisor::restartAll, () -> status(self));
+            adminAddress = admin.start();
+        }
         try
         {
             return (InetSocketAddress)server.getLocalAddress();
@@ -161,6 +181,28 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
+    private String status(final ProcessIdentity self)
+    {
+        final SharedSegment current = segment;
+        return StatusDocument.render(
+            self.pid(),
+            current == null ? "" : current.name(),
+            closed ? "stopping" : "running",
+            config.workers(),
+            supervisor.isRollingRestart(),
+            current == null ? 0 : new ChannelTable(current).inUseCount(),
+            config.channels(),
+            supervisor.status());
+    }
+
+    /**
+     * @return the admin listener's address, or null if it is off.
+     */
+    public InetSocketAddress adminAddress()
+    {
+        return adminAddress;
+    }
+
     /**
      * @return the segment (for tests and monitoring).
      */
@@ -188,6 +230,10 @@ public final class ConnectionManager implements AutoCloseable
         closed = true;
         accepting = false;
         closeServer();
+        if (admin != null)
+        {
+            admin.close();
+        }
         if (ioThreads != null)
         {
             for (final IoThread io : ioThreads)

@@ -26,7 +26,9 @@ final class Instance implements AutoCloseable
             "--worker-classpath", System.getProperty("java.class.path"),
             "--route", "/=demo,/failing=failing",
             // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s
-            "--drain-ms", "2000"));
+            "--drain-ms", "2000",
+            // a fixed admin port would collide between instances (and other engineers' runs): any free one
+            "--admin-port", "0"));
         args.addAll(List.of(extraArgs));
         final CmConfig config = new CmConfig();
         new CommandLine(config).parseArgs(args.toArray(new String[0]));
@@ -68,6 +70,30 @@ final class Instance implements AutoCloseable
     ConnectionManager cm()
     {
         return cm;
+    }
+
+    /**
+     * @return the admin listener's answer to {@code method path}: status and body.
+     */
+    Admin.Reply admin(final String method, final String path) throws java.io.IOException
+    {
+        return Admin.call(cm.adminAddress().getPort(), method, path);
+    }
+
+    /**
+     * @return the pids of the workers READY now.
+     */
+    java.util.Set<Long> readyWorkerPids()
+    {
+        final java.util.Set<Long> pids = new java.util.TreeSet<>();
+        for (final io.switchboard.cm.supervisor.WorkerStatus slot : cm.supervisor().status())
+        {
+            if ("READY".equals(slot.state()))
+            {
+                pids.add(slot.pid());
+            }
+        }
+        return pids;
     }
 
     /**

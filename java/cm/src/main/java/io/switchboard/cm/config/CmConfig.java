@@ -2,6 +2,9 @@ package io.switchboard.cm.config;
 
 import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.net.Timeouts;
+import io.switchboard.cm.supervisor.RecyclePolicy;
+import io.switchboard.cm.supervisor.RestartPolicy;
+import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerLaunch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,8 +93,50 @@ public final class CmConfig
         description = "a worker silent this long is hung: killed and replaced (default: ${DEFAULT-VALUE})")
     long heartbeatTimeoutMs;
 
-    @Option(names = "--drain-ms", defaultValue = "10000", description = "grace for in-flight requests at shutdown (default: ${DEFAULT-VALUE})")
+    @Option(names = "--drain-ms", defaultValue = "10000",
+        description = "grace for in-flight requests at shutdown, and for a worker being replaced (default: ${DEFAULT-VALUE})")
     long drainMs;
+
+    @Option(names = "--ready-timeout-ms", defaultValue = "60000",
+        description = "a worker not READY this long after its start is killed (default: ${DEFAULT-VALUE})")
+    long readyTimeoutMs;
+
+    @Option(names = "--worker-stop-grace-ms", defaultValue = "5000",
+        description = "a worker told to stop (SIGTERM) is killed after this (default: ${DEFAULT-VALUE})")
+    long workerStopGraceMs;
+
+    @Option(names = "--restart-delay-min-ms", defaultValue = "100",
+        description = "delay before restarting a dead worker; doubles while workers die young (default: ${DEFAULT-VALUE})")
+    long restartDelayMinMs;
+
+    @Option(names = "--restart-delay-max-ms", defaultValue = "10000",
+        description = "the cap of that doubling (default: ${DEFAULT-VALUE})")
+    long restartDelayMaxMs;
+
+    @Option(names = "--crash-loop-deaths", paramLabel = "N", defaultValue = "5",
+        description = "workers of a slot dying before READY within the window make a crash loop (default: ${DEFAULT-VALUE})")
+    int crashLoopDeaths;
+
+    @Option(names = "--crash-loop-window-ms", defaultValue = "60000", description = "that window (default: ${DEFAULT-VALUE})")
+    long crashLoopWindowMs;
+
+    @Option(names = "--crash-loop-park-ms", defaultValue = "60000",
+        description = "a crash-looping slot waits this long before its next start; restart-workers starts it at once " +
+            "(default: ${DEFAULT-VALUE})")
+    long crashLoopParkMs;
+
+    @Option(names = "--recycle-after-requests", paramLabel = "N", defaultValue = "0",
+        description = "replace a worker once it was given N requests, 0 for never (default: ${DEFAULT-VALUE})")
+    long recycleAfterRequests;
+
+    @Option(names = "--recycle-above-rss-mb", paramLabel = "MIB", defaultValue = "0",
+        description = "replace a worker whose resident memory exceeds this, 0 for never (default: ${DEFAULT-VALUE})")
+    long recycleAboveRssMb;
+
+    @Option(names = "--admin-port", defaultValue = "8081",
+        description = "admin listener on 127.0.0.1 (status, rolling restart), 0 for any port, -1 for none " +
+            "(default: ${DEFAULT-VALUE})")
+    int adminPort;
 
     @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
     int backlog;
@@ -144,6 +189,30 @@ public final class CmConfig
     public long drainMs()
     {
         return drainMs;
+    }
+
+    /**
+     * @return the admin listener's port on 127.0.0.1: 0 for any, -1 for none.
+     */
+    public int adminPort()
+    {
+        return adminPort;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the options out of range.
+     */
+    public SupervisorSettings supervisorSettings()
+    {
+        return new SupervisorSettings(
+            workers,
+            heartbeatTimeoutNs(),
+            TimeUnit.MILLISECONDS.toNanos(readyTimeoutMs),
+            TimeUnit.MILLISECONDS.toNanos(drainMs),
+            TimeUnit.MILLISECONDS.toNanos(workerStopGraceMs),
+            new RestartPolicy(restartDelayMinMs, restartDelayMaxMs, RestartPolicy.DEFAULT.youngMs(),
+                crashLoopDeaths, crashLoopWindowMs, crashLoopParkMs),
+            new RecyclePolicy(recycleAfterRequests, recycleAboveRssMb * 1024 * 1024));
     }
 
     public List<Route> routes()

@@ -1,22 +1,32 @@
 package io.switchboard.cm.dispatch;
 
+import io.switchboard.cm.supervisor.WorkerLoad;
+
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Which workers take requests now, and how loaded each is: the open channels
  * the CM holds to it. Dispatch picks the least loaded READY worker; ties go to
  * the lowest slot after the last one picked, so equal load spreads round-robin.
  * <p>
+ * A worker being drained is made not ready and then waited for until its open
+ * channels reach zero; {@link #acquire()} counts the channel <em>before</em> it
+ * looks at readiness again, so the drainer and a dispatcher cannot both miss
+ * each other (each writes, then reads the other's word; all accesses are volatile,
+ * hence sequentially consistent).
+ * <p>
  * Thread safety: read and updated by every I/O thread; readiness set by the
  * supervisor's thread.
  */
-public final class WorkerPool
+public final class WorkerPool implements WorkerLoad
 {
-    /** What {@link #pick()} returns when no worker is READY. */
+    /** What {@link #pick()} and {@link #acquire()} return when no worker is READY. */
     public static final int NONE = -1;
 
     private final AtomicIntegerArray ready;
     private final AtomicIntegerArray openChannels;
+    private final AtomicLongArray dispatched;
     private final int slotCount;
     private int cursor;
 
@@ -25,10 +35,19 @@ public final class WorkerPool
         this.slotCount = slotCount;
         this.ready = new AtomicIntegerArray(slotCount);
         this.openChannels = new AtomicIntegerArray(slotCount);
+        this.dispatched = new AtomicLongArray(slotCount);
     }
 
+    /**
+     * Supervisor: a new worker in {@code slot} is ready (its request count starts at zero), or a
+     * worker is not to be given requests any more.
+     */
     public void setReady(final int slot, final boolean isReady)
     {
+        if (isReady)
+        {
+            dispatched.set(slot, 0);
+        }
         ready.set(slot, isReady ? 1 : 0);
     }
 
@@ -65,9 +84,41 @@ public final class WorkerPool
         return best;
     }
 
-    public void channelOpened(final int slot)
+    /**
+     * Picks a worker and counts a channel opened to it, and a request given to it. The
+     * caller gives the channel back with {@link #channelClosed}, or, when it found no
+     * channel after all, both with {@link #unacquire}.
+     *
+     * @return the worker's slot, or {@link #NONE}.
+     */
+    public int acquire()
     {
-        openChannels.incrementAndGet(slot);
+        for (int attempt = 0; attempt < slotCount; attempt++)
+        {
+            final int slot = pick();
+            if (slot == NONE)
+            {
+                return NONE;
+            }
+            openChannels.incrementAndGet(slot);
+            if (ready.get(slot) == 1)
+            {
+                dispatched.incrementAndGet(slot);
+                return slot;
+            }
+            // began draining between the pick and the count: its drainer may have seen zero already
+            openChannels.decrementAndGet(slot);
+        }
+        return NONE;
+    }
+
+    /**
+     * Undoes an {@link #acquire()} whose request found no channel.
+     */
+    public void unacquire(final int slot)
+    {
+        dispatched.decrementAndGet(slot);
+        openChannels.decrementAndGet(slot);
     }
 
     public void channelClosed(final int slot)
@@ -75,9 +126,20 @@ public final class WorkerPool
         openChannels.decrementAndGet(slot);
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public int openChannels(final int slot)
     {
         return openChannels.get(slot);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long requestsDispatched(final int slot)
+    {
+        return dispatched.get(slot);
     }
 
     public int slotCount()

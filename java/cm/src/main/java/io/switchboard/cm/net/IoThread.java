@@ -438,7 +438,8 @@ public final class IoThread implements Runnable
      */
     boolean dispatch(final HttpConnection connection)
     {
-        final int worker = workers.pick();
+        // counted as open before the channel exists: a worker being drained then waits for it (see WorkerPool)
+        final int worker = workers.acquire();
         if (worker == WorkerPool.NONE)
         {
             return false;
@@ -446,9 +447,9 @@ public final class IoThread implements Runnable
         final long channelId = channels.allocate(ChannelKind.HTTP, worker, index);
         if (channelId == ChannelId.NONE)
         {
+            workers.unacquire(worker);
             return false;
         }
-        workers.channelOpened(worker);
         final int slot = ChannelId.slot(channelId);
         bySlot[slot] = connection;
         connection.onChannel(channelId, worker, end(slot, worker));

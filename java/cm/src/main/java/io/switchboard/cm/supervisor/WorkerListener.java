@@ -12,6 +12,12 @@ public interface WorkerListener
     void onWorkerReady(int slot, long pid);
 
     /**
+     * The worker in {@code slot} is being replaced: give it no new request; those it
+     * has finish. It is stopped once it has no open channel (or its drain time is up).
+     */
+    void onWorkerDraining(int slot, long pid);
+
+    /**
      * The worker in {@code slot} is gone (exit, crash, kill): its channels must
      * be reclaimed and its in-flight requests failed. A replacement may follow.
      */

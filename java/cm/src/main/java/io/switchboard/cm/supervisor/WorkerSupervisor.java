@@ -7,135 +7,127 @@ import io.switchboard.ipc.segment.WorkerSlots;
 import io.switchboard.ipc.segment.WorkerState;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Starts the worker JVMs of an instance, one per worker slot, waits until each
- * is READY, restarts one that exits, and stops them all when the CM stops.
+ * Starts the worker JVMs of an instance, restarts those that die or hang,
+ * replaces healthy ones on request (rolling restart) or when they have served
+ * enough (recycling), and stops them all when the CM stops.
  * <p>
- * A worker's death is seen at once: the JDK's process reaper completes
- * {@link Process#onExit()}. Restarts back off (doubling from 100 ms to 10 s)
- * while a worker keeps dying young, so a worker that cannot start is reported
- * and does not spin. Every transition happens on one scheduler thread, so the
- * slot states have a single writer on the CM's side.
+ * Death is seen at once: the JDK's process reaper completes {@link Process#onExit()}.
+ * A hung worker is seen by its heartbeat in the segment. A dead worker's slot is
+ * started again after a delay that backs off while its workers die young, and a
+ * slot whose workers keep dying before READY is reported as crash-looping and
+ * parked ({@link RestartPolicy}).
+ * <p>
+ * Replacing a healthy worker never fails a request: the segment has one slot more
+ * than the instance has workers; the new worker starts there and, once READY,
+ * takes requests; only then is the old one DRAINING (given nothing new), and once
+ * its open channels are closed it is stopped and its slot becomes the spare. One
+ * replacement runs at a time.
+ * <p>
+ * Every transition happens on one scheduler thread, so the slots have a single
+ * writer on the CM's side; public methods hand their work to that thread.
  */
 public final class WorkerSupervisor implements AutoCloseable
 {
-    private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
-    private static final long MIN_RESTART_DELAY_MS = 100;
-    private static final long MAX_RESTART_DELAY_MS = 10_000;
-    private static final long YOUNG_DEATH_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long STOP_GRACE_MS = 5_000;
+    private static final long READY_POLL_MS = 5;
+    private static final long DRAIN_POLL_MS = 10;
+    private static final long RECYCLE_CHECK_MS = 250;
 
     private final SharedSegment segment;
-    private final WorkerSlots slots;
+    private final WorkerSlots segmentSlots;
     private final WorkerLaunch launch;
     private final WorkerListener listener;
-    private final int workerCount;
-    private final AtomicReferenceArray<Process> processes;
-    private final long[] startedAtNs;
-    private final long[] restartDelayMs;
-    private final long heartbeatTimeoutNs;
+    private final WorkerLoad load;
+    private final SupervisorSettings settings;
+    private final SupervisedSlot[] slots;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
     {
         final Thread thread = new Thread(runnable, "switchboard-supervisor");
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicBoolean rolling = new AtomicBoolean();
+    private ArrayDeque<Integer> rollingPending;
+    private long rollingRequestedNs;
+    private int rollingReplaced;
     private volatile boolean stopping;
 
-    public WorkerSupervisor(
-        final SharedSegment segment, final WorkerLaunch launch, final int workerCount, final WorkerListener listener)
-    {
-        this(segment, launch, workerCount, listener, TimeUnit.SECONDS.toNanos(5));
-    }
-
     /**
-     * @param heartbeatTimeoutNs a READY worker whose heartbeat is older than this is hung: it is killed
-     *                           ({@code SIGKILL}) and replaced like one that died.
+     * @param load what the dispatcher knows of each slot: open channels (to drain) and requests (to recycle).
      */
     public WorkerSupervisor(
         final SharedSegment segment,
         final WorkerLaunch launch,
-        final int workerCount,
         final WorkerListener listener,
-        final long heartbeatTimeoutNs)
+        final WorkerLoad load,
+        final SupervisorSettings settings)
     {
-        if (workerCount < 1 || workerCount > segment.layout().workerSlotCount())
+        final int slotCount = segment.layout().workerSlotCount();
+        if (settings.workerCount() > slotCount)
         {
-            throw new IllegalArgumentException(
-                "workerCount=" + workerCount + " workerSlotCount=" + segment.layout().workerSlotCount());
+            throw new IllegalArgumentException("workerCount=" + settings.workerCount() + " workerSlotCount=" + slotCount);
         }
 
         this.segment = segment;
-        this.slots = new WorkerSlots(segment);
+        this.segmentSlots = new WorkerSlots(segment);
         this.launch = launch;
         this.listener = listener;
-        this.workerCount = workerCount;
-        this.processes = new AtomicReferenceArray<>(workerCount);
-        this.startedAtNs = new long[workerCount];
-        this.restartDelayMs = new long[workerCount];
-        if (heartbeatTimeoutNs <= 0)
+        this.load = load;
+        this.settings = settings;
+        this.slots = new SupervisedSlot[slotCount];
+        for (int slot = 0; slot < slotCount; slot++)
         {
-            throw new IllegalArgumentException("heartbeatTimeoutNs=" + heartbeatTimeoutNs);
+            slots[slot] = new SupervisedSlot(slot, settings.restart());
         }
-        this.heartbeatTimeoutNs = heartbeatTimeoutNs;
-        final long checkMs = Math.max(10, TimeUnit.NANOSECONDS.toMillis(heartbeatTimeoutNs) / 4);
-        scheduler.scheduleWithFixedDelay(this::checkHeartbeats, checkMs, checkMs, TimeUnit.MILLISECONDS);
-    }
 
-    /**
-     * Kills READY workers whose heartbeat stopped: a poller stuck in a handler, a JVM in a
-     * stop-the-world pause longer than the timeout, a deadlock. Their exit then takes the usual
-     * path: channels reclaimed, requests failed, a replacement started.
-     */
-    private void checkHeartbeats()
-    {
-        final long nowNs = System.nanoTime();
-        for (int slot = 0; slot < workerCount; slot++)
+        final long checkMs = Math.max(10, TimeUnit.NANOSECONDS.toMillis(settings.heartbeatTimeoutNs()) / 4);
+        scheduler.scheduleWithFixedDelay(this::checkHeartbeats, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        if (!settings.recycle().isOff())
         {
-            final Process process = processes.get(slot);
-            if (process == null || !process.isAlive() || slots.state(slot) != WorkerState.READY)
-            {
-                continue;
-            }
-            final long ageNs = nowNs - slots.heartbeatNs(slot);
-            if (ageNs > heartbeatTimeoutNs)
-            {
-                System.err.println("switchboard: worker " + slot + " (pid " + process.pid() + ") missed its heartbeat for " +
-                    TimeUnit.NANOSECONDS.toMillis(ageNs) + " ms (timeout " +
-                    TimeUnit.NANOSECONDS.toMillis(heartbeatTimeoutNs) + " ms): killing it");
-                process.destroyForcibly();
-            }
+            scheduler.scheduleWithFixedDelay(this::checkRecycling, RECYCLE_CHECK_MS, RECYCLE_CHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
     /**
      * Starts every worker and waits until all are READY.
      *
-     * @throws IllegalStateException naming the slots that did not become READY in time.
+     * @throws IllegalStateException naming the slots that did not become READY in time, or one that crash-loops.
      */
     public void start()
     {
+        final int workerCount = settings.workerCount();
         for (int slot = 0; slot < workerCount; slot++)
         {
-            final int s = slot;
-            restartDelayMs[slot] = MIN_RESTART_DELAY_MS;
-            scheduler.execute(() -> launch(s));
+            final SupervisedSlot supervised = slots[slot];
+            scheduler.execute(() ->
+            {
+                supervised.role = SupervisedSlot.Role.SERVING;
+                launch(supervised);
+            });
         }
 
-        final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS;
+        final long deadlineNs = System.nanoTime() + settings.readyTimeoutNs();
         while (true)
         {
             final StringBuilder notReady = new StringBuilder();
             for (int slot = 0; slot < workerCount; slot++)
             {
-                if (slots.state(slot) != WorkerState.READY)
+                final String crashLoop = slots[slot].crashLoopReport;
+                if (crashLoop != null)
+                {
+                    throw new IllegalStateException(crashLoop);
+                }
+                if (segmentSlots.state(slot) != WorkerState.READY)
                 {
                     notReady.append(notReady.isEmpty() ? "" : ", ").append(slot);
                 }
@@ -147,120 +139,57 @@ public final class WorkerSupervisor implements AutoCloseable
             if (System.nanoTime() - deadlineNs > 0)
             {
                 throw new IllegalStateException("workers in slots " + notReady + " not READY after " +
-                    TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NS) + " s; see their output above");
+                    TimeUnit.NANOSECONDS.toSeconds(settings.readyTimeoutNs()) + " s; see their output above");
             }
-            sleepMs(5);
+            sleepMs(READY_POLL_MS);
         }
     }
 
-    private void launch(final int slot)
+    /**
+     * Replaces every worker, one at a time, each new one READY before its predecessor
+     * drains; starts parked and backing-off slots at once. Any thread.
+     *
+     * @return false if a rolling restart is already running (or the CM is stopping).
+     */
+    public boolean restartAll()
     {
-        if (stopping)
+        if (stopping || !rolling.compareAndSet(false, true))
         {
-            return;
+            return false;
         }
+        if (!execute(this::beginRollingRestart))
+        {
+            rolling.set(false);
+            return false;
+        }
+        return true;
+    }
 
-        final Process process;
+    /**
+     * @return whether a rolling restart is running.
+     */
+    public boolean isRollingRestart()
+    {
+        return rolling.get();
+    }
+
+    /**
+     * @return a snapshot of every slot, taken on the supervisor's thread; empty if it is stopped.
+     */
+    public List<WorkerStatus> status()
+    {
         try
         {
-            process = new ProcessBuilder(launch.command(segment.name(), slot)).inheritIO().start();
+            return scheduler.submit(this::snapshot).get(5, TimeUnit.SECONDS);
         }
-        catch (final IOException ex)
+        catch (final InterruptedException ex)
         {
-            System.err.println("switchboard: cannot start worker " + slot + ": " + ex.getMessage());
-            scheduleRestart(slot);
-            return;
+            Thread.currentThread().interrupt();
+            return List.of();
         }
-
-        final ProcessIdentity identity;
-        try
+        catch (final Exception ex)
         {
-            identity = ProcessIdentity.of((int)process.pid());
-        }
-        catch (final NativeCallException ex)
-        {
-            // died before we could even look at it: its onExit handler below still runs
-            process.onExit().thenRun(() -> scheduler.execute(() -> onExit(slot, process)));
-            return;
-        }
-
-        processes.set(slot, process);
-        startedAtNs[slot] = System.nanoTime();
-        if (!slots.claim(slot, identity))
-        {
-            throw new UncheckedIOException(new IOException("worker slot " + slot + " is not FREE: " + slots.state(slot)));
-        }
-
-        process.onExit().thenRun(() -> scheduler.execute(() -> onExit(slot, process)));
-        watchReady(slot, process);
-    }
-
-    private void watchReady(final int slot, final Process process)
-    {
-        final long deadlineNs = System.nanoTime() + READY_TIMEOUT_NS;
-        final Runnable check = new Runnable()
-        {
-            public void run()
-            {
-                if (processes.get(slot) != process || !process.isAlive())
-                {
-                    return;
-                }
-                if (slots.state(slot) == WorkerState.READY)
-                {
-                    listener.onWorkerReady(slot, process.pid());
-                    return;
-                }
-                if (System.nanoTime() - deadlineNs > 0)
-                {
-                    System.err.println("switchboard: worker " + slot + " (pid " + process.pid() +
-                        ") not READY in time: killing it");
-                    process.destroyForcibly();
-                    return;
-                }
-                scheduler.schedule(this, 2, TimeUnit.MILLISECONDS);
-            }
-        };
-        scheduler.execute(check);
-    }
-
-    private void onExit(final int slot, final Process process)
-    {
-        if (processes.get(slot) != process && processes.get(slot) != null)
-        {
-            return;
-        }
-
-        processes.set(slot, null);
-        final WorkerState previous = slots.state(slot);
-        slots.setState(slot, WorkerState.DEAD);
-        if (previous == WorkerState.READY || previous == WorkerState.DRAINING)
-        {
-            listener.onWorkerLost(slot, process.pid());
-        }
-        slots.setState(slot, WorkerState.FREE);
-
-        if (stopping)
-        {
-            return;
-        }
-
-        final boolean young = System.nanoTime() - startedAtNs[slot] < YOUNG_DEATH_NS;
-        System.err.println("switchboard: worker " + slot + " (pid " + process.pid() + ") exited with status " +
-            process.exitValue() + (young ? "" : "; restarting"));
-        restartDelayMs[slot] = young ? Math.min(MAX_RESTART_DELAY_MS, restartDelayMs[slot] * 2) : MIN_RESTART_DELAY_MS;
-        if (young)
-        {
-            System.err.println("switchboard: worker " + slot + " died young; restarting in " + restartDelayMs[slot] + " ms");
-        }
-        scheduleRestart(slot);
-    }
-
-    private void scheduleRestart(final int slot)
-    {
-        if (!stopping)
-        {
-            scheduler.schedule(() -> launch(slot), restartDelayMs[slot], TimeUnit.MILLISECONDS);
+            return List.of();
         }
     }
 
@@ -269,53 +198,539 @@ public final class WorkerSupervisor implements AutoCloseable
      */
     public long pid(final int slot)
     {
-        final Process process = processes.get(slot);
+        final Process process = slots[slot].process;
         return process == null ? -1 : process.pid();
     }
 
+    /**
+     * @return workers serving at once.
+     */
     public int workerCount()
     {
-        return workerCount;
+        return settings.workerCount();
     }
 
     /**
-     * Stops every worker: SIGTERM, then SIGKILL after a grace period. Waits for them.
+     * @return worker slots of the segment: the workers and the room for replacements.
+     */
+    public int slotCount()
+    {
+        return slots.length;
+    }
+
+    // ---------------------------------------------------------------- starting
+
+    private void launch(final SupervisedSlot slot)
+    {
+        slot.pendingStart = null;
+        if (stopping)
+        {
+            return;
+        }
+
+        final long nowNs = System.nanoTime();
+        slot.startedAtNs = nowNs;
+        slot.replaceNotBeforeNs = nowNs;
+        slot.ready = false;
+        slot.starts++;
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(launch.command(segment.name(), slot.index)).inheritIO().start();
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("switchboard: cannot start a worker in slot " + slot.index + ": " + ex.getMessage());
+            afterDeath(slot, -1, -1);
+            return;
+        }
+
+        slot.process = process;
+        process.onExit().thenRun(() -> execute(() -> onExit(slot, process)));
+        final ProcessIdentity identity;
+        try
+        {
+            identity = ProcessIdentity.of((int)process.pid());
+        }
+        catch (final NativeCallException ex)
+        {
+            // died before we could even look at it: onExit handles it
+            return;
+        }
+
+        if (!segmentSlots.claim(slot.index, identity))
+        {
+            System.err.println("switchboard: worker slot " + slot.index + " is " + segmentSlots.state(slot.index) +
+                ", not FREE: killing the worker just started in it (pid " + process.pid() + ")");
+            process.destroyForcibly();
+            return;
+        }
+        watchReady(slot, process, nowNs + settings.readyTimeoutNs());
+    }
+
+    private void watchReady(final SupervisedSlot slot, final Process process, final long deadlineNs)
+    {
+        if (slot.process != process || !process.isAlive())
+        {
+            return;
+        }
+        if (segmentSlots.state(slot.index) == WorkerState.READY)
+        {
+            onReady(slot, process);
+            return;
+        }
+        if (System.nanoTime() - deadlineNs > 0)
+        {
+            System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() + ") not READY in " +
+                TimeUnit.NANOSECONDS.toMillis(settings.readyTimeoutNs()) + " ms: killing it");
+            process.destroyForcibly();
+            return;
+        }
+        scheduler.schedule(() -> watchReady(slot, process, deadlineNs), READY_POLL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void onReady(final SupervisedSlot slot, final Process process)
+    {
+        slot.ready = true;
+        slot.backoff.onReady();
+        slot.crashLoopReport = null;
+        if (slot.role == SupervisedSlot.Role.REPLACEMENT)
+        {
+            final SupervisedSlot old = slots[slot.replacing];
+            slot.role = SupervisedSlot.Role.SERVING;
+            slot.replacing = -1;
+            System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() +
+                ") is READY; draining the worker it replaces in slot " + old.index + " (pid " + pidOf(old) + ")");
+            listener.onWorkerReady(slot.index, process.pid());
+            beginDrain(old);
+            return;
+        }
+        System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() + ") is READY");
+        listener.onWorkerReady(slot.index, process.pid());
+    }
+
+    private void scheduleStart(final SupervisedSlot slot, final long delayMs)
+    {
+        if (stopping)
+        {
+            return;
+        }
+        slot.pendingStartAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        slot.pendingStart = scheduler.schedule(() -> launch(slot), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- dying
+
+    private void onExit(final SupervisedSlot slot, final Process process)
+    {
+        if (slot.process != process)
+        {
+            return;
+        }
+        afterDeath(slot, process.pid(), process.exitValue());
+    }
+
+    private void afterDeath(final SupervisedSlot slot, final long pid, final int exitStatus)
+    {
+        final boolean wasReady = slot.ready;
+        slot.process = null;
+        slot.ready = false;
+        slot.lastPid = pid;
+        slot.lastExitStatus = exitStatus;
+        final WorkerState previous = segmentSlots.state(slot.index);
+        segmentSlots.setState(slot.index, WorkerState.DEAD);
+        if (previous == WorkerState.READY || previous == WorkerState.DRAINING)
+        {
+            listener.onWorkerLost(slot.index, pid);
+        }
+        segmentSlots.setState(slot.index, WorkerState.FREE);
+
+        if (stopping)
+        {
+            return;
+        }
+
+        switch (slot.role)
+        {
+            case DRAINING -> afterDrained(slot, pid, exitStatus);
+            case REPLACEMENT -> afterReplacementFailed(slot, pid, exitStatus);
+            case SERVING -> afterServingDeath(slot, pid, exitStatus, wasReady);
+            case SPARE ->
+            {
+                // a worker we had given up on (a claim that failed): nothing was waiting for it
+            }
+        }
+    }
+
+    private void afterServingDeath(final SupervisedSlot slot, final long pid, final int exitStatus, final boolean wasReady)
+    {
+        final String died = "switchboard: worker slot " + slot.index + " (pid " + pid + ") exited with status " + exitStatus +
+            (wasReady ? "" : " before READY");
+        for (final SupervisedSlot other : slots)
+        {
+            if (other.role == SupervisedSlot.Role.REPLACEMENT && other.replacing == slot.index)
+            {
+                // its replacement was starting anyway: that one takes its place, nothing is restarted here
+                other.role = SupervisedSlot.Role.SERVING;
+                other.replacing = -1;
+                slot.role = SupervisedSlot.Role.SPARE;
+                System.err.println(died + "; its replacement starting in slot " + other.index + " takes its place");
+                if (rolling.get())
+                {
+                    rollingReplaced++;
+                    nextRollingStep();
+                }
+                return;
+            }
+        }
+
+        final long delayMs = slot.backoff.onDeath(System.nanoTime(), slot.startedAtNs, !wasReady);
+        if (slot.backoff.isCrashLooping())
+        {
+            final String report = "worker slot " + slot.index + " is crash-looping: " + slot.backoff.deathsBeforeReady() +
+                " workers exited before READY within " + settings.restart().crashLoopWindowMs() + " ms, the last (pid " +
+                pid + ") with status " + exitStatus + "; parked for " + delayMs + " ms (./switchboard restart-workers " +
+                "tries again at once); see the workers' output above";
+            slot.crashLoopReport = report;
+            System.err.println("switchboard: " + report);
+        }
+        else
+        {
+            System.err.println(died + "; restarting in " + delayMs + " ms");
+        }
+        scheduleStart(slot, delayMs);
+    }
+
+    // ---------------------------------------------------------------- replacing
+
+    /**
+     * Starts a worker in the spare slot to take over from {@code old}.
+     *
+     * @return false if no slot is spare.
+     */
+    private boolean startReplacement(final SupervisedSlot old)
+    {
+        for (final SupervisedSlot spare : slots)
+        {
+            if (spare.role == SupervisedSlot.Role.SPARE && spare.process == null)
+            {
+                spare.role = SupervisedSlot.Role.REPLACEMENT;
+                spare.replacing = old.index;
+                launch(spare);
+                return true;
+            }
+        }
+        System.err.println("switchboard: no spare worker slot to replace slot " + old.index + " in");
+        return false;
+    }
+
+    private boolean isReplacing()
+    {
+        for (final SupervisedSlot slot : slots)
+        {
+            if (slot.role == SupervisedSlot.Role.REPLACEMENT || slot.role == SupervisedSlot.Role.DRAINING ||
+                (slot.role == SupervisedSlot.Role.SPARE && slot.process != null))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void beginDrain(final SupervisedSlot old)
+    {
+        final Process process = old.process;
+        if (old.role != SupervisedSlot.Role.SERVING || process == null)
+        {
+            return;
+        }
+        old.role = SupervisedSlot.Role.DRAINING;
+        segmentSlots.setState(old.index, WorkerState.DRAINING);
+        listener.onWorkerDraining(old.index, process.pid());
+        checkDrained(old, process, System.nanoTime() + settings.drainTimeoutNs());
+    }
+
+    private void checkDrained(final SupervisedSlot old, final Process process, final long deadlineNs)
+    {
+        if (old.process != process)
+        {
+            return;
+        }
+        final int open = load.openChannels(old.index);
+        if (open > 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            scheduler.schedule(() -> checkDrained(old, process, deadlineNs), DRAIN_POLL_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (open > 0)
+        {
+            System.err.println("switchboard: worker slot " + old.index + " (pid " + process.pid() + ") still has " + open +
+                " open channels after " + TimeUnit.NANOSECONDS.toMillis(settings.drainTimeoutNs()) + " ms of draining: stopping it");
+        }
+        stop(old, process);
+    }
+
+    /**
+     * SIGTERM, then SIGKILL after the grace period if it is still there.
+     */
+    private void stop(final SupervisedSlot slot, final Process process)
+    {
+        process.destroy();
+        scheduler.schedule(() ->
+        {
+            if (process.isAlive())
+            {
+                System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() +
+                    ") ignored SIGTERM for " + TimeUnit.NANOSECONDS.toMillis(settings.stopGraceNs()) + " ms: killing it");
+                process.destroyForcibly();
+            }
+        }, settings.stopGraceNs(), TimeUnit.NANOSECONDS);
+    }
+
+    private void afterDrained(final SupervisedSlot slot, final long pid, final int exitStatus)
+    {
+        slot.role = SupervisedSlot.Role.SPARE;
+        System.err.println("switchboard: worker slot " + slot.index + " (pid " + pid + ") drained and stopped (status " +
+            exitStatus + ")");
+        if (rolling.get())
+        {
+            rollingReplaced++;
+            nextRollingStep();
+        }
+    }
+
+    private void afterReplacementFailed(final SupervisedSlot slot, final long pid, final int exitStatus)
+    {
+        final SupervisedSlot old = slots[slot.replacing];
+        slot.role = SupervisedSlot.Role.SPARE;
+        slot.replacing = -1;
+        // the replacement's failure counts against the old slot: it is the same application failing to start
+        final long delayMs = old.backoff.onDeath(System.nanoTime(), slot.startedAtNs, true);
+        old.replaceNotBeforeNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        System.err.println("switchboard: the worker started in slot " + slot.index + " (pid " + pid + ") to replace slot " +
+            old.index + " exited with status " + exitStatus + " before READY; slot " + old.index + " keeps serving" +
+            (rolling.get() ? "; rolling restart abandoned after " + rollingReplaced + " workers replaced" :
+                "; next try in " + delayMs + " ms") +
+            (old.backoff.isCrashLooping() ? "; its workers crash-loop: " + old.backoff.deathsBeforeReady() +
+                " died before READY within " + settings.restart().crashLoopWindowMs() + " ms" : ""));
+        if (rolling.get())
+        {
+            rollingPending = null;
+            rolling.set(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- rolling restart
+
+    private void beginRollingRestart()
+    {
+        rollingRequestedNs = System.nanoTime();
+        rollingReplaced = 0;
+        rollingPending = new ArrayDeque<>();
+        for (final SupervisedSlot slot : slots)
+        {
+            if (slot.role != SupervisedSlot.Role.SERVING)
+            {
+                continue;
+            }
+            slot.backoff.reset();
+            if (slot.process == null && slot.pendingStart != null)
+            {
+                // waiting out a backoff or parked: an operator's restart starts it now
+                slot.pendingStart.cancel(false);
+                slot.crashLoopReport = null;
+                System.err.println("switchboard: worker slot " + slot.index + " was waiting to restart: starting it now");
+                launch(slot);
+            }
+            else if (slot.process != null)
+            {
+                rollingPending.add(slot.index);
+            }
+        }
+        System.err.println("switchboard: rolling restart of " + rollingPending.size() + " workers");
+        nextRollingStep();
+    }
+
+    private void nextRollingStep()
+    {
+        if (stopping || rollingPending == null)
+        {
+            return;
+        }
+        if (isReplacing())
+        {
+            // a recycling started before this restart is still under way
+            scheduler.schedule(this::nextRollingStep, DRAIN_POLL_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        while (!rollingPending.isEmpty())
+        {
+            final SupervisedSlot slot = slots[rollingPending.poll()];
+            // a worker started since the restart was asked for is new already
+            final boolean current = slot.role == SupervisedSlot.Role.SERVING && slot.process != null &&
+                slot.startedAtNs - rollingRequestedNs < 0;
+            if (current && slot.ready && startReplacement(slot))
+            {
+                return;
+            }
+            if (current && !slot.ready)
+            {
+                // still starting (a restart after a death): look again once it is READY or gone
+                rollingPending.addFirst(slot.index);
+                scheduler.schedule(this::nextRollingStep, DRAIN_POLL_MS, TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        System.err.println("switchboard: rolling restart done: " + rollingReplaced + " workers replaced");
+        rollingPending = null;
+        rolling.set(false);
+    }
+
+    // ---------------------------------------------------------------- periodic checks
+
+    /**
+     * Kills workers whose heartbeat stopped: a poller stuck in a handler, a JVM in a
+     * stop-the-world pause longer than the timeout, a deadlock. Their exit then takes the usual
+     * path: channels reclaimed, requests failed, a replacement started.
+     */
+    private void checkHeartbeats()
+    {
+        final long nowNs = System.nanoTime();
+        for (final SupervisedSlot slot : slots)
+        {
+            final Process process = slot.process;
+            if (process == null || !slot.ready || !process.isAlive())
+            {
+                continue;
+            }
+            final WorkerState state = segmentSlots.state(slot.index);
+            if (state != WorkerState.READY && state != WorkerState.DRAINING)
+            {
+                continue;
+            }
+            final long ageNs = nowNs - segmentSlots.heartbeatNs(slot.index);
+            if (ageNs > settings.heartbeatTimeoutNs())
+            {
+                System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() +
+                    ") missed its heartbeat for " + TimeUnit.NANOSECONDS.toMillis(ageNs) + " ms (timeout " +
+                    TimeUnit.NANOSECONDS.toMillis(settings.heartbeatTimeoutNs()) + " ms): killing it");
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private void checkRecycling()
+    {
+        if (stopping || rolling.get() || isReplacing())
+        {
+            return;
+        }
+        final RecyclePolicy recycle = settings.recycle();
+        final long nowNs = System.nanoTime();
+        for (final SupervisedSlot slot : slots)
+        {
+            final Process process = slot.process;
+            if (slot.role != SupervisedSlot.Role.SERVING || !slot.ready || process == null ||
+                nowNs - slot.replaceNotBeforeNs < 0)
+            {
+                continue;
+            }
+            final String reason = recycle.reason(
+                load.requestsDispatched(slot.index), recycle.needsRss() ? ResidentMemory.rssBytes(process.pid()) : -1);
+            if (reason != null)
+            {
+                System.err.println("switchboard: recycling worker slot " + slot.index + " (pid " + process.pid() + "): " + reason);
+                startReplacement(slot);
+                return;
+            }
+        }
+    }
+
+    private List<WorkerStatus> snapshot()
+    {
+        final long nowNs = System.nanoTime();
+        final List<WorkerStatus> status = new ArrayList<>(slots.length);
+        for (final SupervisedSlot slot : slots)
+        {
+            final Process process = slot.process;
+            final boolean waiting = process == null && slot.pendingStart != null && !slot.pendingStart.isDone();
+            status.add(new WorkerStatus(
+                slot.index,
+                slot.displayState(),
+                process == null ? -1 : process.pid(),
+                slot.ready ? load.requestsDispatched(slot.index) : 0,
+                load.openChannels(slot.index),
+                slot.starts,
+                slot.backoff.deathsBeforeReady(),
+                slot.lastExitStatus,
+                waiting ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(slot.pendingStartAtNs - nowNs)) : -1));
+        }
+        return status;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /**
+     * Stops every worker: SIGTERM, then SIGKILL after the grace period. Waits for them.
      */
     public void close()
     {
         stopping = true;
-        final CompletableFuture<?>[] exits = new CompletableFuture<?>[workerCount];
-        for (int slot = 0; slot < workerCount; slot++)
+        final List<CompletableFuture<Process>> exits = new ArrayList<>();
+        for (final SupervisedSlot slot : slots)
         {
-            final Process process = processes.get(slot);
+            final Process process = slot.process;
             if (process != null)
             {
                 process.destroy();
-                exits[slot] = process.onExit();
-            }
-            else
-            {
-                exits[slot] = CompletableFuture.completedFuture(null);
+                exits.add(process.onExit());
             }
         }
 
         try
         {
-            CompletableFuture.allOf(exits).get(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(exits.toArray(new CompletableFuture<?>[0]))
+                .get(settings.stopGraceNs(), TimeUnit.NANOSECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
         catch (final Exception ex)
         {
-            for (int slot = 0; slot < workerCount; slot++)
+            // some ignored SIGTERM: below
+        }
+        for (final SupervisedSlot slot : slots)
+        {
+            final Process process = slot.process;
+            if (process != null && process.isAlive())
             {
-                final Process process = processes.get(slot);
-                if (process != null && process.isAlive())
-                {
-                    System.err.println("switchboard: worker " + slot + " ignored SIGTERM: killing it");
-                    process.destroyForcibly();
-                }
+                System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() +
+                    ") ignored SIGTERM: killing it");
+                process.destroyForcibly();
             }
         }
         scheduler.shutdownNow();
+    }
+
+    private boolean execute(final Runnable task)
+    {
+        try
+        {
+            scheduler.execute(task);
+            return true;
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // stopped
+            return false;
+        }
+    }
+
+    private static long pidOf(final SupervisedSlot slot)
+    {
+        final Process process = slot.process;
+        return process == null ? -1 : process.pid();
     }
 
     private static void sleepMs(final long ms)

@@ -1,0 +1,70 @@
+package io.switchboard.cm.supervisor;
+
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * What the supervisor knows of one worker slot. Written by the supervisor's
+ * thread only; {@link #process} is also read by others (pids for monitoring),
+ * and {@link #crashLoopReport} by the thread waiting in {@code start()}.
+ */
+final class SupervisedSlot
+{
+    /**
+     * Why the slot holds (or wants) a worker.
+     */
+    enum Role
+    {
+        /** No worker wanted: the room a replacement starts in. */
+        SPARE,
+        /** One of the instance's workers: started again when it dies. */
+        SERVING,
+        /** Starting a worker that takes over from {@link #replacing} once READY. */
+        REPLACEMENT,
+        /** Its worker is being replaced: it finishes its requests, then is stopped; not started again. */
+        DRAINING
+    }
+
+    final int index;
+    final RestartBackoff backoff;
+    volatile Process process;
+    volatile String crashLoopReport;
+    Role role = Role.SPARE;
+    int replacing = -1;
+    boolean ready;
+    long startedAtNs;
+    long starts;
+    long lastPid = -1;
+    int lastExitStatus = -1;
+    /** A scheduled start (BACKOFF or PARKED), or null. */
+    ScheduledFuture<?> pendingStart;
+    long pendingStartAtNs;
+    /** Not before this may the worker be recycled again (after a replacement that failed to start). */
+    long replaceNotBeforeNs;
+
+    SupervisedSlot(final int index, final RestartPolicy policy)
+    {
+        this.index = index;
+        this.backoff = new RestartBackoff(policy);
+    }
+
+    /**
+     * @return the state shown to operators.
+     */
+    String displayState()
+    {
+        return switch (role)
+        {
+            case SPARE -> process == null ? "SPARE" : "STOPPING";
+            case DRAINING -> "DRAINING";
+            case REPLACEMENT -> "STARTING";
+            case SERVING ->
+            {
+                if (process != null)
+                {
+                    yield ready ? "READY" : "STARTING";
+                }
+                yield backoff.isCrashLooping() ? "PARKED" : "BACKOFF";
+            }
+        };
+    }
+}

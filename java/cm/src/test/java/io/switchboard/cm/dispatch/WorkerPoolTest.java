@@ -1,0 +1,51 @@
+package io.switchboard.cm.dispatch;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WorkerPoolTest
+{
+    @Test
+    void shouldCountAnAcquiredChannelAndRequestUntilGivenBack()
+    {
+        final WorkerPool pool = new WorkerPool(3);
+        pool.setReady(1, true);
+        assertEquals(1, pool.acquire());
+        assertEquals(1, pool.openChannels(1));
+        assertEquals(1, pool.requestsDispatched(1));
+
+        pool.unacquire(1);
+        assertEquals(0, pool.openChannels(1));
+        assertEquals(0, pool.requestsDispatched(1));
+    }
+
+    @Test
+    void shouldGiveNothingToADrainingWorker()
+    {
+        final WorkerPool pool = new WorkerPool(2);
+        pool.setReady(0, true);
+        pool.setReady(1, true);
+        pool.setReady(0, false);
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(1, pool.acquire());
+        }
+        assertEquals(0, pool.openChannels(0));
+        pool.setReady(1, false);
+        assertEquals(WorkerPool.NONE, pool.acquire());
+    }
+
+    @Test
+    void shouldCountRequestsOfEachNewWorkerFromZero()
+    {
+        final WorkerPool pool = new WorkerPool(1);
+        pool.setReady(0, true);
+        pool.acquire();
+        pool.channelClosed(0);
+        assertEquals(1, pool.requestsDispatched(0));
+        pool.setReady(0, false);
+        pool.setReady(0, true);
+        assertEquals(0, pool.requestsDispatched(0));
+    }
+}
