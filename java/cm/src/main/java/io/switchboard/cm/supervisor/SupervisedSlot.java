@@ -5,7 +5,7 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * What the supervisor knows of one worker slot. Written by the supervisor's
  * thread only; {@link #process} is also read by others (pids for monitoring),
- * and {@link #crashLoopReport} by the thread waiting in {@code start()}.
+ * {@link #ready} and {@link #crashLoopReport} by the thread waiting in {@code start()}.
  */
 final class SupervisedSlot
 {
@@ -30,7 +30,8 @@ final class SupervisedSlot
     volatile String crashLoopReport;
     Role role = Role.SPARE;
     int replacing = -1;
-    boolean ready;
+    /** READY, and the listener told: it takes requests. */
+    volatile boolean ready;
     long startedAtNs;
     long starts;
     long lastPid = -1;

@@ -127,7 +127,8 @@ public final class WorkerSupervisor implements AutoCloseable
                 {
                     throw new IllegalStateException(crashLoop);
                 }
-                if (segmentSlots.state(slot) != WorkerState.READY)
+                // the supervisor's view, not the segment's: READY there is not yet dispatched to
+                if (!slots[slot].ready)
                 {
                     notReady.append(notReady.isEmpty() ? "" : ", ").append(slot);
                 }
@@ -291,7 +292,6 @@ public final class WorkerSupervisor implements AutoCloseable
 
     private void onReady(final SupervisedSlot slot, final Process process)
     {
-        slot.ready = true;
         slot.backoff.onReady();
         slot.crashLoopReport = null;
         if (slot.role == SupervisedSlot.Role.REPLACEMENT)
@@ -302,11 +302,13 @@ public final class WorkerSupervisor implements AutoCloseable
             System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() +
                 ") is READY; draining the worker it replaces in slot " + old.index + " (pid " + pidOf(old) + ")");
             listener.onWorkerReady(slot.index, process.pid());
+            slot.ready = true;
             beginDrain(old);
             return;
         }
         System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() + ") is READY");
         listener.onWorkerReady(slot.index, process.pid());
+        slot.ready = true;
     }
 
     private void scheduleStart(final SupervisedSlot slot, final long delayMs)
