@@ -58,6 +58,28 @@ public final class Worker
             return;
         }
 
+        ignoreInterrupt();
         System.exit(new WorkerRuntime(segment, slot, applications).run());
+    }
+
+    /**
+     * A Ctrl-C in the terminal of {@code ./switchboard run} sends SIGINT to the whole
+     * process group, workers included. The CM then drains (in-flight requests finish) and
+     * stops its workers with SIGTERM; a worker that stopped at the SIGINT would fail the
+     * very requests being drained. So a worker leaves on SIGTERM, or when its CM is gone.
+     */
+    @SuppressWarnings("removal")
+    private static void ignoreInterrupt()
+    {
+        try
+        {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal ->
+            {
+            });
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // no SIGINT on this platform, or the JVM runs with -Xrs: nothing to ignore
+        }
     }
 }

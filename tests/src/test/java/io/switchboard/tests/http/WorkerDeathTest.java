@@ -115,6 +115,24 @@ class WorkerDeathTest
         }
     }
 
+    @Test
+    void shouldLeaveAWorkerServingOnSigint() throws Exception
+    {
+        // Ctrl-C reaches the whole process group: the CM drains, so its workers must not stop on their own
+        try (Instance instance = new Instance("--workers", "1"))
+        {
+            final long worker = instance.readyWorkerPids().iterator().next();
+            final Process kill = new ProcessBuilder("kill", "-INT", Long.toString(worker)).inheritIO().start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -INT " + worker);
+            Thread.sleep(500);
+            try (RawHttp client = new RawHttp(instance.port()))
+            {
+                client.send(RawHttp.get("/whoami"));
+                assertEquals(Long.toString(worker), client.read().text(), "the worker after a SIGINT");
+            }
+        }
+    }
+
     private static Set<String> newPids(final Load load, final Set<Long> before)
     {
         final Set<String> pids = new HashSet<>(load.firstSeenNs().keySet());
