@@ -40,6 +40,8 @@ public final class ConnectionManager implements AutoCloseable
     private IoThread[] ioThreads;
     private ServerSocketChannel server;
     private Thread acceptor;
+    private ServerSocketChannel rpcServer;
+    private Thread rpcAcceptor;
     private volatile boolean accepting;
     private boolean closed;
 
@@ -89,11 +91,11 @@ public final class ConnectionManager implements AutoCloseable
         for (int i = 0; i < ioThreads.length; i++)
         {
             ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
-                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued());
+                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(), config.rpcSettings());
             ioThreads[i].start();
         }
 
-        supervisor = new WorkerSupervisor(segment, config.workerLaunch(router.applications()), config.workers(),
+        supervisor = new WorkerSupervisor(segment, config.workerLaunch(config.applications()), config.workers(),
             new WorkerListener()
             {
                 public void onWorkerReady(final int slot, final long pid)
@@ -125,9 +127,29 @@ public final class ConnectionManager implements AutoCloseable
                 "cannot listen on " + config.bind() + ":" + config.port() + ": " + ex.getMessage(), ex);
         }
 
+        if (config.rpcPort() >= 0)
+        {
+            try
+            {
+                rpcServer = ServerSocketChannel.open();
+                rpcServer.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                rpcServer.bind(new InetSocketAddress(config.bind(), config.rpcPort()), config.backlog());
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(
+                    "cannot listen for sessions on " + config.bind() + ":" + config.rpcPort() + ": " + ex.getMessage(), ex);
+            }
+        }
+
         accepting = true;
-        acceptor = new Thread(this::accept, "switchboard-acceptor");
+        acceptor = new Thread(() -> accept(server, IoThread.Protocol.HTTP_OR_RPC), "switchboard-acceptor");
         acceptor.start();
+        if (rpcServer != null)
+        {
+            rpcAcceptor = new Thread(() -> accept(rpcServer, IoThread.Protocol.RPC), "switchboard-rpc-acceptor");
+            rpcAcceptor.start();
+        }
         try
         {
             return (InetSocketAddress)server.getLocalAddress();
@@ -138,15 +160,15 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
-    private void accept()
+    private void accept(final ServerSocketChannel listener, final IoThread.Protocol protocol)
     {
         int next = 0;
         while (accepting)
         {
             try
             {
-                final SocketChannel socket = server.accept();
-                ioThreads[next].adopt(socket);
+                final SocketChannel socket = listener.accept();
+                ioThreads[next].adopt(socket, protocol);
                 next = (next + 1) % ioThreads.length;
             }
             catch (final ClosedChannelException ex)
@@ -158,6 +180,21 @@ public final class ConnectionManager implements AutoCloseable
                 System.err.println("switchboard: accept failed: " + ex.getMessage());
                 sleepMs(10);
             }
+        }
+    }
+
+    /**
+     * @return where the dedicated port for distributed sessions listens, or null when there is none.
+     */
+    public InetSocketAddress rpcAddress()
+    {
+        try
+        {
+            return rpcServer == null ? null : (InetSocketAddress)rpcServer.getLocalAddress();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 
@@ -233,15 +270,18 @@ public final class ConnectionManager implements AutoCloseable
 
     private void closeServer()
     {
-        if (server != null)
+        for (final ServerSocketChannel listener : new ServerSocketChannel[] {server, rpcServer})
         {
-            try
+            if (listener != null)
             {
-                server.close();
-            }
-            catch (final IOException ignored)
-            {
-                // shutting down
+                try
+                {
+                    listener.close();
+                }
+                catch (final IOException ignored)
+                {
+                    // shutting down
+                }
             }
         }
     }

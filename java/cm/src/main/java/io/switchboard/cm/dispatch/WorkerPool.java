@@ -17,6 +17,7 @@ public final class WorkerPool
 
     private final AtomicIntegerArray ready;
     private final AtomicIntegerArray openChannels;
+    private final AtomicIntegerArray sessions;
     private final int slotCount;
     private int cursor;
 
@@ -25,6 +26,7 @@ public final class WorkerPool
         this.slotCount = slotCount;
         this.ready = new AtomicIntegerArray(slotCount);
         this.openChannels = new AtomicIntegerArray(slotCount);
+        this.sessions = new AtomicIntegerArray(slotCount);
     }
 
     public void setReady(final int slot, final boolean isReady)
@@ -42,6 +44,22 @@ public final class WorkerPool
      */
     public int pick()
     {
+        return pickLeast(openChannels);
+    }
+
+    /**
+     * For a distributed session, which holds its worker's attention for long: the READY worker
+     * with the fewest sessions open.
+     *
+     * @return a worker slot, or {@link #NONE}.
+     */
+    public int pickFewestSessions()
+    {
+        return pickLeast(sessions);
+    }
+
+    private int pickLeast(final AtomicIntegerArray loads)
+    {
         int best = NONE;
         int bestLoad = Integer.MAX_VALUE;
         final int start = cursor;
@@ -50,7 +68,7 @@ public final class WorkerPool
             final int slot = (start + i) % slotCount;
             if (ready.get(slot) == 1)
             {
-                final int load = openChannels.get(slot);
+                final int load = loads.get(slot);
                 if (load < bestLoad)
                 {
                     best = slot;
@@ -73,6 +91,21 @@ public final class WorkerPool
     public void channelClosed(final int slot)
     {
         openChannels.decrementAndGet(slot);
+    }
+
+    public void sessionOpened(final int slot)
+    {
+        sessions.incrementAndGet(slot);
+    }
+
+    public void sessionClosed(final int slot)
+    {
+        sessions.decrementAndGet(slot);
+    }
+
+    public int sessions(final int slot)
+    {
+        return sessions.get(slot);
     }
 
     public int openChannels(final int slot)
