@@ -62,7 +62,9 @@ public final class CmMain
             System.exit(1);
             return;
         }
+        final InetSocketAddress rpc = cm.rpcAddress();
         System.err.println("switchboard: listening on http://" + address.getHostString() + ":" + address.getPort() +
+            (rpc == null ? "" : ", sessions also on " + rpc.getHostString() + ":" + rpc.getPort()) +
             " with " + config.workers() + " workers; Ctrl-C stops");
         if (cm.adminAddress() != null)
         {

@@ -47,6 +47,8 @@ public final class ConnectionManager implements AutoCloseable
     private IoThread[] ioThreads;
     private ServerSocketChannel server;
     private Thread acceptor;
+    private ServerSocketChannel rpcServer;
+    private Thread rpcAcceptor;
     private AdminServer admin;
     private InetSocketAddress adminAddress;
     private volatile boolean accepting;
@@ -100,11 +102,11 @@ public final class ConnectionManager implements AutoCloseable
         for (int i = 0; i < ioThreads.length; i++)
         {
             ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
-                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued());
+                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(), config.rpcSettings());
             ioThreads[i].start();
         }
 
-        supervisor = new WorkerSupervisor(segment, config.workerLaunch(router.applications()),
+        supervisor = new WorkerSupervisor(segment, config.workerLaunch(config.applications()),
             new WorkerListener()
             {
                 public void onWorkerReady(final int slot, final long pid)
@@ -140,9 +142,29 @@ public final class ConnectionManager implements AutoCloseable
                 "cannot listen on " + config.bind() + ":" + config.port() + ": " + ex.getMessage(), ex);
         }
 
+        if (config.rpcPort() >= 0)
+        {
+            try
+            {
+                rpcServer = ServerSocketChannel.open();
+                rpcServer.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                rpcServer.bind(new InetSocketAddress(config.bind(), config.rpcPort()), config.backlog());
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(
+                    "cannot listen for sessions on " + config.bind() + ":" + config.rpcPort() + ": " + ex.getMessage(), ex);
+            }
+        }
+
         accepting = true;
-        acceptor = new Thread(this::accept, "switchboard-acceptor");
+        acceptor = new Thread(() -> accept(server, IoThread.Protocol.HTTP_OR_RPC), "switchboard-acceptor");
         acceptor.start();
+        if (rpcServer != null)
+        {
+            rpcAcceptor = new Thread(() -> accept(rpcServer, IoThread.Protocol.RPC), "switchboard-rpc-acceptor");
+            rpcAcceptor.start();
+        }
         if (config.adminPort() >= 0)
         {
             admin = new AdminServer(config.adminPort(), supervisor::restartAll, () -> status(self));
@@ -158,15 +180,15 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
-    private void accept()
+    private void accept(final ServerSocketChannel listener, final IoThread.Protocol protocol)
     {
         int next = 0;
         while (accepting)
         {
             try
             {
-                final SocketChannel socket = server.accept();
-                ioThreads[next].adopt(socket);
+                final SocketChannel socket = listener.accept();
+                ioThreads[next].adopt(socket, protocol);
                 next = (next + 1) % ioThreads.length;
             }
             catch (final ClosedChannelException ex)
@@ -201,6 +223,21 @@ public final class ConnectionManager implements AutoCloseable
     public InetSocketAddress adminAddress()
     {
         return adminAddress;
+    }
+
+    /**
+     * @return where the dedicated port for distributed sessions listens, or null when there is none.
+     */
+    public InetSocketAddress rpcAddress()
+    {
+        try
+        {
+            return rpcServer == null ? null : (InetSocketAddress)rpcServer.getLocalAddress();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /**
@@ -279,15 +316,18 @@ public final class ConnectionManager implements AutoCloseable
 
     private void closeServer()
     {
-        if (server != null)
+        for (final ServerSocketChannel listener : new ServerSocketChannel[] {server, rpcServer})
         {
-            try
+            if (listener != null)
             {
-                server.close();
-            }
-            catch (final IOException ignored)
-            {
-                // shutting down
+                try
+                {
+                    listener.close();
+                }
+                catch (final IOException ignored)
+                {
+                    // shutting down
+                }
             }
         }
     }

@@ -14,15 +14,16 @@ import java.util.concurrent.TimeUnit;
  * A whole instance for a test: the CM in this JVM, real worker JVMs running the
  * demo application (and the tests' own), listening on a free loopback port.
  */
-final class Instance implements AutoCloseable
+public final class Instance implements AutoCloseable
 {
     private final ConnectionManager cm;
     private final InetSocketAddress address;
 
-    Instance(final String... extraArgs)
+    public Instance(final String... extraArgs)
     {
         final List<String> args = new ArrayList<>(List.of(
             "--port", "0",
+            "--rpc-port", "0",
             "--worker-classpath", System.getProperty("java.class.path"),
             "--route", "/=demo,/failing=failing",
             // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s
@@ -62,12 +63,20 @@ final class Instance implements AutoCloseable
         return "http://127.0.0.1:" + address.getPort() + path;
     }
 
-    int port()
+    public int port()
     {
         return address.getPort();
     }
 
-    ConnectionManager cm()
+    /**
+     * @return the dedicated port for distributed sessions.
+     */
+    public int rpcPort()
+    {
+        return cm.rpcAddress().getPort();
+    }
+
+    public ConnectionManager cm()
     {
         return cm;
     }
@@ -99,7 +108,7 @@ final class Instance implements AutoCloseable
     /**
      * @return channel slots not FREE right now.
      */
-    int channelsInUse()
+    public int channelsInUse()
     {
         return new ChannelTable(cm.segment()).inUseCount();
     }

@@ -1,6 +1,7 @@
 package io.switchboard.cm.config;
 
 import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.cm.net.RpcSettings;
 import io.switchboard.cm.net.Timeouts;
 import io.switchboard.cm.supervisor.RecyclePolicy;
 import io.switchboard.cm.supervisor.RestartPolicy;
@@ -141,6 +142,23 @@ public final class CmConfig
     @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
     int backlog;
 
+    @Option(names = "--rpc-port", defaultValue = "8081",
+        description = "port for distributed sessions only, 0 for any, -1 for none; sessions are also served on --port " +
+            "(default: ${DEFAULT-VALUE})")
+    int rpcPort;
+
+    @Option(names = "--rpc-app", paramLabel = "NAME", split = ",", defaultValue = "demo",
+        description = "applications that serve distributed sessions (default: ${DEFAULT-VALUE})")
+    List<String> rpcApplications;
+
+    @Option(names = "--rpc-max-frame", paramLabel = "BYTES", defaultValue = "16777216",
+        description = "largest RPC frame either side may send (default: ${DEFAULT-VALUE})")
+    int rpcMaxFrame;
+
+    @Option(names = "--rpc-max-calls", paramLabel = "N", defaultValue = "1024",
+        description = "RPC calls in flight per direction and session (default: ${DEFAULT-VALUE})")
+    int rpcMaxCalls;
+
     public String bind()
     {
         return bind;
@@ -179,6 +197,39 @@ public final class CmConfig
     public int backlog()
     {
         return backlog;
+    }
+
+    public int rpcPort()
+    {
+        return rpcPort;
+    }
+
+    public RpcSettings rpcSettings()
+    {
+        return new RpcSettings(new java.util.LinkedHashSet<>(rpcApplications), rpcMaxFrame, rpcMaxCalls);
+    }
+
+    /**
+     * @return every application a worker hosts: those routed to over HTTP and those serving sessions.
+     */
+    public List<String> applications()
+    {
+        final List<String> all = new ArrayList<>();
+        for (final Route route : routes())
+        {
+            if (!all.contains(route.application()))
+            {
+                all.add(route.application());
+            }
+        }
+        for (final String name : rpcApplications)
+        {
+            if (!all.contains(name))
+            {
+                all.add(name);
+            }
+        }
+        return all;
     }
 
     public long heartbeatTimeoutNs()

@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Which workers take requests now, and how loaded each is: the open channels
- * the CM holds to it. Dispatch picks the least loaded READY worker; ties go to
- * the lowest slot after the last one picked, so equal load spreads round-robin.
+ * the CM holds to it, and of those the distributed sessions. A request goes to
+ * the READY worker with the fewest open channels, a session to the one with the
+ * fewest sessions; ties go to the lowest slot after the last one picked, so
+ * equal load spreads round-robin.
  * <p>
  * A worker being drained is made not ready and then waited for until its open
  * channels reach zero; {@link #acquire()} counts the channel <em>before</em> it
@@ -21,11 +23,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class WorkerPool implements WorkerLoad
 {
-    /** What {@link #pick()} and {@link #acquire()} return when no worker is READY. */
+    /** What the picks return when no worker is READY. */
     public static final int NONE = -1;
 
     private final AtomicIntegerArray ready;
     private final AtomicIntegerArray openChannels;
+    private final AtomicIntegerArray sessions;
     private final AtomicLongArray dispatched;
     private final int slotCount;
     private int cursor;
@@ -35,6 +38,7 @@ public final class WorkerPool implements WorkerLoad
         this.slotCount = slotCount;
         this.ready = new AtomicIntegerArray(slotCount);
         this.openChannels = new AtomicIntegerArray(slotCount);
+        this.sessions = new AtomicIntegerArray(slotCount);
         this.dispatched = new AtomicLongArray(slotCount);
     }
 
@@ -61,6 +65,22 @@ public final class WorkerPool implements WorkerLoad
      */
     public int pick()
     {
+        return pickLeast(openChannels);
+    }
+
+    /**
+     * For a distributed session, which holds its worker's attention for long: the READY worker
+     * with the fewest sessions open.
+     *
+     * @return a worker slot, or {@link #NONE}.
+     */
+    public int pickFewestSessions()
+    {
+        return pickLeast(sessions);
+    }
+
+    private int pickLeast(final AtomicIntegerArray loads)
+    {
         int best = NONE;
         int bestLoad = Integer.MAX_VALUE;
         final int start = cursor;
@@ -69,7 +89,7 @@ public final class WorkerPool implements WorkerLoad
             final int slot = (start + i) % slotCount;
             if (ready.get(slot) == 1)
             {
-                final int load = openChannels.get(slot);
+                final int load = loads.get(slot);
                 if (load < bestLoad)
                 {
                     best = slot;
@@ -85,9 +105,9 @@ public final class WorkerPool implements WorkerLoad
     }
 
     /**
-     * Picks a worker and counts a channel opened to it, and a request given to it. The
-     * caller gives the channel back with {@link #channelClosed}, or, when it found no
-     * channel after all, both with {@link #unacquire}.
+     * Picks a worker for a request and counts a channel opened to it, and a request given to it.
+     * The caller gives the channel back with {@link #channelClosed}, or, when it found no channel
+     * after all, both with {@link #unacquire}.
      *
      * @return the worker's slot, or {@link #NONE}.
      */
@@ -121,9 +141,55 @@ public final class WorkerPool implements WorkerLoad
         openChannels.decrementAndGet(slot);
     }
 
+    /**
+     * Picks a worker for a distributed session and counts its channel and session, as
+     * {@link #acquire()} does for a request. Given back with {@link #channelClosed} and
+     * {@link #sessionClosed}, or with {@link #unacquireSession} when no channel was found.
+     *
+     * @return the worker's slot, or {@link #NONE}.
+     */
+    public int acquireSession()
+    {
+        for (int attempt = 0; attempt < slotCount; attempt++)
+        {
+            final int slot = pickFewestSessions();
+            if (slot == NONE)
+            {
+                return NONE;
+            }
+            openChannels.incrementAndGet(slot);
+            if (ready.get(slot) == 1)
+            {
+                sessions.incrementAndGet(slot);
+                return slot;
+            }
+            openChannels.decrementAndGet(slot);
+        }
+        return NONE;
+    }
+
+    /**
+     * Undoes an {@link #acquireSession()} that found no channel.
+     */
+    public void unacquireSession(final int slot)
+    {
+        sessions.decrementAndGet(slot);
+        openChannels.decrementAndGet(slot);
+    }
+
     public void channelClosed(final int slot)
     {
         openChannels.decrementAndGet(slot);
+    }
+
+    public void sessionClosed(final int slot)
+    {
+        sessions.decrementAndGet(slot);
+    }
+
+    public int sessions(final int slot)
+    {
+        return sessions.get(slot);
     }
 
     /**

@@ -20,6 +20,7 @@ import io.switchboard.ipc.ring.RingWriter;
 import io.switchboard.protocol.http.HeadWriter;
 import io.switchboard.protocol.http.HttpFrameType;
 import io.switchboard.protocol.http.HttpHeadDescriptor;
+import io.switchboard.protocol.rpc.RpcHandshake;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -53,7 +54,7 @@ import static io.switchboard.ipc.SharedMemory.SHORT;
  * <p>
  * Not thread-safe: belongs to one {@link IoThread}.
  */
-final class HttpConnection
+final class HttpConnection implements Connection
 {
     enum State
     {
@@ -84,6 +85,7 @@ final class HttpConnection
     private ByteBuffer headBytes;
 
     private State state = State.READ_HEAD;
+    private boolean firstRequest = true;
     private long deadlineNs;
     private boolean inputClosed;
     private boolean closeAfterResponse;
@@ -124,19 +126,19 @@ final class HttpConnection
         return state;
     }
 
-    long channelId()
+    public long channelId()
     {
         return channelId;
     }
 
-    int workerSlot()
+    public int workerSlot()
     {
         return workerSlot;
     }
 
     // ---------------------------------------------------------------- socket events
 
-    void onReadable()
+    public void onReadable()
     {
         try
         {
@@ -178,7 +180,7 @@ final class HttpConnection
         }
     }
 
-    void onWritable()
+    public void onWritable()
     {
         try
         {
@@ -224,6 +226,17 @@ final class HttpConnection
 
     private void parseHeads()
     {
+        if (firstRequest && in.hasRemaining())
+        {
+            firstRequest = false;
+            if (in.get(in.position()) == RpcHandshake.FIRST_BYTE)
+            {
+                // no method token starts with this byte: a distributed session on the shared port
+                state = State.CLOSED;
+                io.switchToRpc(this, socket, key, in);
+                return;
+            }
+        }
         while (state == State.READ_HEAD && in.hasRemaining())
         {
             final boolean done;
@@ -279,10 +292,20 @@ final class HttpConnection
         state = State.WAIT_CHANNEL;
         deadlineNs = System.nanoTime() + io.timeouts().queueNs();
         interest(SelectionKey.OP_READ, false);
-        if (!io.dispatch(this))
+        if (!io.dispatch(this) && !io.enqueue(this))
         {
-            io.enqueue(this);
+            failExchange(503, "Service Unavailable\n");
         }
+    }
+
+    public void onRingSpace()
+    {
+        pumpBody();
+    }
+
+    public boolean retryDispatch()
+    {
+        return state != State.WAIT_CHANNEL || io.dispatch(this);
     }
 
     private boolean hasBody()
@@ -561,7 +584,7 @@ final class HttpConnection
      *
      * @return frames handled.
      */
-    int onOutbound()
+    public int onOutbound()
     {
         if (end == null)
         {
@@ -1023,7 +1046,7 @@ final class HttpConnection
     /**
      * The worker serving this request died: its channel is gone already.
      */
-    void onWorkerLost()
+    public void onWorkerLost()
     {
         channelId = ChannelId.NONE;
         end = null;
@@ -1044,7 +1067,7 @@ final class HttpConnection
      * After an unexpected failure in this connection's handling: the worker is
      * told, the channel drains to its final frame, the socket closes.
      */
-    void abandon()
+    public void abandon()
     {
         try
         {
@@ -1104,7 +1127,7 @@ final class HttpConnection
     /**
      * Checks the deadline of the current phase.
      */
-    void checkTimeout(final long nowNs)
+    public void checkTimeout(final long nowNs)
     {
         if (nowNs - deadlineNs < 0)
         {
@@ -1134,7 +1157,7 @@ final class HttpConnection
         }
     }
 
-    void close()
+    public void close()
     {
         if (state == State.CLOSED && !key.isValid())
         {

@@ -81,18 +81,19 @@ public final class IoThread implements Runnable
     private final Timeouts timeouts;
     private final Buffers buffers;
     private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
-    private final HttpConnection[] bySlot;
+    private final Connection[] bySlot;
     private final long[] retiringIds;
     private final int[] retiringWorkers;
     private int retiringCount;
     private final ChannelEnd[][] ends;
-    private final Set<HttpConnection> connections = new HashSet<>();
-    private HttpConnection[] timerScratch = new HttpConnection[64];
-    private final ArrayDeque<HttpConnection> waiting = new ArrayDeque<>();
+    private final Set<Connection> connections = new HashSet<>();
+    private Connection[] timerScratch = new Connection[64];
+    private final ArrayDeque<Connection> waiting = new ArrayDeque<>();
     private final int maxWaiting;
-    private final List<HttpConnection> blocked = new ArrayList<>();
-    private final List<HttpConnection> blockedScratch = new ArrayList<>();
-    private final Queue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
+    private final List<Connection> blocked = new ArrayList<>();
+    private final List<Connection> blockedScratch = new ArrayList<>();
+    private final RpcSettings rpcSettings;
+    private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<Integer> lostWorkers = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -108,8 +109,10 @@ public final class IoThread implements Runnable
         final HttpLimits limits,
         final Timeouts timeouts,
         final Buffers buffers,
-        final int maxWaiting)
+        final int maxWaiting,
+        final RpcSettings rpcSettings)
     {
+        this.rpcSettings = rpcSettings;
         this.index = index;
         this.segment = segment;
         this.memory = segment.memory();
@@ -128,7 +131,7 @@ public final class IoThread implements Runnable
         this.timeouts = timeouts;
         this.buffers = buffers;
         this.maxWaiting = maxWaiting;
-        this.bySlot = new HttpConnection[channels.slotCount()];
+        this.bySlot = new Connection[channels.slotCount()];
         this.retiringIds = new long[channels.slotCount()];
         this.retiringWorkers = new int[channels.slotCount()];
         this.ends = new ChannelEnd[channels.slotCount()][];
@@ -150,11 +153,26 @@ public final class IoThread implements Runnable
     }
 
     /**
+     * What a listening port speaks.
+     */
+    public enum Protocol
+    {
+        /** HTTP/1.1, or a distributed session recognised by its first byte. */
+        HTTP_OR_RPC,
+        /** Distributed sessions only: the dedicated RPC port. */
+        RPC
+    }
+
+    private record Accepted(SocketChannel socket, Protocol protocol)
+    {
+    }
+
+    /**
      * Acceptor thread: hands over a new client connection.
      */
-    public void adopt(final SocketChannel socket)
+    public void adopt(final SocketChannel socket, final Protocol protocol)
     {
-        accepted.add(socket);
+        accepted.add(new Accepted(socket, protocol));
         selector.wakeup();
     }
 
@@ -262,16 +280,19 @@ public final class IoThread implements Runnable
     private int adoptAccepted()
     {
         int work = 0;
-        SocketChannel socket;
-        while ((socket = accepted.poll()) != null)
+        Accepted next;
+        while ((next = accepted.poll()) != null)
         {
             work++;
+            final SocketChannel socket = next.socket();
             try
             {
                 socket.configureBlocking(false);
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 final SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
-                final HttpConnection connection = new HttpConnection(this, socket, key, buffers);
+                final Connection connection = next.protocol() == Protocol.RPC ?
+                    new RpcConnection(this, rpcSettings, socket, key, buffers, null) :
+                    new HttpConnection(this, socket, key, buffers);
                 key.attach(connection);
                 connections.add(connection);
             }
@@ -292,7 +313,7 @@ public final class IoThread implements Runnable
             final SelectionKey key = keys.next();
             keys.remove();
             work++;
-            final HttpConnection connection = (HttpConnection)key.attachment();
+            final Connection connection = (Connection)key.attachment();
             if (!key.isValid())
             {
                 continue;
@@ -321,7 +342,7 @@ public final class IoThread implements Runnable
 
     private int onChannelReady(final int slot)
     {
-        final HttpConnection connection = bySlot[slot];
+        final Connection connection = bySlot[slot];
         if (connection == null)
         {
             return 0;
@@ -347,9 +368,9 @@ public final class IoThread implements Runnable
         }
         blockedScratch.addAll(blocked);
         blocked.clear();
-        for (final HttpConnection connection : blockedScratch)
+        for (final Connection connection : blockedScratch)
         {
-            connection.pumpBody();
+            connection.onRingSpace();
         }
         final int work = blockedScratch.size() - blocked.size();
         blockedScratch.clear();
@@ -361,13 +382,8 @@ public final class IoThread implements Runnable
         int work = 0;
         while (!waiting.isEmpty())
         {
-            final HttpConnection next = waiting.peek();
-            if (next.state() != HttpConnection.State.WAIT_CHANNEL)
-            {
-                waiting.poll();
-                continue;
-            }
-            if (!dispatch(next))
+            final Connection next = waiting.peek();
+            if (!next.retryDispatch())
             {
                 break;
             }
@@ -386,7 +402,7 @@ public final class IoThread implements Runnable
             work++;
             for (int channel = 0; channel < bySlot.length; channel++)
             {
-                final HttpConnection connection = bySlot[channel];
+                final Connection connection = bySlot[channel];
                 if (connection != null && connection.workerSlot() == slot)
                 {
                     final long id = connection.channelId();
@@ -423,7 +439,7 @@ public final class IoThread implements Runnable
         final int count = connections.size();
         for (int i = 0; i < count; i++)
         {
-            final HttpConnection connection = timerScratch[i];
+            final Connection connection = timerScratch[i];
             timerScratch[i] = null;
             connection.checkTimeout(nowNs);
         }
@@ -456,6 +472,56 @@ public final class IoThread implements Runnable
         return true;
     }
 
+    /**
+     * Opens the one channel of a distributed session, to the ready worker with the fewest sessions.
+     *
+     * @return false when no channel or no worker is available now.
+     */
+    boolean openSession(final RpcConnection connection)
+    {
+        // counted before the channel exists, as for a request (see WorkerPool)
+        final int worker = workers.acquireSession();
+        if (worker == WorkerPool.NONE)
+        {
+            return false;
+        }
+        final long channelId = channels.allocate(ChannelKind.RPC, worker, index);
+        if (channelId == ChannelId.NONE)
+        {
+            workers.unacquireSession(worker);
+            return false;
+        }
+        final int slot = ChannelId.slot(channelId);
+        bySlot[slot] = connection;
+        connection.onChannel(channelId, worker, end(slot, worker));
+        return true;
+    }
+
+    void sessionClosed(final int worker)
+    {
+        workers.sessionClosed(worker);
+    }
+
+    /**
+     * An HTTP connection whose first byte opens a distributed session: the socket
+     * becomes an {@link RpcConnection}, with the bytes read so far.
+     */
+    void switchToRpc(final HttpConnection from, final SocketChannel socket, final SelectionKey key, final ByteBuffer read)
+    {
+        connections.remove(from);
+        final RpcConnection connection = new RpcConnection(this, rpcSettings, socket, key, buffers, read);
+        key.attach(connection);
+        connections.add(connection);
+        try
+        {
+            connection.readHello();
+        }
+        catch (final IOException ex)
+        {
+            connection.abandon();
+        }
+    }
+
     private ChannelEnd end(final int slot, final int worker)
     {
         ChannelEnd[] perWorker = ends[slot];
@@ -473,22 +539,27 @@ public final class IoThread implements Runnable
         return end;
     }
 
-    void enqueue(final HttpConnection connection)
+    /**
+     * Queues a connection until a worker or channel is free; {@link Connection#retryDispatch()} is retried in order.
+     *
+     * @return false when the queue is full: the connection must fail what it wanted.
+     */
+    boolean enqueue(final Connection connection)
     {
         if (waiting.size() >= maxWaiting)
         {
-            connection.failExchange(503, "Service Unavailable\n");
-            return;
+            return false;
         }
         waiting.add(connection);
+        return true;
     }
 
-    void dequeue(final HttpConnection connection)
+    void dequeue(final Connection connection)
     {
         waiting.remove(connection);
     }
 
-    void blockedOnRing(final HttpConnection connection)
+    void blockedOnRing(final Connection connection)
     {
         if (!blocked.contains(connection))
         {
@@ -553,7 +624,7 @@ public final class IoThread implements Runnable
         channels.beginClose(channelId);
     }
 
-    void closed(final HttpConnection connection)
+    void closed(final Connection connection)
     {
         connections.remove(connection);
         blocked.remove(connection);
@@ -647,7 +718,7 @@ public final class IoThread implements Runnable
      */
     public boolean isBusy()
     {
-        for (final HttpConnection connection : bySlot)
+        for (final Connection connection : bySlot)
         {
             if (connection != null)
             {
@@ -659,7 +730,7 @@ public final class IoThread implements Runnable
 
     private void shutdown()
     {
-        for (final HttpConnection connection : connections.toArray(new HttpConnection[0]))
+        for (final Connection connection : connections.toArray(new Connection[0]))
         {
             connection.close();
         }

@@ -37,6 +37,26 @@ class WorkerPoolTest
     }
 
     @Test
+    void shouldGiveSessionsToTheWorkerWithFewestAndNoneToADrainingOne()
+    {
+        final WorkerPool pool = new WorkerPool(2);
+        pool.setReady(0, true);
+        pool.setReady(1, true);
+        final int first = pool.acquireSession();
+        final int second = pool.acquireSession();
+        assertEquals(1, pool.sessions(first));
+        assertEquals(1, pool.sessions(second));
+        assertEquals(1, first + second, "one session each");
+
+        pool.setReady(first, false);
+        assertEquals(second, pool.acquireSession());
+        pool.unacquireSession(second);
+        assertEquals(1, pool.sessions(second));
+        assertEquals(1, pool.openChannels(second));
+        assertEquals(0, pool.requestsDispatched(second), "sessions are not requests");
+    }
+
+    @Test
     void shouldCountRequestsOfEachNewWorkerFromZero()
     {
         final WorkerPool pool = new WorkerPool(1);

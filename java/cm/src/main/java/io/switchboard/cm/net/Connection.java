@@ -1,0 +1,55 @@
+package io.switchboard.cm.net;
+
+/**
+ * What an {@link IoThread} needs of a client connection, whichever protocol it
+ * speaks: socket readiness, the worker ringing for its channel, ring space
+ * freed, deadlines, and the loss of its worker.
+ * <p>
+ * Not thread-safe: a connection belongs to one I/O thread.
+ */
+interface Connection
+{
+    void onReadable();
+
+    void onWritable();
+
+    /**
+     * The worker rang for this connection's channel: relay what it wrote.
+     *
+     * @return frames handled.
+     */
+    int onOutbound();
+
+    /**
+     * Retried by the I/O thread after the connection said it was blocked on a full inbound ring.
+     */
+    void onRingSpace();
+
+    /**
+     * Retried by the I/O thread while the connection waits in its queue for a worker or a channel.
+     *
+     * @return true when the connection no longer waits: it got a channel, or gave up.
+     */
+    boolean retryDispatch();
+
+    /**
+     * Checks the deadline of whatever the connection is waiting for.
+     */
+    void checkTimeout(long nowNs);
+
+    /**
+     * The worker serving this connection died; the I/O thread has released its channel already.
+     */
+    void onWorkerLost();
+
+    /**
+     * After an unexpected failure in this connection's handling: give back what it holds and close.
+     */
+    void abandon();
+
+    void close();
+
+    long channelId();
+
+    int workerSlot();
+}
