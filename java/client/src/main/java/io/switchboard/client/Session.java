@@ -1,0 +1,124 @@
+package io.switchboard.client;
+
+import io.switchboard.rpc.RpcSession;
+import io.switchboard.rpc.ServiceOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A distributed session with a worker of one application, over one TCP connection to the CM. Thread-safe: any
+ * number of threads may call through its proxies at once, with many calls in flight.
+ * <pre>{@code
+ * try (Session session = Switchboard.connect("localhost", 7070, "echo"))
+ * {
+ *     Echo echo = session.lookup("echo", Echo.class);
+ *     byte[] back = echo.echo(bytes);
+ * }
+ * }</pre>
+ * If the connection drops, every call in flight fails at once with
+ * {@link io.switchboard.rpc.SessionLostException}, and so does every later call.
+ */
+public final class Session implements AutoCloseable
+{
+    private final RpcSession rpc;
+    private final SocketConnection connection;
+    private final String application;
+
+    Session(final RpcSession rpc, final SocketConnection connection, final String application)
+    {
+        this.rpc = rpc;
+        this.connection = connection;
+        this.application = application;
+    }
+
+    /**
+     * Looks a service up on the worker: a new object of it for this session (the shared one for a shared service).
+     *
+     * @param iface the service's {@link io.switchboard.rpc.Remote} interface, or a twin of it whose methods
+     * return {@link CompletableFuture}s.
+     * @throws io.switchboard.rpc.NoSuchRemoteObjectException when the application deploys no such service.
+     */
+    public <T> T lookup(final String name, final Class<T> iface)
+    {
+        return rpc.lookup(name, iface);
+    }
+
+    /**
+     * Exports a callback object the worker may call through {@code iface}. Passing an object implementing a
+     * {@link io.switchboard.rpc.Remote} interface as an argument exports it too; this sets its interface and options.
+     *
+     * @return its object id in the session.
+     */
+    public long export(final Object target, final Class<?> iface, final ServiceOption... options)
+    {
+        return rpc.export(target, iface, options);
+    }
+
+    /**
+     * @return a proxy of the same worker object whose calls have this deadline ({@link Duration#ZERO}: none).
+     */
+    public <T> T withDeadline(final T proxy, final Duration deadline)
+    {
+        return rpc.withDeadline(proxy, deadline);
+    }
+
+    /**
+     * Releases a worker object: its close hook runs on the worker.
+     */
+    public void release(final Object proxy)
+    {
+        rpc.release(proxy);
+    }
+
+    public CompletableFuture<Void> ping()
+    {
+        return rpc.ping();
+    }
+
+    public long sessionId()
+    {
+        return rpc.sessionId();
+    }
+
+    public String application()
+    {
+        return application;
+    }
+
+    public boolean isOpen()
+    {
+        return rpc.isOpen();
+    }
+
+    /**
+     * @return the engine underneath, for what this class does not wrap.
+     */
+    public RpcSession rpcSession()
+    {
+        return rpc;
+    }
+
+    /**
+     * @return {writes to the socket, frames sent}: how well frames are coalesced (for measurements).
+     */
+    public long[] writeCounters()
+    {
+        return connection.writeCounters();
+    }
+
+    /**
+     * Says GOODBYE and closes the connection; calls in flight fail with
+     * {@link io.switchboard.rpc.SessionLostException}.
+     */
+    @Override
+    public void close()
+    {
+        rpc.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return rpc.toString();
+    }
+}

@@ -1,0 +1,280 @@
+package io.switchboard.client;
+
+import io.switchboard.rpc.AnswerWaiter;
+import io.switchboard.rpc.stream.FrameAssembler;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Reads the session's socket, leader/follower style, so that a thread making a synchronous call usually reads its
+ * own answer instead of being woken by a reader thread (a hand-off that costs a wake-up on every call).
+ * <p>
+ * One thread at a time holds the read token and reads: the leader. A platform thread waiting for an answer takes
+ * the token if it is free and reads, delivering every frame it reads (other callers' answers wake them), until its
+ * own answer is in or its deadline passes; then it hands the token to a waiting follower. Waiting threads that find
+ * the token taken park as followers. Virtual threads never lead: interrupting a virtual thread blocked on a socket
+ * closes the socket.
+ * <p>
+ * Frames nobody waits for synchronously (async answers, the worker's calls to exported callbacks) need a reader
+ * too: the pump thread reads whenever no call has been waiting for {@link #LINGER_NS}. It keeps away while calls
+ * are being made one after another, which is what lets a lone calling thread lead; the price is that such frames
+ * may wait up to that long after the last synchronous call ends.
+ */
+final class SocketReader implements AnswerWaiter
+{
+    static final long LINGER_NS = 2_000_000L;
+    private static final int READ_BUFFER_LENGTH = 64 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final Consumer<IOException> onFailure;
+    private final ReentrantLock token = new ReentrantLock();
+    private final AtomicInteger syncWaiters = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Thread> followers = new ConcurrentLinkedQueue<>();
+    private final byte[] readBuffer = new byte[READ_BUFFER_LENGTH];
+    private final Thread pump;
+    /** The socket's SO_TIMEOUT as last set; only the token holder reads or sets it. */
+    private int soTimeoutMs = -1;
+    private FrameAssembler assembler;
+    private volatile long lastSyncActivityNs;
+    private volatile boolean pumpParked;
+    private volatile boolean closed;
+
+    SocketReader(final Socket socket, final InputStream in, final Consumer<IOException> onFailure, final String name)
+    {
+        this.socket = socket;
+        this.in = in;
+        this.onFailure = onFailure;
+        this.pump = Thread.ofPlatform().daemon().name(name).unstarted(this::pump);
+    }
+
+    void start(final FrameAssembler assembler)
+    {
+        this.assembler = assembler;
+        pump.start();
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public void await(final Future<?> call, final long deadlineNs) throws InterruptedException
+    {
+        if (Thread.currentThread().isVirtual())
+        {
+            // never a leader, so not counted among those who keep the pump away: the pump reads for it
+            AnswerWaiter.PARKING.await(call, deadlineNs);
+            return;
+        }
+        final Thread self = Thread.currentThread();
+        syncWaiters.incrementAndGet();
+        try
+        {
+            while (!call.isDone() && !closed)
+            {
+                if (token.tryLock())
+                {
+                    try
+                    {
+                        lead(call, deadlineNs);
+                    }
+                    finally
+                    {
+                        token.unlock();
+                        handOff();
+                    }
+                }
+                else
+                {
+                    followers.add(self);
+                    try
+                    {
+                        // re-checked after joining: a leader that left before we joined did not see us
+                        if (!call.isDone() && !closed && token.isLocked())
+                        {
+                            park(call, deadlineNs);
+                        }
+                    }
+                    finally
+                    {
+                        followers.remove(self);
+                    }
+                }
+                if (Thread.interrupted())
+                {
+                    throw new InterruptedException();
+                }
+                if (deadlineNs != Long.MAX_VALUE && deadlineNs - System.nanoTime() <= 0)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            lastSyncActivityNs = System.nanoTime();
+            if (syncWaiters.decrementAndGet() == 0 && pumpParked)
+            {
+                LockSupport.unpark(pump);
+            }
+        }
+    }
+
+    private static void park(final Future<?> call, final long deadlineNs)
+    {
+        if (deadlineNs == Long.MAX_VALUE)
+        {
+            LockSupport.park(call);
+        }
+        else
+        {
+            LockSupport.parkNanos(call, deadlineNs - System.nanoTime());
+        }
+    }
+
+    private void lead(final Future<?> call, final long deadlineNs)
+    {
+        while (!call.isDone() && !closed)
+        {
+            final int timeoutMs;
+            if (deadlineNs == Long.MAX_VALUE)
+            {
+                timeoutMs = 0;
+            }
+            else
+            {
+                final long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0)
+                {
+                    return;
+                }
+                timeoutMs = (int)Math.max(1, Math.min(Integer.MAX_VALUE, (remainingNs + 999_999) / 1_000_000));
+            }
+            readOnce(timeoutMs);
+            if (Thread.currentThread().isInterrupted())
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Gives the token to a waiting follower, if any: it wakes and leads.
+     */
+    private void handOff()
+    {
+        final Thread next = followers.peek();
+        if (next != null)
+        {
+            LockSupport.unpark(next);
+        }
+    }
+
+    private void pump()
+    {
+        while (!closed)
+        {
+            if (syncWaiters.get() > 0)
+            {
+                pumpParked = true;
+                if (syncWaiters.get() > 0 && !closed)
+                {
+                    LockSupport.park(this);
+                }
+                pumpParked = false;
+                continue;
+            }
+            final long idleNs = System.nanoTime() - lastSyncActivityNs;
+            if (idleNs < LINGER_NS)
+            {
+                LockSupport.parkNanos(this, LINGER_NS - idleNs);
+                continue;
+            }
+            if (!token.tryLock())
+            {
+                LockSupport.parkNanos(this, LINGER_NS);
+                continue;
+            }
+            try
+            {
+                readOnce(0);
+            }
+            finally
+            {
+                token.unlock();
+                handOff();
+            }
+        }
+    }
+
+    /**
+     * One read of the socket, its bytes delivered; the caller holds the token.
+     *
+     * @param timeoutMs 0 for none.
+     */
+    private void readOnce(final int timeoutMs)
+    {
+        try
+        {
+            if (timeoutMs != soTimeoutMs)
+            {
+                socket.setSoTimeout(timeoutMs);
+                soTimeoutMs = timeoutMs;
+            }
+            final int read = in.read(readBuffer, 0, readBuffer.length);
+            if (read < 0)
+            {
+                fail(new EOFException("the CM closed the connection"));
+                return;
+            }
+            assembler.onBytes(readBuffer, 0, read);
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            // the leader's deadline: it checks and leaves
+        }
+        catch (final IOException ex)
+        {
+            fail(ex);
+        }
+    }
+
+    private void fail(final IOException cause)
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        onFailure.accept(cause);
+        for (final Thread follower : followers)
+        {
+            LockSupport.unpark(follower);
+        }
+        LockSupport.unpark(pump);
+    }
+
+    /**
+     * The connection is being closed by this side: stop reading once the socket is closed.
+     */
+    void stop()
+    {
+        closed = true;
+        LockSupport.unpark(pump);
+        for (final Thread follower : followers)
+        {
+            LockSupport.unpark(follower);
+        }
+    }
+}
