@@ -16,6 +16,12 @@ import java.nio.ByteBuffer;
  */
 public final class Switchboard
 {
+    /**
+     * Set to {@code false} to have a reader thread deliver every answer (no calling thread reads the socket): for
+     * measuring what leader/follower reading saves.
+     */
+    public static final String LEADER_FOLLOWER_PROPERTY = "switchboard.client.leaderFollower";
+
     private Switchboard()
     {
     }
@@ -64,7 +70,8 @@ public final class Switchboard
                 .defaultDeadline(options.defaultDeadline())
                 .sessionId(welcome.sessionId())
                 .name(name)
-                .answerWaiter(connection.reader())
+                .answerWaiter(Boolean.parseBoolean(System.getProperty(LEADER_FOLLOWER_PROPERTY, "true")) ?
+                    connection.reader() : io.switchboard.rpc.AnswerWaiter.PARKING)
                 .build();
             connection.attach(rpc);
             final FrameAssembler assembler = new FrameAssembler(welcome.maxFrameLength(), rpc);

@@ -33,7 +33,7 @@ final class TestApi
         CompletableFuture<String> text(String text);
     }
 
-    public static final class EchoService implements Echo
+    public static class EchoService implements Echo
     {
         @Override
         public byte[] echo(final byte[] bytes)
