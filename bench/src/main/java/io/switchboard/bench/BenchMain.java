@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.switchboard.bench.ipc.IpcSuite;
+import io.switchboard.bench.rpc.RpcSuite;
 
 import java.util.Arrays;
 
@@ -23,9 +24,11 @@ public final class BenchMain
     {
         if (args.length == 0 || "-h".equals(args[0]) || "--help".equals(args[0]))
         {
-            System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION);
+            System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION +
+                "\n  rpc   " + RpcSuite.DESCRIPTION);
             System.out.println();
             System.out.println(IpcSuite.USAGE);
+            System.out.println(RpcSuite.USAGE);
             return;
         }
 
@@ -33,9 +36,10 @@ public final class BenchMain
         switch (args[0])
         {
             case "ipc" -> System.exit(IpcSuite.run(rest));
+            case "rpc" -> System.exit(RpcSuite.run(rest));
             default ->
             {
-                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc)");
+                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc)");
                 System.exit(2);
             }
         }

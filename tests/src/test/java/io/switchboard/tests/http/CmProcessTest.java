@@ -151,7 +151,7 @@ class CmProcessTest
     {
         log = JavaProcess.newLog("cm");
         final List<String> args = new ArrayList<>(List.of(
-            "--port", "0", "--admin-port", "0",
+            "--port", "0", "--admin-port", "0", "--rpc-port", "0",
             "--worker-classpath", System.getProperty("java.class.path"),
             "--worker-jvm-option", "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
         args.addAll(List.of(extraArgs));

@@ -24,6 +24,7 @@ public final class Instance implements AutoCloseable
         final List<String> args = new ArrayList<>(List.of(
             "--port", "0",
             "--rpc-port", "0",
+            "--rpc-app", "demo,test",
             "--worker-classpath", System.getProperty("java.class.path"),
             "--route", "/=demo,/failing=failing",
             // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s

@@ -134,7 +134,7 @@ public final class CmConfig
         description = "replace a worker whose resident memory exceeds this, 0 for never (default: ${DEFAULT-VALUE})")
     long recycleAboveRssMb;
 
-    @Option(names = "--admin-port", defaultValue = "8081",
+    @Option(names = "--admin-port", defaultValue = "8082",
         description = "admin listener on 127.0.0.1 (status, rolling restart), 0 for any port, -1 for none " +
             "(default: ${DEFAULT-VALUE})")
     int adminPort;

@@ -263,6 +263,8 @@ final class RpcConnection implements Connection
         this.channelId = channelId;
         this.workerSlot = workerSlot;
         this.end = end;
+        // the views are kept per slot: a new generation starts from the positions the CM reset
+        end.resync();
         final byte[] application = hello.application().getBytes(StandardCharsets.UTF_8);
         final int length = RpcChannelFrameType.OPEN_APPLICATION_OFFSET + application.length;
         final RingWriter writer = end.writer();

@@ -22,10 +22,12 @@ final class Applications
     }
 
     /**
-     * @param wanted names to host; empty for all found.
+     * @param wanted     names to host; empty for all found.
+     * @param forSessions names found as applications for distributed sessions: a wanted name may be one of those
+     *                   and have no HTTP side.
      * @throws IllegalArgumentException naming what is missing and what was found.
      */
-    static Applications load(final Set<String> wanted, final ClassLoader loader)
+    static Applications load(final Set<String> wanted, final Set<String> forSessions, final ClassLoader loader)
     {
         final Map<String, HttpApplication> found = new TreeMap<>();
         for (final HttpApplication application : ServiceLoader.load(HttpApplication.class, loader))
@@ -47,10 +49,15 @@ final class Applications
         for (final String name : wanted)
         {
             final HttpApplication application = found.get(name);
+            if (application == null && forSessions.contains(name))
+            {
+                continue;
+            }
             if (application == null)
             {
                 throw new IllegalArgumentException(
-                    "application " + name + " not found on the worker's class path; found: " + found.keySet());
+                    "application " + name + " not found on the worker's class path; found: " + found.keySet() +
+                    ", for sessions: " + forSessions);
             }
             chosen.put(name, application);
         }

@@ -12,9 +12,11 @@ import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.protocol.http.HeadReader;
 import io.switchboard.protocol.http.HttpFrameType;
 import io.switchboard.protocol.http.RequestHead;
+import io.switchboard.rpc.DeployedServices;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -40,17 +42,23 @@ final class ChannelPoller
     private final int workerSlot;
     private final Consumer<Exchange> dispatcher;
     private final SlotReader[] readers;
+    private final SessionChannel[] sessions;
+    private final Map<String, DeployedServices> rpcApplications;
 
     /**
-     * @param dispatcher runs each new exchange's handler (on another thread).
+     * @param dispatcher      runs each new exchange's handler (on another thread).
+     * @param rpcApplications the applications this worker hosts for distributed sessions, by name.
      */
     ChannelPoller(
         final SharedSegment segment,
         final ChannelTable channels,
         final Doorbell doorbell,
         final int workerSlot,
-        final Consumer<Exchange> dispatcher)
+        final Consumer<Exchange> dispatcher,
+        final Map<String, DeployedServices> rpcApplications)
     {
+        this.rpcApplications = Map.copyOf(rpcApplications);
+        this.sessions = new SessionChannel[channels.slotCount()];
         this.segment = segment;
         this.channels = channels;
         this.doorbell = doorbell;
@@ -74,6 +82,11 @@ final class ChannelPoller
 
     private int onChannelReady(final int slot)
     {
+        final SessionChannel session = sessions[slot];
+        if ((session != null && session.isBusy()) || channels.kind(slot) == ChannelKind.RPC)
+        {
+            return sessionChannel(slot).read();
+        }
         SlotReader reader = readers[slot];
         if (reader == null)
         {
@@ -83,8 +96,21 @@ final class ChannelPoller
         return reader.read();
     }
 
+    private SessionChannel sessionChannel(final int slot)
+    {
+        SessionChannel session = sessions[slot];
+        if (session == null)
+        {
+            // made on the poller thread: the session's sink must know which thread may never wait
+            session = new SessionChannel(
+                slot, workerSlot, segment, channels, doorbell, rpcApplications, Thread.currentThread());
+            sessions[slot] = session;
+        }
+        return session;
+    }
+
     /**
-     * What the poller knows of one channel slot.
+     * What the poller knows of one channel slot while it carries HTTP exchanges.
      */
     private final class SlotReader
     {

@@ -9,6 +9,9 @@ import io.switchboard.ipc.segment.WorkerState;
 import io.switchboard.ipc.signal.IdleStrategy;
 import io.switchboard.ipc.signal.SpinParkIdleStrategy;
 
+import io.switchboard.rpc.DeployedServices;
+
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -77,9 +80,12 @@ public final class WorkerRuntime
         }
 
         final Applications applications;
+        final Map<String, DeployedServices> rpcApplications;
         try
         {
-            applications = Applications.load(applicationNames, Thread.currentThread().getContextClassLoader());
+            final ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            rpcApplications = RpcApplications.load(applicationNames, loader);
+            applications = Applications.load(applicationNames, rpcApplications.keySet(), loader);
         }
         catch (final RuntimeException ex)
         {
@@ -91,7 +97,7 @@ public final class WorkerRuntime
         final Doorbell doorbell = slots.doorbell(slot);
         try (HttpDispatcher dispatcher = new HttpDispatcher(segment, channels, applications))
         {
-            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, slot, dispatcher);
+            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, slot, dispatcher, rpcApplications);
             final Thread hook = new Thread(() -> stop(doorbell), "switchboard-worker-stop");
             Runtime.getRuntime().addShutdownHook(hook);
 
@@ -101,7 +107,7 @@ public final class WorkerRuntime
                 return EXIT_CANNOT_JOIN;
             }
             System.out.println("worker " + self.pid() + ": READY in slot " + slot + " of " + segmentName +
-                ", applications " + applications.names());
+                ", applications " + applications.names() + ", for sessions " + rpcApplications.keySet());
 
             return poll(poller, slots, cm, doorbell);
         }

@@ -1,0 +1,318 @@
+package io.switchboard.worker.runtime;
+
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelKind;
+import io.switchboard.ipc.channel.ChannelState;
+import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.ring.FrameDescriptor;
+import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.protocol.rpc.RpcChannelFrameType;
+import io.switchboard.protocol.rpc.RpcHandshake;
+import io.switchboard.rpc.DeployedServices;
+import io.switchboard.rpc.RpcSession;
+import io.switchboard.rpc.SessionLostException;
+import io.switchboard.rpc.stream.FrameAssembler;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The worker's end of one channel slot while it carries distributed sessions,
+ * one after another (a slot is reused with a new generation for each).
+ * <pre>
+ *   idle --SESSION_OPEN--> open (or rejected) --CLOSING--> ending --writers gone--> done (marked)
+ * </pre>
+ * The poller reads the inbound ring: SESSION_OPEN makes an {@link RpcSession}
+ * over the application's deployed services, and STREAM bytes go through a
+ * {@link FrameAssembler} into it (the CM cut them where its socket read ended).
+ * The session's frames go out through a {@link SessionRingSink}. When the CM
+ * moves the channel to CLOSING (the client left, said goodbye, broke the
+ * protocol, or the CM stops), the session is told its transport is gone, which
+ * fails its calls out and closes its objects; once no thread writes into the
+ * ring any more the channel is marked done and the CM may reuse the slot.
+ * <p>
+ * Runs on the poller thread.
+ */
+final class SessionChannel
+{
+    private static final int FRAMES_PER_POLL = 64;
+
+    private final int slot;
+    private final int workerSlot;
+    private final SharedSegment segment;
+    private final ChannelTable channels;
+    private final Doorbell doorbell;
+    private final Map<String, DeployedServices> applications;
+    private final Thread pollerThread;
+    private final io.switchboard.ipc.ring.FrameHandler inbound = this::onFrame;
+
+    private long channelId = ChannelId.NONE;
+    private ChannelEnd end;
+    private int endOwner = -1;
+    private RpcSession session;
+    private SessionRingSink sink;
+    private FrameAssembler assembler;
+    private boolean refused;
+    private boolean ending;
+    private boolean done;
+
+    SessionChannel(
+        final int slot,
+        final int workerSlot,
+        final SharedSegment segment,
+        final ChannelTable channels,
+        final Doorbell doorbell,
+        final Map<String, DeployedServices> applications,
+        final Thread pollerThread)
+    {
+        this.slot = slot;
+        this.workerSlot = workerSlot;
+        this.segment = segment;
+        this.channels = channels;
+        this.doorbell = doorbell;
+        this.applications = applications;
+        this.pollerThread = pollerThread;
+    }
+
+    /**
+     * @return whether this object is busy with the slot's current session: the poller must not hand the slot
+     * to anything else until it is done.
+     */
+    boolean isBusy()
+    {
+        return channelId != ChannelId.NONE && !done;
+    }
+
+    /**
+     * The slot's doorbell rang.
+     *
+     * @return work done.
+     */
+    int read()
+    {
+        final long currentId = channels.currentId(slot);
+        final int state = channels.state(slot);
+        if (currentId != channelId)
+        {
+            if (isBusy())
+            {
+                // cannot be: the CM reuses a slot only after we marked it done
+                System.err.println("worker: channel " + ChannelId.toString(channelId) + " changed to " +
+                    ChannelId.toString(currentId) + " before the worker was done with it");
+                endSession("the channel was taken back");
+                markDone();
+            }
+            if ((state != ChannelState.OPEN && state != ChannelState.CLOSING) ||
+                channels.kind(slot) != ChannelKind.RPC || channels.workerSlot(slot) != workerSlot)
+            {
+                return 0;
+            }
+            final int owner = channels.owner(slot);
+            if (owner < 0 || owner >= segment.layout().cmDoorbellCount())
+            {
+                System.err.println("worker: session channel " + ChannelId.toString(currentId) + " names CM doorbell " +
+                    owner + " of " + segment.layout().cmDoorbellCount() + ": ignored");
+                return 0;
+            }
+            begin(currentId, owner);
+        }
+        if (done)
+        {
+            return 0;
+        }
+
+        int work = 0;
+        if (!ending)
+        {
+            try
+            {
+                work += end.reader().read(inbound, FRAMES_PER_POLL);
+            }
+            catch (final RuntimeException ex)
+            {
+                // the CM's frames are checked, but a bug must cost one session, not the worker
+                System.err.println("worker: session channel " + ChannelId.toString(channelId) + ": " + ex);
+                endSession("unreadable channel: " + ex.getMessage());
+            }
+            if (work == FRAMES_PER_POLL)
+            {
+                doorbell.requeue(slot);
+            }
+        }
+        if (state == ChannelState.CLOSING || !channels.isCurrent(channelId))
+        {
+            // the CM is done with the session: the rest of the inbound ring is of no use to anyone
+            endSession("the client left the session");
+        }
+        if (ending)
+        {
+            work++;
+            if (sink == null || sink.tryQuiesce())
+            {
+                markDone();
+            }
+            else
+            {
+                // a handler thread is still inside the ring; it gives up at its next look
+                doorbell.requeue(slot);
+            }
+        }
+        return work;
+    }
+
+    private void begin(final long id, final int owner)
+    {
+        channelId = id;
+        session = null;
+        sink = null;
+        assembler = null;
+        refused = false;
+        ending = false;
+        done = false;
+        if (end == null || owner != endOwner)
+        {
+            end = ChannelEnd.forWorker(segment, slot, owner);
+            endOwner = owner;
+        }
+        else
+        {
+            end.resync();
+        }
+    }
+
+    private void onFrame(final MemorySegment memory, final long offset, final int length, final int type, final int flags)
+    {
+        switch (type)
+        {
+            case RpcChannelFrameType.SESSION_OPEN -> open(memory, offset, length);
+            case RpcChannelFrameType.STREAM ->
+            {
+                if (assembler != null && !ending)
+                {
+                    assembler.onBytes(memory, offset, length);
+                }
+            }
+            default -> System.err.println("worker: unexpected " + RpcChannelFrameType.name(type) + " on session channel " +
+                ChannelId.toString(channelId));
+        }
+    }
+
+    private void open(final MemorySegment memory, final long offset, final int length)
+    {
+        if (session != null || refused || length < RpcChannelFrameType.OPEN_APPLICATION_OFFSET)
+        {
+            System.err.println("worker: SESSION_OPEN of " + length + " bytes on channel " + ChannelId.toString(channelId) +
+                (session != null ? ", a session is open already" : ""));
+            return;
+        }
+        final long sessionId = memory.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+            offset + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET);
+        final int maxFrame = memory.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+            offset + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET);
+        final int maxCalls = memory.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+            offset + RpcChannelFrameType.OPEN_MAX_CALLS_OFFSET);
+        final int nameLength = memory.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+            offset + RpcChannelFrameType.OPEN_APPLICATION_LENGTH_OFFSET) & 0xFFFF;
+        if (RpcChannelFrameType.OPEN_APPLICATION_OFFSET + nameLength > length)
+        {
+            refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "SESSION_OPEN's application name runs past the frame");
+            return;
+        }
+        final String application = new String(
+            memory.asSlice(offset + RpcChannelFrameType.OPEN_APPLICATION_OFFSET, nameLength).toArray(ValueLayout.JAVA_BYTE),
+            StandardCharsets.UTF_8);
+        final DeployedServices services = applications.get(application);
+        if (services == null)
+        {
+            refuse(RpcHandshake.STATUS_UNKNOWN_APPLICATION, "worker " + ProcessHandle.current().pid() +
+                " hosts no application '" + application + "' for sessions; it hosts " + applications.keySet());
+            return;
+        }
+        final RpcSession opened;
+        try
+        {
+            sink = new SessionRingSink(end, pollerThread);
+            opened = RpcSession.builder(sink)
+                .services(services)
+                .limits(maxFrame, maxCalls)
+                .sessionId(sessionId)
+                .name("session " + ChannelId.toString(channelId) + " (" + application + ")")
+                .build();
+            assembler = new FrameAssembler(maxFrame, opened);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(RpcHandshake.STATUS_NO_WORKER, "the worker could not open the session: " + ex.getMessage());
+            return;
+        }
+        // the answer goes first, before anything the session sends
+        final RingWriter writer = end.writer();
+        if (writer.tryClaim(RpcChannelFrameType.SESSION_ACCEPTED, FrameDescriptor.UNFRAGMENTED, 0) ==
+            RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            System.err.println("worker: no room for SESSION_ACCEPTED in a fresh ring on " + ChannelId.toString(channelId));
+            opened.onTransportClosed(new SessionLostException("the session's channel could not be answered"));
+            ending = true;
+            return;
+        }
+        writer.commit();
+        session = opened;
+        end.signalPeer();
+    }
+
+    private void refuse(final int status, final String message)
+    {
+        refused = true;
+        final byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        final int textLength = Math.min(text.length, RpcHandshake.MAX_WELCOME_MESSAGE_LENGTH);
+        final RingWriter writer = end.writer();
+        final long at = writer.tryClaim(RpcChannelFrameType.SESSION_REJECTED, FrameDescriptor.UNFRAGMENTED,
+            RpcChannelFrameType.REJECTED_MESSAGE_OFFSET + textLength);
+        if (at == RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            return;
+        }
+        final MemorySegment memory = segment.memory();
+        memory.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+            at + RpcChannelFrameType.REJECTED_STATUS_OFFSET, (short)status);
+        MemorySegment.copy(MemorySegment.ofArray(text), 0, memory, at + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
+            textLength);
+        writer.commit();
+        end.signalPeer();
+    }
+
+    private void endSession(final String reason)
+    {
+        if (ending)
+        {
+            return;
+        }
+        ending = true;
+        if (sink != null)
+        {
+            sink.close(reason);
+        }
+        if (session != null)
+        {
+            // fails the session's calls out and runs its objects' close hooks, which may take time: not on the poller
+            final RpcSession ended = session;
+            Thread.ofVirtual().name("switchboard-session-end").start(
+                () -> ended.onTransportClosed(new SessionLostException(reason)));
+        }
+    }
+
+    private void markDone()
+    {
+        done = true;
+        channels.markWorkerDone(channelId);
+        end.signalPeer();
+        session = null;
+        sink = null;
+        assembler = null;
+    }
+}

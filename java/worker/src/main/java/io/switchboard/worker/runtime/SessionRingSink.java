@@ -1,0 +1,251 @@
+package io.switchboard.worker.runtime;
+
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.protocol.rpc.RpcChannelFrameType;
+
+import io.switchboard.rpc.FrameSink;
+import io.switchboard.rpc.SessionLostException;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Where a distributed session's frames leave the worker: the outbound ring of
+ * the session's channel, one ring message per RPC frame (fragmented when it is
+ * longer than a ring frame).
+ * <p>
+ * Many threads send: the handler threads answering calls and calling the
+ * client back, and the poller thread itself (pongs, errors, and the answers of
+ * non-blocking services it runs inline). A lock keeps each frame's fragments
+ * together. The poller must never wait, neither for the lock nor for ring
+ * space, or every channel of the worker would stall behind one slow client: a
+ * frame it cannot write at once is queued, and a virtual thread writes the
+ * queue out as the CM frees space. Other threads wait for space themselves,
+ * which is the backpressure a handler writing to a slow client should feel.
+ */
+final class SessionRingSink implements FrameSink
+{
+    /** Queued bytes above which the poller's own frames close the session rather than grow the queue. */
+    private static final long MAX_QUEUED_BYTES = 64L << 20;
+
+    private final ChannelEnd end;
+    private final RingWriter writer;
+    private final Thread pollerThread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+    private final Backoff backoff = new Backoff();
+    private long queuedBytes;
+    private boolean drainerRunning;
+    private volatile boolean closed;
+    private volatile String closedReason = "session closed";
+
+    SessionRingSink(final ChannelEnd end, final Thread pollerThread)
+    {
+        this.end = end;
+        this.writer = end.writer();
+        this.pollerThread = pollerThread;
+    }
+
+    /**
+     * Sends one whole frame.
+     *
+     * @throws SessionLostException when the session is over: nothing was sent.
+     */
+    public void send(final byte[] frame, final int offset, final int length)
+    {
+        if (Thread.currentThread() == pollerThread)
+        {
+            sendFromPoller(frame, offset, length);
+            return;
+        }
+        lock.lock();
+        try
+        {
+            checkOpen();
+            writeQueued();
+            write(frame, offset, length);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        end.signalPeer();
+    }
+
+    private void sendFromPoller(final byte[] frame, final int offset, final int length)
+    {
+        if (lock.tryLock())
+        {
+            try
+            {
+                checkOpen();
+                if (queued.isEmpty() && length <= writer.maxPayloadLength() &&
+                    writer.offer(RpcChannelFrameType.STREAM, MemorySegment.ofArray(frame), offset, length))
+                {
+                    end.signalPeer();
+                    return;
+                }
+                enqueue(frame, offset, length);
+            }
+            finally
+            {
+                lock.unlock();
+            }
+            return;
+        }
+        synchronized (queued)
+        {
+            checkOpen();
+            enqueue(frame, offset, length);
+        }
+    }
+
+    private void enqueue(final byte[] frame, final int offset, final int length)
+    {
+        synchronized (queued)
+        {
+            if (queuedBytes + length > MAX_QUEUED_BYTES)
+            {
+                close("the client reads its answers too slowly: " + queuedBytes + " bytes queued on the worker");
+                throw new SessionLostException(closedReason);
+            }
+            final byte[] copy = new byte[length];
+            System.arraycopy(frame, offset, copy, 0, length);
+            queued.add(copy);
+            queuedBytes += length;
+            if (!drainerRunning)
+            {
+                drainerRunning = true;
+                Thread.ofVirtual().name("switchboard-session-drain").start(this::drain);
+            }
+        }
+    }
+
+    private void drain()
+    {
+        lock.lock();
+        try
+        {
+            writeQueued();
+        }
+        catch (final SessionLostException ex)
+        {
+            // the session ended: what was queued goes nowhere
+        }
+        finally
+        {
+            synchronized (queued)
+            {
+                drainerRunning = false;
+                if (!queued.isEmpty() && !closed)
+                {
+                    drainerRunning = true;
+                    Thread.ofVirtual().name("switchboard-session-drain").start(this::drain);
+                }
+            }
+            lock.unlock();
+        }
+        end.signalPeer();
+    }
+
+    /**
+     * Writes what the poller queued; the lock is held.
+     */
+    private void writeQueued()
+    {
+        while (true)
+        {
+            checkOpen();
+            final byte[] next;
+            synchronized (queued)
+            {
+                next = queued.poll();
+                if (next == null)
+                {
+                    return;
+                }
+                queuedBytes -= next.length;
+            }
+            write(next, 0, next.length);
+        }
+    }
+
+    /**
+     * Writes a frame whole, as fragments if it must, waiting for space; the lock is held.
+     */
+    private void write(final byte[] frame, final int offset, final int length)
+    {
+        final MemorySegment source = MemorySegment.ofArray(frame);
+        if (length <= writer.maxPayloadLength() && writer.offer(RpcChannelFrameType.STREAM, source, offset, length))
+        {
+            return;
+        }
+        int written = 0;
+        backoff.reset();
+        while (written < length)
+        {
+            final int n = writer.offerPart(
+                RpcChannelFrameType.STREAM, source, offset + written, length - written, written == 0, true);
+            if (n == RingWriter.NOTHING_WRITTEN)
+            {
+                // let the CM see what is there, then wait for it to make room
+                end.signalPeer();
+                checkOpen();
+                backoff.idle();
+                continue;
+            }
+            written += n;
+            backoff.reset();
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new SessionLostException(closedReason);
+        }
+    }
+
+    /**
+     * The session is over (it said or heard goodbye, or broke down): nothing is sent any more.
+     */
+    public void close()
+    {
+        close("the session ended");
+    }
+
+    /**
+     * Nothing is sent any more; a sender waiting for space gives up. Idempotent.
+     */
+    void close(final String reason)
+    {
+        if (!closed)
+        {
+            closedReason = reason;
+            closed = true;
+        }
+    }
+
+    /**
+     * Waits until no thread is writing into the ring: after this, with the sink closed, the ring is
+     * never touched again and the channel may be marked done.
+     *
+     * @return false if a writer still holds the ring (then try again later).
+     */
+    boolean tryQuiesce()
+    {
+        if (!closed)
+        {
+            throw new IllegalStateException("close the sink first");
+        }
+        if (lock.tryLock())
+        {
+            lock.unlock();
+            return true;
+        }
+        return false;
+    }
+}

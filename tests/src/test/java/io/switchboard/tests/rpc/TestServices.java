@@ -1,0 +1,121 @@
+package io.switchboard.tests.rpc;
+
+import io.switchboard.rpc.Remote;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The remote interfaces of {@link TestRpcApplication}, deployed on the tests' workers as application {@code test}.
+ */
+final class TestServices
+{
+    private TestServices()
+    {
+    }
+
+    /**
+     * What a test needs to know of the worker it talks to.
+     */
+    @Remote
+    interface Probe
+    {
+        long pid();
+
+        /**
+         * @return {@link Tracked} objects made and not yet closed, in this worker JVM.
+         */
+        int trackedOpen();
+
+        /**
+         * @return calls of {@link Slow#sleep} that ended because they were interrupted (cancelled), in this JVM.
+         */
+        int sleepsInterrupted();
+    }
+
+    /**
+     * An object whose life is counted: made by a lookup, closed by release or by the end of its session.
+     */
+    @Remote
+    interface Tracked
+    {
+        int touch();
+    }
+
+    /**
+     * Blocks; concurrent calls allowed.
+     */
+    @Remote
+    interface Slow
+    {
+        /**
+         * @return true if it slept the whole time, false if interrupted.
+         */
+        boolean sleep(long ms);
+
+        /**
+         * Returns once {@code parties} calls are inside at the same time (or after 10 s, with false).
+         */
+        boolean meet(int parties);
+    }
+
+    /**
+     * The client's view of {@link Slow} with calls that return at once.
+     */
+    @Remote
+    interface SlowAsync
+    {
+        CompletableFuture<Boolean> sleep(long ms);
+
+        CompletableFuture<Boolean> meet(int parties);
+    }
+
+    /**
+     * Exported by the client; called back by {@link Relay}.
+     */
+    @Remote
+    interface Listener
+    {
+        int onEvent(int sequence);
+    }
+
+    /**
+     * A worker object that calls the client back.
+     */
+    @Remote
+    interface Relay
+    {
+        /**
+         * Calls {@code listener.onEvent(i)} for i in 1..count, one after another, and sums the answers.
+         */
+        long relay(Listener listener, int count);
+    }
+
+    /**
+     * Values of every kind the protocol carries.
+     */
+    @Remote
+    interface Values
+    {
+        Everything roundTrip(Everything value);
+    }
+
+    enum Colour
+    {
+        RED, GREEN
+    }
+
+    record Everything(
+        int number,
+        long big,
+        double real,
+        boolean flag,
+        String text,
+        byte[] bytes,
+        Colour colour,
+        List<String> names,
+        java.util.Map<String, Integer> counts,
+        java.util.Optional<String> maybe)
+    {
+    }
+}
