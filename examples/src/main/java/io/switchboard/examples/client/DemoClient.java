@@ -1,5 +1,6 @@
 package io.switchboard.examples.client;
 
+import io.switchboard.client.ClientOptions;
 import io.switchboard.client.Session;
 import io.switchboard.client.Switchboard;
 import io.switchboard.examples.rpc.ChatListener;
@@ -49,7 +50,10 @@ public final class DemoClient
         }
         final String command = args[at];
         final List<String> rest = List.of(args).subList(at + 1, args.length);
-        try (Session session = Switchboard.connect(host, port, "demo"))
+        // the chat room lives in one worker: every chat session asks for the same one
+        final ClientOptions options = "chat".equals(command) ?
+            ClientOptions.defaults().withAffinity("demo-chat-room") : ClientOptions.defaults();
+        try (Session session = Switchboard.connect(host, port, "demo", options))
         {
             switch (command)
             {

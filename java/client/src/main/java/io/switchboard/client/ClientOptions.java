@@ -15,8 +15,10 @@ import java.util.Objects;
  * @param connectTimeout bounds the TCP connect and the HELLO/WELCOME handshake, each.
  * @param defaultDeadline of every call unless a proxy says otherwise; {@link Duration#ZERO} for none.
  * @param clientName sent in the HELLO, for the CM's logs.
+ * @param affinity   sent in the HELLO: sessions with the same affinity are served by the same worker while it lives
+ *                   (worker objects that share state across sessions, like the demo's chat room); null for none.
  */
-public record ClientOptions(Duration connectTimeout, Duration defaultDeadline, String clientName)
+public record ClientOptions(Duration connectTimeout, Duration defaultDeadline, String clientName, String affinity)
 {
     public ClientOptions
     {
@@ -31,21 +33,26 @@ public record ClientOptions(Duration connectTimeout, Duration defaultDeadline, S
 
     public static ClientOptions defaults()
     {
-        return new ClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), null);
+        return new ClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), null, null);
     }
 
     public ClientOptions withConnectTimeout(final Duration timeout)
     {
-        return new ClientOptions(timeout, defaultDeadline, clientName);
+        return new ClientOptions(timeout, defaultDeadline, clientName, affinity);
     }
 
     public ClientOptions withDefaultDeadline(final Duration deadline)
     {
-        return new ClientOptions(connectTimeout, deadline, clientName);
+        return new ClientOptions(connectTimeout, deadline, clientName, affinity);
     }
 
     public ClientOptions withClientName(final String name)
     {
-        return new ClientOptions(connectTimeout, defaultDeadline, name);
+        return new ClientOptions(connectTimeout, defaultDeadline, name, affinity);
+    }
+
+    public ClientOptions withAffinity(final String key)
+    {
+        return new ClientOptions(connectTimeout, defaultDeadline, clientName, key);
     }
 }

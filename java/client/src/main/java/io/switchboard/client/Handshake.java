@@ -1,6 +1,7 @@
 package io.switchboard.client;
 
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import io.switchboard.protocol.rpc.HelloOptions;
 import io.switchboard.protocol.rpc.RpcHandshake;
 import io.switchboard.rpc.codec.PayloadCodec;
 import java.io.ByteArrayOutputStream;
@@ -26,10 +27,10 @@ final class Handshake
      * @param leftover receives the bytes read past the WELCOME (frames the CM sent at once): position 0, limit set.
      */
     static RpcHandshake.Welcome run(final InputStream in, final OutputStream out, final String application,
-        final String clientName, final ByteBuffer leftover) throws IOException
+        final ClientOptions options, final ByteBuffer leftover) throws IOException
     {
         final ByteBuffer hello = ByteBuffer.allocate(RpcHandshake.MAX_HELLO_LENGTH);
-        RpcHandshake.writeHello(hello, application, options(clientName));
+        RpcHandshake.writeHello(hello, application, options(options));
         out.write(hello.array(), 0, hello.position());
         out.flush();
 
@@ -61,15 +62,19 @@ final class Handshake
         }
     }
 
-    private static byte[] options(final String clientName) throws IOException
+    private static byte[] options(final ClientOptions options) throws IOException
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (CBORGenerator gen = (CBORGenerator)PayloadCodec.factory().createGenerator(bytes))
         {
-            gen.writeStartObject(clientName == null ? 0 : 1);
-            if (clientName != null)
+            gen.writeStartObject((options.clientName() == null ? 0 : 1) + (options.affinity() == null ? 0 : 1));
+            if (options.clientName() != null)
             {
-                gen.writeStringField("client", clientName);
+                gen.writeStringField(HelloOptions.CLIENT, options.clientName());
+            }
+            if (options.affinity() != null)
+            {
+                gen.writeStringField(HelloOptions.AFFINITY, options.affinity());
             }
             gen.writeEndObject();
         }

@@ -57,7 +57,7 @@ public final class Switchboard
             final OutputStream out = socket.getOutputStream();
             final ByteBuffer leftover = ByteBuffer.allocate(RpcHandshake.WELCOME_FIXED_LENGTH +
                 RpcHandshake.MAX_WELCOME_MESSAGE_LENGTH + 64 * 1024);
-            final RpcHandshake.Welcome welcome = Handshake.run(in, out, application, options.clientName(), leftover);
+            final RpcHandshake.Welcome welcome = Handshake.run(in, out, application, options, leftover);
             if (!welcome.isOk())
             {
                 socket.close();

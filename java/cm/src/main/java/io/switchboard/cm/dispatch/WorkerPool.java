@@ -79,6 +79,29 @@ public final class WorkerPool implements WorkerLoad
         return pickLeast(sessions);
     }
 
+    private int pickByAffinity(final String affinity)
+    {
+        int readyCount = 0;
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            readyCount += ready.get(slot);
+        }
+        if (readyCount == 0)
+        {
+            return NONE;
+        }
+        int nth = Math.floorMod(affinity.hashCode(), readyCount);
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            if (ready.get(slot) == 1 && nth-- == 0)
+            {
+                return slot;
+            }
+        }
+        // readiness changed while we counted: any ready worker will do
+        return pickFewestSessions();
+    }
+
     private int pickLeast(final AtomicIntegerArray loads)
     {
         int best = NONE;
@@ -150,9 +173,20 @@ public final class WorkerPool implements WorkerLoad
      */
     public int acquireSession()
     {
+        return acquireSession(null);
+    }
+
+    /**
+     * As {@link #acquireSession()}, but sessions naming the same affinity go to the same READY worker, as long as
+     * the set of READY workers does not change (the demo's chat room lives in one worker).
+     *
+     * @param affinity a client's affinity key, or null for the worker with the fewest sessions.
+     */
+    public int acquireSession(final String affinity)
+    {
         for (int attempt = 0; attempt < slotCount; attempt++)
         {
-            final int slot = pickFewestSessions();
+            final int slot = affinity == null ? pickFewestSessions() : pickByAffinity(affinity);
             if (slot == NONE)
             {
                 return NONE;

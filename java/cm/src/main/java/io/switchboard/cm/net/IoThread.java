@@ -480,7 +480,7 @@ public final class IoThread implements Runnable
     boolean openSession(final RpcConnection connection)
     {
         // counted before the channel exists, as for a request (see WorkerPool)
-        final int worker = workers.acquireSession();
+        final int worker = workers.acquireSession(connection.affinity());
         if (worker == WorkerPool.NONE)
         {
             return false;

@@ -5,6 +5,7 @@ import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.protocol.rpc.HelloOptions;
 import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.protocol.rpc.RpcFrame;
 import io.switchboard.protocol.rpc.RpcFrameScanner;
@@ -69,6 +70,7 @@ final class RpcConnection implements Connection
     private State state = State.HELLO;
     private long deadlineNs;
     private RpcHandshake.Hello hello;
+    private String affinity;
     private long channelId = ChannelId.NONE;
     private int workerSlot = -1;
     private ChannelEnd end;
@@ -112,6 +114,14 @@ final class RpcConnection implements Connection
     public long channelId()
     {
         return channelId;
+    }
+
+    /**
+     * @return the client's affinity key (HELLO option), or null.
+     */
+    String affinity()
+    {
+        return affinity;
     }
 
     public int workerSlot()
@@ -223,6 +233,16 @@ final class RpcConnection implements Connection
             {
                 refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "HELLO longer than " + in.capacity() + " bytes");
             }
+            return;
+        }
+        try
+        {
+            final Object affinity = HelloOptions.parse(hello.options()).get(HelloOptions.AFFINITY);
+            this.affinity = affinity instanceof String text ? text : null;
+        }
+        catch (final RpcHandshake.MalformedHandshakeException ex)
+        {
+            refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "malformed HELLO: " + ex.getMessage());
             return;
         }
         if (hello.version() != RpcHandshake.VERSION)

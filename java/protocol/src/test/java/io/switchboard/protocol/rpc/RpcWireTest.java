@@ -132,4 +132,33 @@ class RpcWireTest
         assertEquals(0, third.scan(shortCall, 0, 8));
         assertTrue(third.error().contains("at least"), third.error());
     }
+
+    @Test
+    void helloOptionsKeepTextAndNumbersAndSkipTheRest()
+    {
+        // {"client": "t", "affinity": "room-1", "pingIntervalMs": 500, "x": [1, {"y": h'00'}], "f": 1.5}
+        final byte[] cbor = {
+            (byte)0xA5,
+            0x66, 'c', 'l', 'i', 'e', 'n', 't', 0x61, 't',
+            0x68, 'a', 'f', 'f', 'i', 'n', 'i', 't', 'y', 0x66, 'r', 'o', 'o', 'm', '-', '1',
+            0x6E, 'p', 'i', 'n', 'g', 'I', 'n', 't', 'e', 'r', 'v', 'a', 'l', 'M', 's', 0x19, 0x01, (byte)0xF4,
+            0x61, 'x', (byte)0x82, 0x01, (byte)0xA1, 0x61, 'y', 0x41, 0x00,
+            0x61, 'f', (byte)0xF9, 0x3E, 0x00};
+        final java.util.Map<String, Object> options = HelloOptions.parse(cbor);
+        assertEquals("t", options.get("client"));
+        assertEquals("room-1", options.get(HelloOptions.AFFINITY));
+        assertEquals(500L, options.get("pingIntervalMs"));
+        assertEquals(3, options.size());
+        assertTrue(HelloOptions.parse(new byte[] {(byte)0xA0}).isEmpty());
+        assertThrows(RpcHandshake.MalformedHandshakeException.class, () -> HelloOptions.parse(new byte[] {(byte)0x81, 0x01}));
+        assertThrows(RpcHandshake.MalformedHandshakeException.class, () -> HelloOptions.parse(new byte[] {(byte)0xA1, 0x61}));
+        assertThrows(RpcHandshake.MalformedHandshakeException.class,
+            () -> HelloOptions.parse(new byte[] {(byte)0xBF, (byte)0xFF}));
+        final byte[] deep = new byte[40];
+        java.util.Arrays.fill(deep, (byte)0x81);
+        deep[0] = (byte)0xA1;
+        deep[1] = 0x61;
+        deep[2] = 'k';
+        assertThrows(RpcHandshake.MalformedHandshakeException.class, () -> HelloOptions.parse(deep));
+    }
 }
