@@ -28,7 +28,7 @@ final class CallLoop
     /**
      * What one run measured.
      */
-    record Result(double callsPerSecond, long p50Ns, long p99Ns, long calls)
+    record Result(double callsPerSecond, long p50Ns, long p99Ns, long maxNs, long calls)
     {
     }
 
@@ -94,6 +94,6 @@ final class CallLoop
             all.add(histogram);
         }
         return new Result(all.getTotalCount() * 1e9 / elapsedNs, all.getValueAtPercentile(50),
-            all.getValueAtPercentile(99), all.getTotalCount());
+            all.getValueAtPercentile(99), all.getMaxValue(), all.getTotalCount());
     }
 }

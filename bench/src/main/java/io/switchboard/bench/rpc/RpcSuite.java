@@ -127,8 +127,10 @@ public final class RpcSuite
                         CallLoop.run(calls, warmupMs);
                         final CallLoop.Result result = CallLoop.run(calls, measureMs);
                         results.get(c).add(result);
-                        System.out.printf(Locale.ROOT, "round %d  %-6s %10.0f calls/s  p50 %7.1f us  p99 %7.1f us%n",
-                            round, cases[c], result.callsPerSecond(), result.p50Ns() / 1e3, result.p99Ns() / 1e3);
+                        System.out.printf(Locale.ROOT,
+                            "round %d  %-6s %10.0f calls/s  p50 %7.1f us  p99 %7.1f us  max %9.1f us%n",
+                            round, cases[c], result.callsPerSecond(), result.p50Ns() / 1e3, result.p99Ns() / 1e3,
+                            result.maxNs() / 1e3);
                     }
                 }
 

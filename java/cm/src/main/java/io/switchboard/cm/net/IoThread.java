@@ -62,6 +62,12 @@ public final class IoThread implements Runnable
     private static final long MIN_SPIN_NS = Math.min(1_000, Long.getLong("switchboard.io.maxSpinNs", 50_000));
     /** Longest spin before blocking; {@code -Dswitchboard.io.maxSpinNs} overrides it (for measurements). */
     private static final long MAX_SPIN_NS = Long.getLong("switchboard.io.maxSpinNs", 50_000);
+    /**
+     * How long to poll (yielding), rather than sleep, while a distributed session waits for its worker's answer:
+     * a worker answers in microseconds, and sleeping would put two thread wake-ups (worker to
+     * waker, waker to selector) on every call; {@code -Dswitchboard.io.rpcSpinNs} overrides it.
+     */
+    private static final long RPC_AWAIT_SPIN_NS = Long.getLong("switchboard.io.rpcSpinNs", 200_000);
     private static final long IDLE_SELECT_MS = 100;
     private static final long EMPTY_SELECT_MS = 1_000;
 
@@ -99,6 +105,7 @@ public final class IoThread implements Runnable
     private volatile boolean running = true;
     private volatile boolean stopping;
     private long spinBudgetNs = MAX_SPIN_NS;
+    private long awaitingAnswers;
     private long nextTimerNs;
 
     public IoThread(
@@ -228,6 +235,13 @@ public final class IoThread implements Runnable
                 if (idleSinceNs == 0)
                 {
                     idleSinceNs = nowNs;
+                }
+                if (awaitingAnswers > 0 && nowNs - idleSinceNs < RPC_AWAIT_SPIN_NS)
+                {
+                    // yield, not a bare spin: on a machine with few cores the client and the worker
+                    // need the CPU this thread would burn, and a yield gives it to them
+                    Thread.yield();
+                    continue;
                 }
                 if (nowNs - idleSinceNs < spinBudgetNs)
                 {
@@ -495,6 +509,14 @@ public final class IoThread implements Runnable
         bySlot[slot] = connection;
         connection.onChannel(channelId, worker, end(slot, worker));
         return true;
+    }
+
+    /**
+     * A session's count of calls waiting for its worker's answer changed by {@code delta}.
+     */
+    void awaitingAnswers(final long delta)
+    {
+        awaitingAnswers += delta;
     }
 
     void sessionClosed(final int worker)

@@ -75,6 +75,8 @@ final class RpcConnection implements Connection
     private int workerSlot = -1;
     private ChannelEnd end;
     private boolean inboundBlocked;
+    /** Calls the client sent that the worker has not answered yet, as this connection last told its I/O thread. */
+    private long awaitingReported;
     private boolean closeWhenFlushed;
 
     /**
@@ -435,6 +437,22 @@ final class RpcConnection implements Connection
             {
                 end.signalPeer();
             }
+            reportAwaiting();
+        }
+    }
+
+    /**
+     * Tells the I/O thread how many of this client's calls wait for the worker's answer: while any
+     * do, the thread spins instead of sleeping, since the answer is microseconds away and a sleep
+     * would cost two thread wake-ups (see {@link IoThread}).
+     */
+    private void reportAwaiting()
+    {
+        final long awaiting = channelId == ChannelId.NONE ? 0 : Math.max(0, fromClient.calls() - fromWorker.answers());
+        if (awaiting != awaitingReported)
+        {
+            io.awaitingAnswers(awaiting - awaitingReported);
+            awaitingReported = awaiting;
         }
     }
 
@@ -513,6 +531,7 @@ final class RpcConnection implements Connection
                 }
                 frames += n;
             }
+            reportAwaiting();
             if (!flush())
             {
                 return frames;
@@ -645,6 +664,8 @@ final class RpcConnection implements Connection
     public void onWorkerLost()
     {
         // the I/O thread released the channel already
+        io.awaitingAnswers(-awaitingReported);
+        awaitingReported = 0;
         channelId = ChannelId.NONE;
         end = null;
         switch (state)
@@ -697,6 +718,11 @@ final class RpcConnection implements Connection
 
     private void retireChannel()
     {
+        if (awaitingReported != 0)
+        {
+            io.awaitingAnswers(-awaitingReported);
+            awaitingReported = 0;
+        }
         if (channelId != ChannelId.NONE)
         {
             io.retire(channelId, workerSlot, end);

@@ -25,6 +25,8 @@ public final class RpcFrameScanner
     private boolean goodbyeSeen;
     private boolean goodbyeComplete;
     private long frames;
+    private long calls;
+    private long answers;
     private String error;
 
     /**
@@ -47,6 +49,8 @@ public final class RpcFrameScanner
         goodbyeSeen = false;
         goodbyeComplete = false;
         frames = 0;
+        calls = 0;
+        answers = 0;
         error = null;
     }
 
@@ -145,6 +149,14 @@ public final class RpcFrameScanner
         }
         remainingInFrame = lengthField + RpcFrame.LENGTH_FIELD_LENGTH;
         goodbyeSeen = type == RpcFrame.GOODBYE;
+        if (type == RpcFrame.CALL)
+        {
+            calls++;
+        }
+        else if (type == RpcFrame.RESULT || type == RpcFrame.ERROR)
+        {
+            answers++;
+        }
         return true;
     }
 
@@ -179,6 +191,22 @@ public final class RpcFrameScanner
     public long frames()
     {
         return frames;
+    }
+
+    /**
+     * @return CALL frames whose header went by: calls the other side owes an answer.
+     */
+    public long calls()
+    {
+        return calls;
+    }
+
+    /**
+     * @return RESULT and ERROR frames whose header went by.
+     */
+    public long answers()
+    {
+        return answers;
     }
 
     /**

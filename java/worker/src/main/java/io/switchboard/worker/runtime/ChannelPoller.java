@@ -44,6 +44,7 @@ final class ChannelPoller
     private final SlotReader[] readers;
     private final SessionChannel[] sessions;
     private final Map<String, DeployedServices> rpcApplications;
+    private final java.util.concurrent.atomic.AtomicInteger openSessions = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param dispatcher      runs each new exchange's handler (on another thread).
@@ -75,6 +76,14 @@ final class ChannelPoller
         return doorbell.poll(this::onChannelReady);
     }
 
+    /**
+     * @return distributed sessions open on this worker.
+     */
+    int openSessions()
+    {
+        return openSessions.get();
+    }
+
     Doorbell doorbell()
     {
         return doorbell;
@@ -103,7 +112,7 @@ final class ChannelPoller
         {
             // made on the poller thread: the session's sink must know which thread may never wait
             session = new SessionChannel(
-                slot, workerSlot, segment, channels, doorbell, rpcApplications, Thread.currentThread());
+                slot, workerSlot, segment, channels, doorbell, rpcApplications, Thread.currentThread(), openSessions);
             sessions[slot] = session;
         }
         return session;

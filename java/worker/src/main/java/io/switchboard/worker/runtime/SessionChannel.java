@@ -50,6 +50,7 @@ final class SessionChannel
     private final Map<String, DeployedServices> applications;
     private final Thread pollerThread;
     private final io.switchboard.ipc.ring.FrameHandler inbound = this::onFrame;
+    private final java.util.concurrent.atomic.AtomicInteger openSessions;
 
     private long channelId = ChannelId.NONE;
     private ChannelEnd end;
@@ -68,8 +69,10 @@ final class SessionChannel
         final ChannelTable channels,
         final Doorbell doorbell,
         final Map<String, DeployedServices> applications,
-        final Thread pollerThread)
+        final Thread pollerThread,
+        final java.util.concurrent.atomic.AtomicInteger openSessions)
     {
+        this.openSessions = openSessions;
         this.slot = slot;
         this.workerSlot = workerSlot;
         this.segment = segment;
@@ -262,6 +265,7 @@ final class SessionChannel
         }
         writer.commit();
         session = opened;
+        openSessions.incrementAndGet();
         end.signalPeer();
     }
 
@@ -308,6 +312,10 @@ final class SessionChannel
 
     private void markDone()
     {
+        if (session != null)
+        {
+            openSessions.decrementAndGet();
+        }
         done = true;
         channels.markWorkerDone(channelId);
         end.signalPeer();

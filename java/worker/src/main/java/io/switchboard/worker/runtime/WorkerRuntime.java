@@ -37,6 +37,16 @@ public final class WorkerRuntime
     private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
     /** Longest spin before parking; {@code -Dswitchboard.worker.maxSpinNs} overrides it (for measurements). */
     private static final long MAX_SPIN_NS = Long.getLong("switchboard.worker.maxSpinNs", 50_000);
+    /**
+     * While distributed sessions are open, the poller spins this long after work, then yields up to
+     * {@link #SESSION_YIELDS} times before it parks: a session's next call comes one client round
+     * trip later (tens of microseconds on loopback), and a park would put a futex wake-up on every
+     * call. Yields rather than a long spin, so that the client and the CM get the CPU when they need
+     * it on a machine with few cores. {@code -Dswitchboard.worker.sessionSpinNs} and
+     * {@code -Dswitchboard.worker.sessionYields} override them.
+     */
+    private static final long SESSION_SPIN_NS = Long.getLong("switchboard.worker.sessionSpinNs", 10_000);
+    private static final int SESSION_YIELDS = Integer.getInteger("switchboard.worker.sessionYields", 400);
     private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final String segmentName;
@@ -124,12 +134,15 @@ public final class WorkerRuntime
         final IdleStrategy idle = new SpinParkIdleStrategy(
             doorbell.eventCount(), doorbell, Math.min(1_000, MAX_SPIN_NS), MAX_SPIN_NS, 4,
             TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1));
+        final IdleStrategy sessionIdle = new SpinParkIdleStrategy(
+            doorbell.eventCount(), doorbell, SESSION_SPIN_NS, SESSION_SPIN_NS, SESSION_YIELDS,
+            TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1));
         long lastHeartbeatNs = System.nanoTime();
         long lastCmCheckNs = lastHeartbeatNs;
         while (running)
         {
             final int work = poller.poll();
-            final int idleResult = idle.idle(work);
+            final int idleResult = (poller.openSessions() > 0 ? sessionIdle : idle).idle(work);
             final long nowNs = System.nanoTime();
             if (nowNs - lastHeartbeatNs >= HEARTBEAT_INTERVAL_NS)
             {
