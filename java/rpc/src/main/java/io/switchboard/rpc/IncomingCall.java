@@ -5,7 +5,6 @@ import io.switchboard.rpc.codec.MethodCodec;
 import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,7 +26,7 @@ final class IncomingCall implements Runnable
     /** Whether this call interrupted its runner, whose flag must then not outlive the call; guarded by this. */
     private boolean interrupted;
     private CompletionStage<?> pendingResult;
-    volatile ScheduledFuture<?> timer;
+    volatile DeadlineTimer.Deadline timer;
 
     IncomingCall(final RpcSession session, final long callId, final ExportedObject target, final MethodCodec method,
         final Object[] args)
@@ -207,10 +206,10 @@ final class IncomingCall implements Runnable
         if (answered.compareAndSet(false, true))
         {
             session.forgetIncoming(callId);
-            final ScheduledFuture<?> deadline = timer;
+            final DeadlineTimer.Deadline deadline = timer;
             if (deadline != null)
             {
-                deadline.cancel(false);
+                deadline.cancel();
             }
             return true;
         }

@@ -2,7 +2,6 @@ package io.switchboard.rpc;
 
 import io.switchboard.rpc.codec.MethodCodec;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +21,7 @@ final class OutgoingCall extends CompletableFuture<Object>
     /** The thread blocked in a sync call waiting for this answer, woken on completion. */
     volatile Thread waiter;
     /** The local deadline of an async call; null for a sync call, whose waiting thread keeps the deadline. */
-    volatile ScheduledFuture<?> timer;
+    volatile DeadlineTimer.Deadline timer;
 
     OutgoingCall(final RpcSession session, final long callId, final long objectId, final MethodCodec method,
         final long deadlineMs)
@@ -103,10 +102,10 @@ final class OutgoingCall extends CompletableFuture<Object>
     private void finished()
     {
         session.forgetOutgoing(callId);
-        final ScheduledFuture<?> deadline = timer;
+        final DeadlineTimer.Deadline deadline = timer;
         if (deadline != null)
         {
-            deadline.cancel(false);
+            deadline.cancel();
         }
         final Thread thread = waiter;
         if (thread != null)

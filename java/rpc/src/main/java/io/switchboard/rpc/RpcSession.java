@@ -392,7 +392,7 @@ public final class RpcSession implements FrameHandler, AutoCloseable
                 call.timer = DeadlineTimer.schedule(call::expire, deadlineMs);
                 if (call.isDone())
                 {
-                    call.timer.cancel(false);
+                    call.timer.cancel();
                 }
             }
             return call;
