@@ -63,9 +63,11 @@ public final class IoThread implements Runnable
     /** Longest spin before blocking; {@code -Dswitchboard.io.maxSpinNs} overrides it (for measurements). */
     private static final long MAX_SPIN_NS = Long.getLong("switchboard.io.maxSpinNs", 50_000);
     /**
-     * How long to poll (yielding), rather than sleep, while a distributed session waits for its worker's answer:
-     * a worker answers in microseconds, and sleeping would put two thread wake-ups (worker to
-     * waker, waker to selector) on every call; {@code -Dswitchboard.io.rpcSpinNs} overrides it.
+     * How long to poll (yielding), rather than sleep, while a distributed session waits for its worker's answer,
+     * and after a session's last frame went by: a worker answers in microseconds, and sleeping would put two
+     * thread wake-ups (worker to waker, waker to selector) on every call; a client that got its answer calls
+     * again one round trip later, and a sleeping selector would add a wake-up to that call too.
+     * {@code -Dswitchboard.io.rpcSpinNs} overrides it.
      */
     private static final long RPC_AWAIT_SPIN_NS = Long.getLong("switchboard.io.rpcSpinNs", 200_000);
     private static final long IDLE_SELECT_MS = 100;
@@ -106,6 +108,8 @@ public final class IoThread implements Runnable
     private volatile boolean stopping;
     private long spinBudgetNs = MAX_SPIN_NS;
     private long awaitingAnswers;
+    private boolean sessionTraffic;
+    private long lastSessionTrafficNs;
     private long nextTimerNs;
 
     public IoThread(
@@ -221,6 +225,11 @@ public final class IoThread implements Runnable
                     nextTimerNs = nowNs + TIMER_INTERVAL_NS;
                 }
 
+                if (sessionTraffic)
+                {
+                    sessionTraffic = false;
+                    lastSessionTrafficNs = nowNs;
+                }
                 if (work > 0)
                 {
                     if (idleSinceNs != 0)
@@ -236,7 +245,8 @@ public final class IoThread implements Runnable
                 {
                     idleSinceNs = nowNs;
                 }
-                if (awaitingAnswers > 0 && nowNs - idleSinceNs < RPC_AWAIT_SPIN_NS)
+                if ((awaitingAnswers > 0 || nowNs - lastSessionTrafficNs < RPC_AWAIT_SPIN_NS) &&
+                    nowNs - idleSinceNs < RPC_AWAIT_SPIN_NS)
                 {
                     // yield, not a bare spin: on a machine with few cores the client and the worker
                     // need the CPU this thread would burn, and a yield gives it to them
@@ -517,6 +527,14 @@ public final class IoThread implements Runnable
     void awaitingAnswers(final long delta)
     {
         awaitingAnswers += delta;
+    }
+
+    /**
+     * A session's frames went by: keep polling a while, the next call is likely near.
+     */
+    void sessionTraffic()
+    {
+        sessionTraffic = true;
     }
 
     void sessionClosed(final int worker)

@@ -448,6 +448,7 @@ final class RpcConnection implements Connection
      */
     private void reportAwaiting()
     {
+        io.sessionTraffic();
         final long awaiting = channelId == ChannelId.NONE ? 0 : Math.max(0, fromClient.calls() - fromWorker.answers());
         if (awaiting != awaitingReported)
         {
