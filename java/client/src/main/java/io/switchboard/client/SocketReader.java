@@ -123,6 +123,12 @@ final class SocketReader implements AnswerWaiter
         }
         finally
         {
+            // a follower woken to lead may find its own answer already delivered: it leaves without
+            // reading, and must pass the turn on, or the others sleep with nobody reading for them
+            if (!token.isLocked())
+            {
+                handOff();
+            }
             lastSyncActivityNs = System.nanoTime();
             if (syncWaiters.decrementAndGet() == 0 && pumpParked)
             {

@@ -102,6 +102,44 @@ class SwitchboardClientTest
         }
     }
 
+    /**
+     * Many short sync calls from platform threads churn the read token: a follower woken to lead whose
+     * answer was already delivered must pass the turn on, or the others wait out their deadlines.
+     */
+    @Test
+    void shouldNeverLeaveFollowersWithoutAReader() throws Exception
+    {
+        try (Session session = Switchboard.connect("127.0.0.1", server.port(), "test-app",
+            ClientOptions.defaults().withDefaultDeadline(Duration.ofSeconds(5))))
+        {
+            final ClientApi.Echo echo = session.lookup("echo", ClientApi.Echo.class);
+            final List<Throwable> failures = new CopyOnWriteArrayList<>();
+            final List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++)
+            {
+                threads.add(Thread.ofPlatform().start(() ->
+                {
+                    try
+                    {
+                        for (int i = 0; i < 3_000 && failures.isEmpty(); i++)
+                        {
+                            echo.text("x");
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failures.add(ex);
+                    }
+                }));
+            }
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            assertEquals(List.of(), failures);
+        }
+    }
+
     @Test
     void shouldLetVirtualThreadsCall() throws Exception
     {

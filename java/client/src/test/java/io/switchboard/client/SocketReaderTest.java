@@ -1,0 +1,98 @@
+package io.switchboard.client;
+
+import io.switchboard.rpc.stream.FrameAssembler;
+import io.switchboard.rpc.stream.FrameHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SocketReaderTest
+{
+    /**
+     * Three callers wait as followers behind the pump; one read delivers the first two answers. The woken
+     * follower finds its answer there and leaves: it must pass the turn on, or the third never gets a reader.
+     */
+    @Test
+    void aFollowerWhoseAnswerCameWithAnotherPassesTheTurnOn() throws Exception
+    {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket server = listener.accept())
+        {
+            final CompletableFuture<?>[] calls = {
+                new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>()};
+            final FrameHandler handler = new FrameHandler()
+            {
+                public void onFrame(final byte[] buffer, final int offset, final int length)
+                {
+                    calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
+                }
+
+                public void onMalformedStream(final String reason)
+                {
+                    throw new AssertionError(reason);
+                }
+            };
+            final SocketReader reader = new SocketReader(client, client.getInputStream(), failure -> { }, "test-pump");
+            reader.start(new FrameAssembler(1 << 20, handler));
+            // the pump has read nothing yet and holds the token, blocked in read
+            Thread.sleep(100);
+
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            final Thread[] callers = new Thread[3];
+            final boolean[] answered = new boolean[4];
+            for (int i = 1; i <= 3; i++)
+            {
+                final int id = i;
+                callers[i - 1] = Thread.ofPlatform().start(() ->
+                {
+                    try
+                    {
+                        reader.await(calls[id], deadlineNs);
+                        answered[id] = calls[id].isDone();
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Thread.sleep(100);
+            }
+
+            final OutputStream out = server.getOutputStream();
+            out.write(concat(answer(1), answer(2)));
+            out.flush();
+            Thread.sleep(300);
+            out.write(answer(3));
+            out.flush();
+            for (final Thread caller : callers)
+            {
+                caller.join(10_000);
+            }
+            assertTrue(answered[1] && answered[2], "the first two answers arrived");
+            assertTrue(answered[3], "the third caller got a reader before its deadline");
+            reader.stop();
+        }
+    }
+
+    private static byte[] answer(final long callId)
+    {
+        return ByteBuffer.allocate(24).putInt(20).put((byte)2).put((byte)0).putShort((short)0).putLong(callId).putLong(0)
+            .array();
+    }
+
+    private static byte[] concat(final byte[] a, final byte[] b)
+    {
+        return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
+    }
+}
