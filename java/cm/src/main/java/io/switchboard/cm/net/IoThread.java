@@ -285,6 +285,14 @@ public final class IoThread implements Runnable
             return;
         }
         waker.arm(key);
+        if (eventCount.epoch() != key)
+        {
+            // a worker signalled between the announcement and the arming: the waker may have
+            // seen the signal before it was armed and gone back to sleep; do not block on it
+            waker.disarm();
+            eventCount.cancelWait();
+            return;
+        }
         // deadlines need the timer only while there are connections; an empty thread sleeps long
         final long timeoutMs = !blocked.isEmpty() ? 1 : connections.isEmpty() ? EMPTY_SELECT_MS : IDLE_SELECT_MS;
         try

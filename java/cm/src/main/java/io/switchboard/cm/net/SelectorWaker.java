@@ -5,7 +5,6 @@ import io.switchboard.ipc.signal.EventCount;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bridges a futex and a selector. A CM I/O thread blocks in epoll (its
@@ -17,6 +16,13 @@ import java.util.concurrent.locks.LockSupport;
  * While the I/O thread is busy it is not announced, so workers make no system
  * call to signal it: the waker costs something only on the idle-to-busy edge
  * (a futex wake, then the selector's own wake-up).
+ * <p>
+ * The waker sleeps on the futex all the time, armed or not, on the epoch it last
+ * read: the epoch moves only when a signal finds the I/O thread announced, and
+ * then the futex is woken, so a sleeping waker is always on the current epoch.
+ * Arming is therefore a plain store, with no system call and no wake-up of the
+ * waker on every block of the I/O thread; a disarmed waker that a signal wakes
+ * (the I/O thread woke for a socket first) just sleeps again.
  */
 final class SelectorWaker implements AutoCloseable
 {
@@ -40,12 +46,13 @@ final class SelectorWaker implements AutoCloseable
 
     /**
      * I/O thread, after {@link EventCount#prepareWait()} returned {@code key}
-     * and before it blocks in select.
+     * and before it blocks in select; it must then check that the epoch is still
+     * {@code key} and not block if it moved (the waker may have seen that signal
+     * before it was armed).
      */
     void arm(final int key)
     {
         armedKey.set(key & 0xFFFF_FFFFL);
-        LockSupport.unpark(thread);
     }
 
     /**
@@ -58,19 +65,32 @@ final class SelectorWaker implements AutoCloseable
 
     private void run()
     {
+        int epoch = eventCount.epoch();
         while (running)
         {
+            // the epoch read before the armed key: a key armed after this read is this epoch or a later one,
+            // and a later one means the futex word moved and the sleep below returns at once
             final long key = armedKey.get();
-            if (key == DISARMED)
+            if (key != DISARMED && key != (epoch & 0xFFFF_FFFFL))
             {
-                LockSupport.park(this);
+                // the I/O thread announced itself and the epoch moved since: wake it now
+                if (armedKey.compareAndSet(key, DISARMED))
+                {
+                    selector.wakeup();
+                }
+                epoch = eventCount.epoch();
                 continue;
             }
-
-            final boolean moved = eventCount.sleep((int)key, SLEEP_TIMEOUT_NS);
-            if (moved && armedKey.compareAndSet(key, DISARMED))
+            eventCount.sleep(epoch, SLEEP_TIMEOUT_NS);
+            final int now = eventCount.epoch();
+            if (now != epoch)
             {
-                selector.wakeup();
+                epoch = now;
+                final long armed = armedKey.get();
+                if (armed != DISARMED && armedKey.compareAndSet(armed, DISARMED))
+                {
+                    selector.wakeup();
+                }
             }
         }
     }
@@ -78,7 +98,9 @@ final class SelectorWaker implements AutoCloseable
     public void close()
     {
         running = false;
-        LockSupport.unpark(thread);
+        // the waker sleeps on the futex: a bump of the epoch with a wake gets it out
+        eventCount.prepareWait();
         eventCount.signal();
+        eventCount.cancelWait();
     }
 }

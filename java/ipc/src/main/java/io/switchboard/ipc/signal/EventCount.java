@@ -147,6 +147,14 @@ public final class EventCount
     }
 
     /**
+     * @return the epoch now: it moves only when a signal finds an announced waiter.
+     */
+    public int epoch()
+    {
+        return (int)((long)LONG_HANDLE.getVolatile(memory, offset) >>> 32);
+    }
+
+    /**
      * @return the number of announced waiters now (for monitoring and tests).
      */
     public int waiterCount()
