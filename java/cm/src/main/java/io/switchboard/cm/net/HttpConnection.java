@@ -23,6 +23,7 @@ import io.switchboard.protocol.http.HttpHeadDescriptor;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -59,6 +60,9 @@ final class HttpConnection
     {
         READ_HEAD, WAIT_CHANNEL, BODY, AWAIT_RESPONSE, CLOSED
     }
+
+    private static final ValueLayout.OfShort SHORT_UNALIGNED =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Response bodies up to this size are copied into the output buffer: one write for the whole response. */
     private static final int COPY_THRESHOLD = 2048;
@@ -784,7 +788,8 @@ final class HttpConnection
         {
             throw new BadWorkerFrame("RESPONSE_HEAD header length runs past the frame");
         }
-        final int length = memory.get(SHORT, at) & 0xFFFF;
+        // strings are packed: after an odd-length one the next length is at an odd offset
+        final int length = memory.get(SHORT_UNALIGNED, at) & 0xFFFF;
         if (at + 2 + length > limit)
         {
             throw new BadWorkerFrame("RESPONSE_HEAD header of " + length + " bytes runs past the frame");
