@@ -130,6 +130,100 @@ public final class ChannelTable
     }
 
     /**
+     * CM, for a channel it holds whose worker is dead (or cut off and killed):
+     * frees the slot whatever its words say now, because that worker may have
+     * scribbled on them, and {@link #release} would then refuse and leak the
+     * slot. Only for an id the CM allocated and has not released: pushing a
+     * slot twice would hand it to two requests.
+     *
+     * @return what was wrong with the slot's words, or null if they were as the CM left them.
+     */
+    public String reclaim(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        final int generation = ChannelId.generation(channelId);
+        final String wrong = checkHeld(channelId);
+        discard(layout.inboundRingOffset(slot));
+        discard(layout.outboundRingOffset(slot));
+        LONG_HANDLE.setRelease(
+            memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET, stateWord(generation + 1, ChannelState.FREE));
+        push(slot);
+        return wrong;
+    }
+
+    /**
+     * CM: checks a channel it holds against what the worker may write there: the
+     * state word keeps the channel's generation and is OPEN or CLOSING, the
+     * worker-done mark names this generation or an older one, and the fields only
+     * the CM writes (kind, worker, owner) are as allocated.
+     *
+     * @return what is wrong, for the log, or null.
+     */
+    public String checkHeld(final long channelId, final ChannelKind kind, final int workerSlot, final int owner)
+    {
+        final String wrong = checkHeld(channelId);
+        if (wrong != null)
+        {
+            return wrong;
+        }
+        final long slotOffset = layout.channelSlotOffset(checkSlot(channelId));
+        final int foundKind = memory.get(INT, slotOffset + KIND_OFFSET);
+        final int foundWorker = memory.get(INT, slotOffset + WORKER_SLOT_OFFSET);
+        final int foundOwner = memory.get(INT, slotOffset + OWNER_OFFSET);
+        if (foundKind != kind.code() || foundWorker != workerSlot || foundOwner != owner)
+        {
+            return "channel slot fields rewritten: kind=" + foundKind + " (was " + kind.code() + ") workerSlot=" +
+                foundWorker + " (was " + workerSlot + ") owner=" + foundOwner + " (was " + owner + ")";
+        }
+        return null;
+    }
+
+    private String checkHeld(final long channelId)
+    {
+        final long slotOffset = layout.channelSlotOffset(checkSlot(channelId));
+        final int generation = ChannelId.generation(channelId);
+        final long word = (long)LONG_HANDLE.getAcquire(memory, slotOffset + STATE_WORD_OFFSET);
+        final int state = ChannelSlotDescriptor.state(word);
+        if (generation(word) != generation || (state != ChannelState.OPEN && state != ChannelState.CLOSING))
+        {
+            return "channel state word rewritten: generation=" + generation(word) + " state=" +
+                ChannelState.name(state) + " (held: generation=" + generation + ", OPEN or CLOSING)";
+        }
+        final int done = (int)INT_HANDLE.getAcquire(memory, slotOffset + WORKER_DONE_OFFSET);
+        if (done - generation > 0)
+        {
+            return "worker-done mark ahead of the channel: workerDone=" + done + " generation=" + generation;
+        }
+        return null;
+    }
+
+    /**
+     * CM, for a slot it has just allocated: whether the outbound ring is as the
+     * last release left it (empty). A FREE slot belongs to no worker, so bytes
+     * published there came from a process writing where it has no business;
+     * {@link #scrub} makes the slot safe before any worker is told of it.
+     */
+    public boolean isOutboundEmpty(final long channelId)
+    {
+        final long ringOffset = layout.outboundRingOffset(checkSlot(channelId));
+        return (long)LONG_HANDLE.getAcquire(memory, ringOffset + TAIL_POSITION_OFFSET) ==
+            (long)LONG_HANDLE.getAcquire(memory, ringOffset + HEAD_POSITION_OFFSET);
+    }
+
+    /**
+     * CM, for a slot it has just allocated and told no worker of: resets both rings to empty at position 0.
+     */
+    public void scrub(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        for (final long ringOffset : new long[]{layout.inboundRingOffset(slot), layout.outboundRingOffset(slot)})
+        {
+            LONG_HANDLE.setRelease(memory, ringOffset + TAIL_POSITION_OFFSET, 0L);
+            LONG_HANDLE.setRelease(memory, ringOffset + HEAD_POSITION_OFFSET, 0L);
+        }
+    }
+
+    /**
      * Worker: promises never to touch this channel's rings again (the release
      * handshake, see {@link ChannelSlotDescriptor}).
      */
