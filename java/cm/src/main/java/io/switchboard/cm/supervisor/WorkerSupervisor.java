@@ -40,6 +40,9 @@ public final class WorkerSupervisor implements AutoCloseable
     private final AtomicReferenceArray<Process> processes;
     private final long[] startedAtNs;
     private final long[] restartDelayMs;
+    /** Whether the listener was told the slot's worker is READY: then it must hear of the loss too. */
+    private final boolean[] announcedReady;
+    private final WorkerSlotAudit audit;
     private final long heartbeatTimeoutNs;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
     {
@@ -80,6 +83,8 @@ public final class WorkerSupervisor implements AutoCloseable
         this.processes = new AtomicReferenceArray<>(workerCount);
         this.startedAtNs = new long[workerCount];
         this.restartDelayMs = new long[workerCount];
+        this.announcedReady = new boolean[workerCount];
+        this.audit = new WorkerSlotAudit(slots, workerCount);
         if (heartbeatTimeoutNs <= 0)
         {
             throw new IllegalArgumentException("heartbeatTimeoutNs=" + heartbeatTimeoutNs);
@@ -100,8 +105,14 @@ public final class WorkerSupervisor implements AutoCloseable
         for (int slot = 0; slot < workerCount; slot++)
         {
             final Process process = processes.get(slot);
-            if (process == null || !process.isAlive() || slots.state(slot) != WorkerState.READY)
+            if (process == null || !process.isAlive() || !announcedReady[slot])
             {
+                continue;
+            }
+            final String wrong = audit.check(slot);
+            if (wrong != null)
+            {
+                kill(slot, process, wrong);
                 continue;
             }
             final long ageNs = nowNs - slots.heartbeatNs(slot);
@@ -113,6 +124,35 @@ public final class WorkerSupervisor implements AutoCloseable
                 process.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Any thread: the worker in {@code slot}, process {@code pid}, wrote garbage into the segment (the
+     * CM has stopped reading its channels already). It is killed ({@code SIGKILL}: a rogue gets no
+     * grace) and its exit takes the usual path: channels reclaimed, a replacement started. A pid that
+     * is no longer the slot's (the worker died and was replaced meanwhile) kills nothing.
+     */
+    public void condemn(final int slot, final long pid, final String cause)
+    {
+        scheduler.execute(() ->
+        {
+            final Process process = processes.get(slot);
+            if (process != null && process.pid() == pid)
+            {
+                kill(slot, process, cause);
+            }
+        });
+    }
+
+    private void kill(final int slot, final Process process, final String cause)
+    {
+        if (!process.isAlive())
+        {
+            return;
+        }
+        System.err.println("switchboard: worker " + slot + " (pid " + process.pid() + ") is rogue: " + cause +
+            "; killing it");
+        process.destroyForcibly();
     }
 
     /**
@@ -190,6 +230,7 @@ public final class WorkerSupervisor implements AutoCloseable
         {
             throw new UncheckedIOException(new IOException("worker slot " + slot + " is not FREE: " + slots.state(slot)));
         }
+        audit.onClaimed(slot);
 
         process.onExit().thenRun(() -> scheduler.execute(() -> onExit(slot, process)));
         watchReady(slot, process);
@@ -208,6 +249,7 @@ public final class WorkerSupervisor implements AutoCloseable
                 }
                 if (slots.state(slot) == WorkerState.READY)
                 {
+                    announcedReady[slot] = true;
                     listener.onWorkerReady(slot, process.pid());
                     return;
                 }
@@ -232,10 +274,11 @@ public final class WorkerSupervisor implements AutoCloseable
         }
 
         processes.set(slot, null);
-        final WorkerState previous = slots.state(slot);
         slots.setState(slot, WorkerState.DEAD);
-        if (previous == WorkerState.READY || previous == WorkerState.DRAINING)
+        // from the CM's own record, not the state word: a rogue may have rewritten that before dying
+        if (announcedReady[slot])
         {
+            announcedReady[slot] = false;
             listener.onWorkerLost(slot, process.pid());
         }
         slots.setState(slot, WorkerState.FREE);
