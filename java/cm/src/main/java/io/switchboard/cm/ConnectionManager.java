@@ -78,6 +78,23 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
+    /**
+     * An I/O thread found a worker writing garbage: no new requests go to it, every I/O thread stops
+     * reading its channels and fails its requests, and the supervisor kills it (then reports it lost,
+     * which frees its channels, and starts a replacement). In this order, so that the loss never
+     * reaches an I/O thread before the cut-off.
+     */
+    private void onWorkerFault(final int slot, final String cause)
+    {
+        final long pid = supervisor.pid(slot);
+        workers.setReady(slot, false);
+        for (final IoThread io : ioThreads)
+        {
+            io.cutOff(slot);
+        }
+        supervisor.condemn(slot, pid, cause);
+    }
+
     private InetSocketAddress startWith(final SegmentLayout layout, final ProcessIdentity self)
     {
         segment = SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
@@ -89,7 +106,8 @@ public final class ConnectionManager implements AutoCloseable
         for (int i = 0; i < ioThreads.length; i++)
         {
             ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
-                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued());
+                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(),
+                this::onWorkerFault);
             ioThreads[i].start();
         }
 

@@ -16,6 +16,7 @@ import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.FrameHandler;
+import io.switchboard.ipc.ring.RingCorruptedException;
 import io.switchboard.ipc.ring.RingWriter;
 import io.switchboard.protocol.http.HeadWriter;
 import io.switchboard.protocol.http.HttpFrameType;
@@ -61,6 +62,8 @@ final class HttpConnection
         READ_HEAD, WAIT_CHANNEL, BODY, AWAIT_RESPONSE, CLOSED
     }
 
+    private static final long UNBOUNDED = Long.MAX_VALUE;
+
     private static final ValueLayout.OfShort SHORT_UNALIGNED =
         ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
@@ -103,6 +106,8 @@ final class HttpConnection
     private boolean chunkedBody;
     private boolean responseHeadSent;
     private boolean responseChunked;
+    /** Body bytes the response head promised and the worker has yet to send; {@link #UNBOUNDED} without a length. */
+    private long responseBodyRemaining;
     private boolean cancelled;
     private boolean finalFrameSeen;
     private boolean detached;
@@ -266,6 +271,7 @@ final class HttpConnection
         bodyRemaining = head.bodyFraming() == BodyFraming.CONTENT_LENGTH ? head.contentLength() : 0;
         responseHeadSent = false;
         responseChunked = false;
+        responseBodyRemaining = UNBOUNDED;
         cancelled = false;
         finalFrameSeen = false;
         if (chunkedBody)
@@ -302,7 +308,15 @@ final class HttpConnection
         this.channelId = channelId;
         this.workerSlot = workerSlot;
         this.end = end;
-        end.resync();
+        try
+        {
+            end.resync();
+        }
+        catch (final RingCorruptedException ex)
+        {
+            onWorkerFault(ex.getMessage());
+            return;
+        }
 
         final RequestHead head = parser.head();
         final byte[] bytes = head.buffer();
@@ -332,7 +346,16 @@ final class HttpConnection
             return;
         }
 
-        final long at = writer.tryClaim(HttpFrameType.REQUEST_HEAD, FrameDescriptor.UNFRAGMENTED, length);
+        final long at;
+        try
+        {
+            at = writer.tryClaim(HttpFrameType.REQUEST_HEAD, FrameDescriptor.UNFRAGMENTED, length);
+        }
+        catch (final RingCorruptedException ex)
+        {
+            onWorkerFault(ex.getMessage());
+            return;
+        }
         if (at == RingWriter.INSUFFICIENT_CAPACITY)
         {
             failExchange(503, "Service Unavailable\n");
@@ -516,6 +539,13 @@ final class HttpConnection
             failExchange(ex.status(), ex.reason() + "\n");
             return;
         }
+        catch (final RingCorruptedException ex)
+        {
+            // the worker wrote an impossible head position into the inbound ring
+            published = false;
+            onWorkerFault(ex.getMessage());
+            return;
+        }
         catch (final IOException ex)
         {
             onClientGone();
@@ -593,21 +623,9 @@ final class HttpConnection
             }
             flush();
         }
-        catch (final BadWorkerFrame ex)
+        catch (final BadWorkerFrame | RingCorruptedException ex)
         {
-            io.reportBadWorker(workerSlot, channelId, ex.getMessage());
-            if (!responseHeadSent)
-            {
-                out.clear();
-                finalFrameSeen = true;
-                releaseChannel();
-                respondLocally(502, "Bad Gateway\n", false);
-            }
-            else
-            {
-                releaseChannel();
-                close();
-            }
+            onWorkerFault(ex.getMessage());
             return frames;
         }
         catch (final IOException | ClientGone ex)
@@ -617,9 +635,8 @@ final class HttpConnection
         }
         catch (final RuntimeException ex)
         {
-            io.reportBadWorker(workerSlot, channelId, ex.toString());
-            releaseChannel();
-            close();
+            // whatever else a frame made the relay throw is the frame's fault too
+            onWorkerFault(ex.toString());
             return frames;
         }
 
@@ -684,6 +701,11 @@ final class HttpConnection
                 {
                     throw new BadWorkerFrame("RESPONSE_END before RESPONSE_HEAD");
                 }
+                if (responseBodyRemaining != UNBOUNDED && responseBodyRemaining != 0 && !headRequest && !cancelled)
+                {
+                    throw new BadWorkerFrame(
+                        "RESPONSE_END with " + responseBodyRemaining + " bytes of the promised Content-Length unsent");
+                }
                 if (responseChunked && !headRequest)
                 {
                     ChunkedEncoder.putLastChunk(out);
@@ -745,6 +767,9 @@ final class HttpConnection
                 throw new BadWorkerFrame("RESPONSE_HEAD has " + (limit - at) + " bytes after its headers");
             }
 
+            // the worker's body must match the framing the client is told, or the client reads the
+            // next response out of this one's body (or waits for bytes that never come)
+            responseBodyRemaining = status == 204 || status == 304 ? 0 : contentLength >= 0 ? contentLength : UNBOUNDED;
             if (contentLength >= 0)
             {
                 responseHeadWriter.contentLength(contentLength);
@@ -806,6 +831,15 @@ final class HttpConnection
         if (headRequest || length == 0 || cancelled)
         {
             return;
+        }
+        if (length > responseBodyRemaining)
+        {
+            throw new BadWorkerFrame("RESPONSE_BODY of " + length + " bytes past the promised length: " +
+                responseBodyRemaining + " bytes left");
+        }
+        if (responseBodyRemaining != UNBOUNDED)
+        {
+            responseBodyRemaining -= length;
         }
 
         final int framing = responseChunked ? ChunkedEncoder.MAX_CHUNK_HEADER_LENGTH + ChunkedEncoder.CHUNK_END_LENGTH : 0;
@@ -998,6 +1032,29 @@ final class HttpConnection
         {
             awaitNextRequest();
         }
+    }
+
+    /**
+     * The worker wrote something impossible on this connection's channel: it is
+     * reported (and cut off), nothing more is read from the channel, and the
+     * client gets a 502 if no byte of the response has left, else the connection
+     * closes (the body it has is short, which it can tell). A 502 in the middle of
+     * an upload closes too: the rest of the body is still on the socket.
+     */
+    void onWorkerFault(final String what)
+    {
+        final boolean midRequest = state == State.BODY || state == State.WAIT_CHANNEL;
+        io.reportBadWorker(workerSlot, channelId, what);
+        finalFrameSeen = true;
+        detached = false;
+        releaseChannel();
+        if (responseHeadSent)
+        {
+            close();
+            return;
+        }
+        out.clear();
+        respondLocally(502, "Bad Gateway\n", midRequest);
     }
 
     /**

@@ -94,6 +94,10 @@ public final class IoThread implements Runnable
     private final List<HttpConnection> blockedScratch = new ArrayList<>();
     private final Queue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<Integer> lostWorkers = new ConcurrentLinkedQueue<>();
+    private final Queue<Integer> cutOffWorkers = new ConcurrentLinkedQueue<>();
+    /** Workers cut off for writing garbage and not yet reported dead: none of their rings is read. */
+    private final boolean[] condemned;
+    private final WorkerFaultHandler faultHandler;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean stopping;
@@ -108,7 +112,8 @@ public final class IoThread implements Runnable
         final HttpLimits limits,
         final Timeouts timeouts,
         final Buffers buffers,
-        final int maxWaiting)
+        final int maxWaiting,
+        final WorkerFaultHandler faultHandler)
     {
         this.index = index;
         this.segment = segment;
@@ -128,6 +133,8 @@ public final class IoThread implements Runnable
         this.timeouts = timeouts;
         this.buffers = buffers;
         this.maxWaiting = maxWaiting;
+        this.faultHandler = faultHandler;
+        this.condemned = new boolean[workers.slotCount()];
         this.bySlot = new HttpConnection[channels.slotCount()];
         this.retiringIds = new long[channels.slotCount()];
         this.retiringWorkers = new int[channels.slotCount()];
@@ -159,6 +166,19 @@ public final class IoThread implements Runnable
     }
 
     /**
+     * Any thread: the worker in {@code slot} wrote garbage into the segment. Its
+     * requests on this thread fail now (502, or the connection closed if the
+     * response had started) and none of its rings is read again; its channels
+     * are held back from reuse until {@link #workerLost} says the process is gone,
+     * because a live rogue could still write into them.
+     */
+    public void cutOff(final int slot)
+    {
+        cutOffWorkers.add(slot);
+        selector.wakeup();
+    }
+
+    /**
      * Supervisor thread: the worker in {@code slot} died.
      */
     public void workerLost(final int slot)
@@ -177,6 +197,7 @@ public final class IoThread implements Runnable
             try
             {
                 work += adoptAccepted();
+                work += handleCutOffWorkers();
                 work += handleLostWorkers();
                 if (selector.selectNow() > 0)
                 {
@@ -322,7 +343,7 @@ public final class IoThread implements Runnable
     private int onChannelReady(final int slot)
     {
         final HttpConnection connection = bySlot[slot];
-        if (connection == null)
+        if (connection == null || condemned[connection.workerSlot()])
         {
             return 0;
         }
@@ -377,6 +398,40 @@ public final class IoThread implements Runnable
         return work;
     }
 
+    private int handleCutOffWorkers()
+    {
+        Integer slot;
+        int work = 0;
+        while ((slot = cutOffWorkers.poll()) != null)
+        {
+            work++;
+            condemned[slot] = true;
+            for (int channel = 0; channel < bySlot.length; channel++)
+            {
+                final HttpConnection connection = bySlot[channel];
+                if (connection != null && connection.workerSlot() == slot)
+                {
+                    final long id = connection.channelId();
+                    bySlot[channel] = null;
+                    workers.channelClosed(slot);
+                    holdUntilDead(id, slot);
+                    connection.onWorkerLost();
+                }
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Keeps a cut-off worker's channel out of the free list: {@link #handleLostWorkers} frees it.
+     */
+    private void holdUntilDead(final long channelId, final int worker)
+    {
+        retiringIds[retiringCount] = channelId;
+        retiringWorkers[retiringCount] = worker;
+        retiringCount++;
+    }
+
     private int handleLostWorkers()
     {
         Integer slot;
@@ -391,10 +446,8 @@ public final class IoThread implements Runnable
                 {
                     final long id = connection.channelId();
                     bySlot[channel] = null;
-                    if (channels.release(id))
-                    {
-                        workers.channelClosed(slot);
-                    }
+                    reclaim(id, slot);
+                    workers.channelClosed(slot);
                     connection.onWorkerLost();
                 }
             }
@@ -402,7 +455,7 @@ public final class IoThread implements Runnable
             {
                 if (retiringWorkers[i] == slot)
                 {
-                    channels.release(retiringIds[i]);
+                    reclaim(retiringIds[i], slot);
                     retiringCount--;
                     retiringIds[i] = retiringIds[retiringCount];
                     retiringWorkers[i] = retiringWorkers[retiringCount];
@@ -412,12 +465,28 @@ public final class IoThread implements Runnable
                     i++;
                 }
             }
+            // the slot's next occupant is a new process
+            condemned[slot] = false;
         }
         return work;
     }
 
+    /**
+     * Frees a channel of a dead worker whatever the worker left in its slot; what it left wrong is logged.
+     */
+    private void reclaim(final long channelId, final int worker)
+    {
+        final String wrong = channels.reclaim(channelId);
+        if (wrong != null)
+        {
+            System.err.println("switchboard: worker " + worker + " left channel " + ChannelId.toString(channelId) +
+                " rewritten (" + wrong + "); reclaimed it");
+        }
+    }
+
     private void checkTimers(final long nowNs)
     {
+        auditChannels();
         // a copy, because a timeout closes its connection; the array is kept and only grows
         timerScratch = connections.toArray(timerScratch);
         final int count = connections.size();
@@ -426,6 +495,29 @@ public final class IoThread implements Runnable
             final HttpConnection connection = timerScratch[i];
             timerScratch[i] = null;
             connection.checkTimeout(nowNs);
+        }
+    }
+
+    /**
+     * Checks the slot words of every channel in flight against what its worker may
+     * write (see {@link ChannelTable#checkHeld}). On the timer, not per frame: a
+     * worker that rewrites its channel's generation makes its own runtime stop
+     * writing to it, so without this look the request would wait for its timeout.
+     */
+    private void auditChannels()
+    {
+        for (int slot = 0; slot < bySlot.length; slot++)
+        {
+            final HttpConnection connection = bySlot[slot];
+            if (connection != null && !condemned[connection.workerSlot()])
+            {
+                final String wrong = channels.checkHeld(
+                    connection.channelId(), ChannelKind.HTTP, connection.workerSlot(), index);
+                if (wrong != null)
+                {
+                    connection.onWorkerFault(wrong);
+                }
+            }
         }
     }
 
@@ -447,6 +539,13 @@ public final class IoThread implements Runnable
         if (channelId == ChannelId.NONE)
         {
             return false;
+        }
+        if (!channels.isOutboundEmpty(channelId))
+        {
+            // no worker holds a FREE slot: whoever wrote there cannot be named, every worker maps every ring
+            System.err.println("switchboard: I/O thread " + index + ": channel " + ChannelId.toString(channelId) +
+                " held frames while FREE (a worker wrote to a channel that is not its own); scrubbed it");
+            channels.scrub(channelId);
         }
         workers.channelOpened(worker);
         final int slot = ChannelId.slot(channelId);
@@ -509,6 +608,19 @@ public final class IoThread implements Runnable
             bySlot[slot] = null;
         }
         workers.channelClosed(worker);
+        if (condemned[worker])
+        {
+            // a rogue may mark the channel done and write on: it is freed once the process is gone
+            holdUntilDead(channelId, worker);
+            return;
+        }
+        final String wrong = channels.checkHeld(channelId, ChannelKind.HTTP, worker, index);
+        if (wrong != null)
+        {
+            reportBadWorker(worker, channelId, wrong);
+            holdUntilDead(channelId, worker);
+            return;
+        }
         channels.beginClose(channelId);
         if (channels.isWorkerDone(channelId))
         {
@@ -531,6 +643,20 @@ public final class IoThread implements Runnable
         for (int i = 0; i < retiringCount; )
         {
             final long id = retiringIds[i];
+            final int worker = retiringWorkers[i];
+            if (condemned[worker])
+            {
+                i++;
+                continue;
+            }
+            final String wrong = channels.checkHeld(id, ChannelKind.HTTP, worker, index);
+            if (wrong != null)
+            {
+                // stays in the list, held until the worker is gone
+                reportBadWorker(worker, id, wrong);
+                i++;
+                continue;
+            }
             if (channels.isWorkerDone(id))
             {
                 channels.release(id);
@@ -558,10 +684,25 @@ public final class IoThread implements Runnable
         blocked.remove(connection);
     }
 
+    /**
+     * A worker wrote what no correct worker writes: logs it with the channel and
+     * cuts the worker off (here at once, on the other threads through the handler).
+     */
     void reportBadWorker(final int worker, final long channelId, final String what)
     {
-        System.err.println("switchboard: worker " + worker + " wrote a bad frame on channel " +
-            ChannelId.toString(channelId) + ": " + what);
+        final boolean first = !condemned[worker];
+        System.err.println("switchboard: worker " + worker + " wrote garbage on channel " + ChannelId.toString(channelId) +
+            " (slot/generation): " + what + (first ? "; cutting the worker off" : "; already cut off"));
+        if (first)
+        {
+            condemned[worker] = true;
+            faultHandler.onWorkerFault(worker, "channel " + ChannelId.toString(channelId) + ": " + what);
+        }
+    }
+
+    boolean isCutOff(final int worker)
+    {
+        return condemned[worker];
     }
 
     ByteBuffer ringView(final long offset, final int length)
