@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.fuzz.HttpFuzz;
 import io.switchboard.bench.ipc.IpcSuite;
 
 import java.util.Arrays;
@@ -23,9 +24,12 @@ public final class BenchMain
     {
         if (args.length == 0 || "-h".equals(args[0]) || "--help".equals(args[0]))
         {
-            System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION);
+            System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION +
+                "\n  fuzz  " + HttpFuzz.DESCRIPTION);
             System.out.println();
             System.out.println(IpcSuite.USAGE);
+            System.out.println();
+            System.out.println(HttpFuzz.USAGE);
             return;
         }
 
@@ -33,9 +37,10 @@ public final class BenchMain
         switch (args[0])
         {
             case "ipc" -> System.exit(IpcSuite.run(rest));
+            case "fuzz" -> System.exit(HttpFuzz.run(rest));
             default ->
             {
-                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc)");
+                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, fuzz)");
                 System.exit(2);
             }
         }
