@@ -98,7 +98,7 @@ class RogueWorkerTest
         "frame-flags    | unknown flags=0x3",
         "response-head  | RESPONSE_HEAD header refused",
         "heartbeat      | ms in the future",
-        "worker-state   | worker slot state rewritten",
+        "worker-identity | worker slot identity rewritten",
     })
     void shouldAnswer502AndCutOffAWorkerThatCorruptsItsChannelBeforeResponding(final String fault, final String cause)
         throws Exception

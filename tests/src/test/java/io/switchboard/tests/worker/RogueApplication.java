@@ -12,7 +12,6 @@ import io.switchboard.ipc.segment.ChannelSlotDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.segment.WorkerSlotDescriptor;
-import io.switchboard.ipc.segment.WorkerState;
 import io.switchboard.protocol.http.HeadWriter;
 import io.switchboard.protocol.http.HttpFrameType;
 import io.switchboard.protocol.http.HttpHeadDescriptor;
@@ -53,7 +52,7 @@ import static io.switchboard.ipc.SharedMemory.SHORT;
  *   <li>{@code foreign-channel}: frames published into a FREE channel slot (not its own), its CM doorbell rung;
  *       then a valid response;</li>
  *   <li>{@code heartbeat}: the worker slot's heartbeat set an hour ahead, again and again;</li>
- *   <li>{@code worker-state}: the worker slot's state set back to STARTING;</li>
+ *   <li>{@code worker-identity}: the pid the CM recorded in the worker slot rewritten;</li>
  *   <li>{@code odd-header}: no fault, a valid response whose header strings have odd lengths (a control).</li>
  * </ul>
  */
@@ -154,8 +153,9 @@ public final class RogueApplication implements HttpApplication
                     Thread.sleep(10);
                 }
             }
-            case "worker-state" -> memory.set(INT, layout.workerSlotOffset(workerSlot) + WorkerSlotDescriptor.STATE_OFFSET,
-                WorkerState.STARTING.code());
+            case "worker-identity" ->
+                // not the state: the worker's own runtime exits at once when that changes, a race with the CM
+                memory.set(INT, layout.workerSlotOffset(workerSlot) + WorkerSlotDescriptor.PID_OFFSET, 1);
             default ->
             {
                 response.status(404).send(("no fault " + fault + "\n").getBytes(StandardCharsets.US_ASCII));
