@@ -84,13 +84,18 @@ public final class ConnectionManager implements AutoCloseable
      * which frees its channels, and starts a replacement). In this order, so that the loss never
      * reaches an I/O thread before the cut-off.
      */
-    private void onWorkerFault(final int slot, final String cause)
+    private void onWorkerFault(final int slot, final int incarnation, final String cause)
     {
+        if (incarnation != workers.incarnation(slot))
+        {
+            // found on a worker already replaced: nothing left to cut off
+            return;
+        }
         final long pid = supervisor.pid(slot);
         workers.setReady(slot, false);
         for (final IoThread io : ioThreads)
         {
-            io.cutOff(slot);
+            io.cutOff(slot, incarnation);
         }
         supervisor.condemn(slot, pid, cause);
     }

@@ -17,6 +17,7 @@ public final class WorkerPool
 
     private final AtomicIntegerArray ready;
     private final AtomicIntegerArray openChannels;
+    private final AtomicIntegerArray incarnations;
     private final int slotCount;
     private int cursor;
 
@@ -25,11 +26,28 @@ public final class WorkerPool
         this.slotCount = slotCount;
         this.ready = new AtomicIntegerArray(slotCount);
         this.openChannels = new AtomicIntegerArray(slotCount);
+        this.incarnations = new AtomicIntegerArray(slotCount);
     }
 
+    /**
+     * @param isReady true when a (new) worker process in the slot is READY: it begins a new incarnation.
+     */
     public void setReady(final int slot, final boolean isReady)
     {
+        if (isReady)
+        {
+            incarnations.incrementAndGet(slot);
+        }
         ready.set(slot, isReady ? 1 : 0);
+    }
+
+    /**
+     * @return which of the processes that served in {@code slot} serves now: +1 per worker announced READY, so a
+     * fault reported against one process is never held against its replacement.
+     */
+    public int incarnation(final int slot)
+    {
+        return incarnations.get(slot);
     }
 
     public boolean isReady(final int slot)

@@ -94,9 +94,15 @@ public final class IoThread implements Runnable
     private final List<HttpConnection> blockedScratch = new ArrayList<>();
     private final Queue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<Integer> lostWorkers = new ConcurrentLinkedQueue<>();
-    private final Queue<Integer> cutOffWorkers = new ConcurrentLinkedQueue<>();
-    /** Workers cut off for writing garbage and not yet reported dead: none of their rings is read. */
-    private final boolean[] condemned;
+    /** Worker slot (low half) and incarnation (high half) of each cut-off request. */
+    private final Queue<Long> cutOffWorkers = new ConcurrentLinkedQueue<>();
+    /**
+     * Per worker slot, the incarnation cut off for writing garbage: while it is
+     * the slot's current one ({@link WorkerPool#incarnation}), none of its rings
+     * is read. Keyed by incarnation, so that a cut-off arriving late (another
+     * thread's, after the death was handled here) cannot condemn the replacement.
+     */
+    private final int[] condemnedIncarnation;
     private final WorkerFaultHandler faultHandler;
     private final Thread thread;
     private volatile boolean running = true;
@@ -134,7 +140,8 @@ public final class IoThread implements Runnable
         this.buffers = buffers;
         this.maxWaiting = maxWaiting;
         this.faultHandler = faultHandler;
-        this.condemned = new boolean[workers.slotCount()];
+        this.condemnedIncarnation = new int[workers.slotCount()];
+        java.util.Arrays.fill(condemnedIncarnation, -1);
         this.bySlot = new HttpConnection[channels.slotCount()];
         this.retiringIds = new long[channels.slotCount()];
         this.retiringWorkers = new int[channels.slotCount()];
@@ -166,15 +173,15 @@ public final class IoThread implements Runnable
     }
 
     /**
-     * Any thread: the worker in {@code slot} wrote garbage into the segment. Its
+     * Any thread: the worker in {@code slot}, its {@code incarnation}, wrote garbage into the segment. Its
      * requests on this thread fail now (502, or the connection closed if the
      * response had started) and none of its rings is read again; its channels
      * are held back from reuse until {@link #workerLost} says the process is gone,
      * because a live rogue could still write into them.
      */
-    public void cutOff(final int slot)
+    public void cutOff(final int slot, final int incarnation)
     {
-        cutOffWorkers.add(slot);
+        cutOffWorkers.add(((long)incarnation << 32) | (slot & 0xFFFF_FFFFL));
         selector.wakeup();
     }
 
@@ -343,7 +350,7 @@ public final class IoThread implements Runnable
     private int onChannelReady(final int slot)
     {
         final HttpConnection connection = bySlot[slot];
-        if (connection == null || condemned[connection.workerSlot()])
+        if (connection == null || isCutOff(connection.workerSlot()))
         {
             return 0;
         }
@@ -400,12 +407,19 @@ public final class IoThread implements Runnable
 
     private int handleCutOffWorkers()
     {
-        Integer slot;
+        Long request;
         int work = 0;
-        while ((slot = cutOffWorkers.poll()) != null)
+        while ((request = cutOffWorkers.poll()) != null)
         {
             work++;
-            condemned[slot] = true;
+            final int slot = (int)(long)request;
+            final int incarnation = (int)(request >>> 32);
+            if (incarnation != workers.incarnation(slot))
+            {
+                // the worker died and was replaced since: its channels were reclaimed already
+                continue;
+            }
+            condemnedIncarnation[slot] = incarnation;
             for (int channel = 0; channel < bySlot.length; channel++)
             {
                 final HttpConnection connection = bySlot[channel];
@@ -465,8 +479,6 @@ public final class IoThread implements Runnable
                     i++;
                 }
             }
-            // the slot's next occupant is a new process
-            condemned[slot] = false;
         }
         return work;
     }
@@ -509,7 +521,7 @@ public final class IoThread implements Runnable
         for (int slot = 0; slot < bySlot.length; slot++)
         {
             final HttpConnection connection = bySlot[slot];
-            if (connection != null && !condemned[connection.workerSlot()])
+            if (connection != null && !isCutOff(connection.workerSlot()))
             {
                 final String wrong = channels.checkHeld(
                     connection.channelId(), ChannelKind.HTTP, connection.workerSlot(), index);
@@ -608,7 +620,7 @@ public final class IoThread implements Runnable
             bySlot[slot] = null;
         }
         workers.channelClosed(worker);
-        if (condemned[worker])
+        if (isCutOff(worker))
         {
             // a rogue may mark the channel done and write on: it is freed once the process is gone
             holdUntilDead(channelId, worker);
@@ -644,7 +656,7 @@ public final class IoThread implements Runnable
         {
             final long id = retiringIds[i];
             final int worker = retiringWorkers[i];
-            if (condemned[worker])
+            if (isCutOff(worker))
             {
                 i++;
                 continue;
@@ -690,19 +702,20 @@ public final class IoThread implements Runnable
      */
     void reportBadWorker(final int worker, final long channelId, final String what)
     {
-        final boolean first = !condemned[worker];
+        final boolean first = !isCutOff(worker);
         System.err.println("switchboard: worker " + worker + " wrote garbage on channel " + ChannelId.toString(channelId) +
             " (slot/generation): " + what + (first ? "; cutting the worker off" : "; already cut off"));
         if (first)
         {
-            condemned[worker] = true;
-            faultHandler.onWorkerFault(worker, "channel " + ChannelId.toString(channelId) + ": " + what);
+            final int incarnation = workers.incarnation(worker);
+            condemnedIncarnation[worker] = incarnation;
+            faultHandler.onWorkerFault(worker, incarnation, "channel " + ChannelId.toString(channelId) + ": " + what);
         }
     }
 
     boolean isCutOff(final int worker)
     {
-        return condemned[worker];
+        return condemnedIncarnation[worker] == workers.incarnation(worker);
     }
 
     ByteBuffer ringView(final long offset, final int length)

@@ -15,8 +15,9 @@ package io.switchboard.cm.net;
 public interface WorkerFaultHandler
 {
     /**
-     * @param workerSlot the worker at fault.
-     * @param cause      what was wrong, with the channel and the numbers read, for the log.
+     * @param workerSlot  the worker at fault.
+     * @param incarnation which of the slot's workers ({@link io.switchboard.cm.dispatch.WorkerPool#incarnation}).
+     * @param cause       what was wrong, with the channel and the numbers read, for the log.
      */
-    void onWorkerFault(int workerSlot, String cause);
+    void onWorkerFault(int workerSlot, int incarnation, String cause);
 }
