@@ -86,7 +86,39 @@ class RogueWorkerTest
             }
             Thread.sleep(20);
         }
+        // READY in the slot comes a little before the CM dispatches to it: wait until both serve (dispatch
+        // alternates between equally loaded workers), or the slow request and the rogue one share a worker
+        while (!servesFromTwoWorkers())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("the CM does not dispatch to both workers");
+            }
+            Thread.sleep(20);
+        }
         assertEquals(0, instance.awaitChannelsInUse(0, 10_000), "channels left in use by an earlier test");
+    }
+
+    private static boolean servesFromTwoWorkers() throws InterruptedException
+    {
+        final java.util.Set<String> pids = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++)
+        {
+            try (RawHttp client = new RawHttp(instance.port()))
+            {
+                client.send(RawHttp.get("/whoami"));
+                final RawHttp.Response response = client.read();
+                if (response.status() == 200)
+                {
+                    pids.add(response.text());
+                }
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+        return pids.size() == 2;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -114,10 +114,15 @@ public final class RogueApplication implements HttpApplication
             }
             case "inbound-head" ->
             {
+                // again and again: the runtime's own reader publishes its head after each batch it reads
                 final long inbound = layout.inboundRingOffset(slot);
-                final long tail = (long)LONG_HANDLE.getAcquire(memory, inbound + RingDescriptor.TAIL_POSITION_OFFSET);
-                LONG_HANDLE.setRelease(memory, inbound + RingDescriptor.HEAD_POSITION_OFFSET, tail + 4096);
-                end.writer().spaceEventCount().signal();
+                for (int i = 0; i < 1_000; i++)
+                {
+                    final long tail = (long)LONG_HANDLE.getAcquire(memory, inbound + RingDescriptor.TAIL_POSITION_OFFSET);
+                    LONG_HANDLE.setRelease(memory, inbound + RingDescriptor.HEAD_POSITION_OFFSET, tail + 4096);
+                    end.writer().spaceEventCount().signal();
+                    Thread.sleep(5);
+                }
             }
             case "channel-state" ->
             {
