@@ -1,7 +1,7 @@
 package io.switchboard.ipc.channel;
 
+import io.switchboard.ipc.segment.ChannelFreeList;
 import io.switchboard.ipc.segment.ChannelSlotDescriptor;
-import io.switchboard.ipc.segment.SegmentHeaderDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SharedSegment;
 
@@ -13,15 +13,11 @@ import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 import static io.switchboard.ipc.ring.RingDescriptor.HEAD_POSITION_OFFSET;
 import static io.switchboard.ipc.ring.RingDescriptor.TAIL_POSITION_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.KIND_OFFSET;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NEXT_FREE_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NO_SLOT;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.OWNER_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_DONE_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_SLOT_OFFSET;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListHead;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListSlot;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListTag;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.generation;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
 
@@ -29,10 +25,10 @@ import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
  * Allocates and releases the channel slots of a segment (layout in
  * {@link ChannelSlotDescriptor}).
  * <p>
- * Free slots form a lock-free stack (a Treiber stack) whose head, in the
- * segment header, packs a tag with the first free slot; every push and pop
- * increments the tag, so a head that was popped and pushed back in between
- * (ABA) fails the CAS. Allocation is O(1) however full the table is.
+ * Free slots are a {@link ChannelFreeList} in the CM's heap, shared by every
+ * table made from the segment object that created the segment: a worker can
+ * write anywhere in the segment, and a free list there let one send the CM
+ * out of the table or hand one slot to two requests. Allocation is O(1).
  * <p>
  * Each slot's state and generation form one 64-bit word: OPEN to CLOSING and
  * CLOSING to FREE are CASes that also check the generation, so a stale channel
@@ -44,16 +40,17 @@ import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
  */
 public final class ChannelTable
 {
+    private final SharedSegment segment;
     private final MemorySegment memory;
     private final SegmentLayout layout;
-    private final long freeListOffset;
     private final int slotCount;
+    private ChannelFreeList freeList;
 
     public ChannelTable(final SharedSegment segment)
     {
+        this.segment = segment;
         this.memory = segment.memory();
         this.layout = segment.layout();
-        this.freeListOffset = SegmentHeaderDescriptor.CHANNEL_FREE_LIST_OFFSET;
         this.slotCount = layout.channelSlotCount();
     }
 
@@ -327,40 +324,24 @@ public final class ChannelTable
 
     private int pop()
     {
-        while (true)
-        {
-            final long head = (long)LONG_HANDLE.getVolatile(memory, freeListOffset);
-            final int slot = freeListSlot(head);
-            if (slot == NO_SLOT)
-            {
-                return NO_SLOT;
-            }
-
-            checkSlotIndex(slot);
-            final int next = (int)INT_HANDLE.getVolatile(memory, layout.channelSlotOffset(slot) + NEXT_FREE_OFFSET);
-            if (LONG_HANDLE.compareAndSet(memory, freeListOffset, head, freeListHead(freeListTag(head) + 1, next)))
-            {
-                return slot;
-            }
-
-            Thread.onSpinWait();
-        }
+        // whatever a worker wrote into a FREE slot's state word, allocate() overwrites it
+        return freeList().pop();
     }
 
     private void push(final int slot)
     {
-        final long nextFreeOffset = layout.channelSlotOffset(slot) + NEXT_FREE_OFFSET;
-        while (true)
-        {
-            final long head = (long)LONG_HANDLE.getVolatile(memory, freeListOffset);
-            INT_HANDLE.setRelease(memory, nextFreeOffset, freeListSlot(head));
-            if (LONG_HANDLE.compareAndSet(memory, freeListOffset, head, freeListHead(freeListTag(head) + 1, slot)))
-            {
-                return;
-            }
+        freeList().push(slot);
+    }
 
-            Thread.onSpinWait();
+    private ChannelFreeList freeList()
+    {
+        ChannelFreeList list = freeList;
+        if (list == null)
+        {
+            list = segment.channelFreeList();
+            freeList = list;
         }
+        return list;
     }
 
     private void discard(final long ringOffset)
