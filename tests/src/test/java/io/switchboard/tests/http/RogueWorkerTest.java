@@ -128,6 +128,7 @@ class RogueWorkerTest
         "frame-length   | frame length out of bounds",
         "frame-type     | unexpected frame type",
         "frame-flags    | unknown flags=0x3",
+        "frame-fragment | RESPONSE_HEAD with fragment flags=0x80",
         "response-head  | RESPONSE_HEAD header refused",
         "heartbeat      | ms in the future",
         "worker-identity | worker slot identity rewritten",

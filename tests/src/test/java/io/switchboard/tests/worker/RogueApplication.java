@@ -43,6 +43,7 @@ import static io.switchboard.ipc.SharedMemory.SHORT;
  *   <li>{@code frame-length}: a frame whose length is shorter than its header;</li>
  *   <li>{@code frame-type}: a frame of a type no HTTP channel carries;</li>
  *   <li>{@code frame-flags}: a frame with flag bits that mean nothing;</li>
+ *   <li>{@code frame-fragment}: a RESPONSE_HEAD flagged as the first of several fragments (HTTP frames go whole);</li>
  *   <li>{@code response-head}: a RESPONSE_HEAD whose header value smuggles a CR LF and a second header;</li>
  *   <li>{@code body-overrun}: a RESPONSE_HEAD of Content-Length 5, then a 10-byte body;</li>
  *   <li>{@code after-head}: a real response head and some body go out, then the tail jumps;</li>
@@ -95,6 +96,8 @@ public final class RogueApplication implements HttpApplication
                 FrameDescriptor.UNFRAGMENTED, 16);
             case "frame-type" -> writeRawFrame(memory, outbound, capacity, 16, 0x55, FrameDescriptor.UNFRAGMENTED, 16);
             case "frame-flags" -> writeRawFrame(memory, outbound, capacity, 16, HttpFrameType.RESPONSE_HEAD, 0x3, 16);
+            case "frame-fragment" -> writeRawFrame(memory, outbound, capacity, 8 + HttpHeadDescriptor.FIXED_LENGTH,
+                HttpFrameType.RESPONSE_HEAD, FrameDescriptor.BEGIN_FLAG, 8 + HttpHeadDescriptor.FIXED_LENGTH);
             case "response-head" -> writeResponseHead(end, 200, 0, "X-Smuggled", "a\r\nSet-Cookie: stolen=1");
             case "body-overrun" ->
             {

@@ -30,6 +30,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
+import static io.switchboard.ipc.SharedMemory.INT;
 import static io.switchboard.ipc.SharedMemory.LONG;
 import static io.switchboard.ipc.SharedMemory.SHORT;
 
@@ -691,6 +692,15 @@ final class HttpConnection
     private void onResponseFrame(final MemorySegment memory, final long offset, final int length, final int type,
         final int flags)
     {
+        // an HTTP channel's frames travel whole (a body is many frames, each whole), and the final ones are empty
+        if (flags != FrameDescriptor.UNFRAGMENTED)
+        {
+            throw new BadWorkerFrame(HttpFrameType.name(type) + " with fragment flags=0x" + Integer.toHexString(flags));
+        }
+        if ((type == HttpFrameType.RESPONSE_END || type == HttpFrameType.RESPONSE_ABORT) && length != 0)
+        {
+            throw new BadWorkerFrame(HttpFrameType.name(type) + " with a payload of " + length + " bytes");
+        }
         switch (type)
         {
             case HttpFrameType.RESPONSE_HEAD -> onResponseHead(memory, offset, length);
@@ -741,9 +751,11 @@ final class HttpConnection
         final int status = memory.get(SHORT, offset + HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
         final int count = memory.get(SHORT, offset + HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
         final long contentLength = memory.get(LONG, offset + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
-        if (status < 200 || status > 599 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH)
+        final int reserved = memory.get(INT, offset + HttpHeadDescriptor.STATUS_OFFSET + 4);
+        if (status < 200 || status > 599 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH || reserved != 0)
         {
-            throw new BadWorkerFrame("RESPONSE_HEAD status=" + status + " contentLength=" + contentLength);
+            throw new BadWorkerFrame(
+                "RESPONSE_HEAD status=" + status + " contentLength=" + contentLength + " reserved=" + reserved);
         }
 
         out.clear();
