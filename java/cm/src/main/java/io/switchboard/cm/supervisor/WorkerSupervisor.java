@@ -43,6 +43,7 @@ public final class WorkerSupervisor implements AutoCloseable
     /** Whether the listener was told the slot's worker is READY: then it must hear of the loss too. */
     private final boolean[] announcedReady;
     private final WorkerSlotAudit audit;
+    private final SegmentHeaderAudit headerAudit;
     private final long heartbeatTimeoutNs;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
     {
@@ -85,6 +86,7 @@ public final class WorkerSupervisor implements AutoCloseable
         this.restartDelayMs = new long[workerCount];
         this.announcedReady = new boolean[workerCount];
         this.audit = new WorkerSlotAudit(slots, workerCount);
+        this.headerAudit = new SegmentHeaderAudit(segment);
         if (heartbeatTimeoutNs <= 0)
         {
             throw new IllegalArgumentException("heartbeatTimeoutNs=" + heartbeatTimeoutNs);
@@ -101,6 +103,11 @@ public final class WorkerSupervisor implements AutoCloseable
      */
     private void checkHeartbeats()
     {
+        final String header = headerAudit.checkAndRestore();
+        if (header != null)
+        {
+            System.err.println("switchboard: " + header);
+        }
         final long nowNs = System.nanoTime();
         for (int slot = 0; slot < workerCount; slot++)
         {
