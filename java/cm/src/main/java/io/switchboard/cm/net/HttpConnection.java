@@ -1060,6 +1060,11 @@ final class HttpConnection
         finalFrameSeen = true;
         detached = false;
         releaseChannel();
+        if (state == State.CLOSED)
+        {
+            // the client left already (the channel was draining): nobody to answer
+            return;
+        }
         if (responseHeadSent)
         {
             close();
