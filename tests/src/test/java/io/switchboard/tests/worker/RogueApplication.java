@@ -1,7 +1,6 @@
 package io.switchboard.tests.worker;
 
 import io.switchboard.ipc.channel.ChannelEnd;
-import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
@@ -230,7 +229,8 @@ public final class RogueApplication implements HttpApplication
                 return slot;
             }
         }
-        throw new IllegalStateException("no FREE channel slot " + ChannelId.toString(ChannelId.NONE));
+        throw new IllegalStateException("no FREE channel slot but this worker's own: own=" + own +
+            " slotCount=" + channels.slotCount());
     }
 
     private static long head(final MemorySegment memory, final long ringOffset)
