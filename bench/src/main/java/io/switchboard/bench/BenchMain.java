@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.fuzz.HttpFuzz;
 import io.switchboard.bench.ipc.IpcSuite;
 import io.switchboard.bench.rpc.RpcSuite;
 
@@ -25,10 +26,13 @@ public final class BenchMain
         if (args.length == 0 || "-h".equals(args[0]) || "--help".equals(args[0]))
         {
             System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION +
-                "\n  rpc   " + RpcSuite.DESCRIPTION);
+                "\n  rpc   " + RpcSuite.DESCRIPTION + "\n  fuzz  " + HttpFuzz.DESCRIPTION);
             System.out.println();
             System.out.println(IpcSuite.USAGE);
+            System.out.println();
             System.out.println(RpcSuite.USAGE);
+            System.out.println();
+            System.out.println(HttpFuzz.USAGE);
             return;
         }
 
@@ -37,9 +41,10 @@ public final class BenchMain
         {
             case "ipc" -> System.exit(IpcSuite.run(rest));
             case "rpc" -> System.exit(RpcSuite.run(rest));
+            case "fuzz" -> System.exit(HttpFuzz.run(rest));
             default ->
             {
-                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc)");
+                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc, fuzz)");
                 System.exit(2);
             }
         }

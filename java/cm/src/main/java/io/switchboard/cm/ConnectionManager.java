@@ -90,6 +90,28 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
+    /**
+     * An I/O thread found a worker writing garbage: no new requests go to it, every I/O thread stops
+     * reading its channels and fails its requests, and the supervisor kills it (then reports it lost,
+     * which frees its channels, and starts a replacement). In this order, so that the loss never
+     * reaches an I/O thread before the cut-off.
+     */
+    private void onWorkerFault(final int slot, final int incarnation, final String cause)
+    {
+        if (incarnation != workers.incarnation(slot))
+        {
+            // found on a worker already replaced: nothing left to cut off
+            return;
+        }
+        final long pid = supervisor.pid(slot);
+        workers.setReady(slot, false);
+        for (final IoThread io : ioThreads)
+        {
+            io.cutOff(slot, incarnation);
+        }
+        supervisor.condemn(slot, pid, cause);
+    }
+
     private InetSocketAddress startWith(
         final SegmentLayout layout, final ProcessIdentity self, final SupervisorSettings supervision)
     {
@@ -102,7 +124,8 @@ public final class ConnectionManager implements AutoCloseable
         for (int i = 0; i < ioThreads.length; i++)
         {
             ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
-                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(), config.rpcSettings());
+                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(),
+                config.rpcSettings(), this::onWorkerFault);
             ioThreads[i].start();
         }
 

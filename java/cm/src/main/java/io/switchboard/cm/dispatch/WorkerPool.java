@@ -30,6 +30,7 @@ public final class WorkerPool implements WorkerLoad
     private final AtomicIntegerArray openChannels;
     private final AtomicIntegerArray sessions;
     private final AtomicLongArray dispatched;
+    private final AtomicIntegerArray incarnations;
     private final int slotCount;
     private int cursor;
 
@@ -40,19 +41,30 @@ public final class WorkerPool implements WorkerLoad
         this.openChannels = new AtomicIntegerArray(slotCount);
         this.sessions = new AtomicIntegerArray(slotCount);
         this.dispatched = new AtomicLongArray(slotCount);
+        this.incarnations = new AtomicIntegerArray(slotCount);
     }
 
     /**
-     * Supervisor: a new worker in {@code slot} is ready (its request count starts at zero), or a
-     * worker is not to be given requests any more.
+     * Supervisor: a new worker in {@code slot} is ready (its request count starts at zero, and it begins a new
+     * incarnation), or a worker is not to be given requests any more.
      */
     public void setReady(final int slot, final boolean isReady)
     {
         if (isReady)
         {
             dispatched.set(slot, 0);
+            incarnations.incrementAndGet(slot);
         }
         ready.set(slot, isReady ? 1 : 0);
+    }
+
+    /**
+     * @return which of the processes that served in {@code slot} serves now: +1 per worker announced READY, so a
+     * fault reported against one process is never held against its replacement.
+     */
+    public int incarnation(final int slot)
+    {
+        return incarnations.get(slot);
     }
 
     public boolean isReady(final int slot)

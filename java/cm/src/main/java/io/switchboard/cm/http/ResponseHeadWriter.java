@@ -185,6 +185,8 @@ public final class ResponseHeadWriter
 
     /**
      * Writes a field whose name and value are bytes in memory, such as a worker's response frame in the segment.
+     * The bytes are copied first and checked in the copy: memory another process can write may change between
+     * a check and a second read, and a CR LF slipped in after the check would split the response.
      *
      * @throws InvalidHeaderException when the name is not a token, is one the CM writes, or the value holds a
      *                                forbidden byte.
@@ -202,27 +204,38 @@ public final class ResponseHeadWriter
             throw new IllegalArgumentException(
                 "lengths must not be negative: nameLength=" + nameLength + ", valueLength=" + valueLength);
         }
-        checkName(segment, nameOffset, nameLength);
-        for (int i = 0; i < valueLength; i++)
-        {
-            final char c = (char)(segment.get(ValueLayout.JAVA_BYTE, valueOffset + i) & 0xFF);
-            if (!isValueChar(c))
-            {
-                throw forbiddenValueChar(segmentText(segment, nameOffset, nameLength), i, c);
-            }
-        }
 
         reserve(buffer, nameLength + valueLength + 4);
+        final int nameAt = buffer.position();
         for (int i = 0; i < nameLength; i++)
         {
             buffer.put(segment.get(ValueLayout.JAVA_BYTE, nameOffset + i));
         }
         buffer.put((byte)':').put((byte)' ');
+        final int valueAt = buffer.position();
         for (int i = 0; i < valueLength; i++)
         {
             buffer.put(segment.get(ValueLayout.JAVA_BYTE, valueOffset + i));
         }
         buffer.put((byte)'\r').put((byte)'\n');
+
+        try
+        {
+            checkName(buffer, nameAt, nameLength);
+            for (int i = 0; i < valueLength; i++)
+            {
+                final char c = (char)(buffer.get(valueAt + i) & 0xFF);
+                if (!isValueChar(c))
+                {
+                    throw forbiddenValueChar(bufferText(buffer, nameAt, nameLength), i, c);
+                }
+            }
+        }
+        catch (final InvalidHeaderException ex)
+        {
+            buffer.position(nameAt);
+            throw ex;
+        }
 
         return this;
     }
@@ -363,7 +376,7 @@ public final class ResponseHeadWriter
         }
     }
 
-    private static void checkName(final MemorySegment segment, final long offset, final int nameLength)
+    private static void checkName(final ByteBuffer buffer, final int offset, final int nameLength)
     {
         if (nameLength == 0)
         {
@@ -371,7 +384,7 @@ public final class ResponseHeadWriter
         }
         for (int i = 0; i < nameLength; i++)
         {
-            final char c = (char)(segment.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF);
+            final char c = (char)(buffer.get(offset + i) & 0xFF);
             if (!isTchar(c))
             {
                 throw notAToken(i, c, nameLength);
@@ -379,9 +392,9 @@ public final class ResponseHeadWriter
         }
         for (final String reserved : RESERVED_NAMES)
         {
-            if (nameLength == reserved.length() && regionEqualsIgnoreCase(segment, offset, reserved))
+            if (nameLength == reserved.length() && regionEqualsIgnoreCase(buffer, offset, reserved))
             {
-                throw reservedName(segmentText(segment, offset, nameLength));
+                throw reservedName(bufferText(buffer, offset, nameLength));
             }
         }
     }
@@ -404,11 +417,11 @@ public final class ResponseHeadWriter
         return true;
     }
 
-    private static boolean regionEqualsIgnoreCase(final MemorySegment segment, final long offset, final String lowerCase)
+    private static boolean regionEqualsIgnoreCase(final ByteBuffer buffer, final int offset, final String lowerCase)
     {
         for (int i = 0; i < lowerCase.length(); i++)
         {
-            if (HttpChars.toLowerCase(segment.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFF) != lowerCase.charAt(i))
+            if (HttpChars.toLowerCase(buffer.get(offset + i) & 0xFF) != lowerCase.charAt(i))
             {
                 return false;
             }
@@ -436,10 +449,10 @@ public final class ResponseHeadWriter
             "header value holds a forbidden character: name=" + name + ", index=" + index + ", char=" + hex(c));
     }
 
-    private static String segmentText(final MemorySegment segment, final long offset, final int length)
+    private static String bufferText(final ByteBuffer buffer, final int offset, final int length)
     {
         final byte[] bytes = new byte[length];
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, bytes, 0, length);
+        buffer.get(offset, bytes, 0, length);
 
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }

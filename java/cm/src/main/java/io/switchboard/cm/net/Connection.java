@@ -1,5 +1,7 @@
 package io.switchboard.cm.net;
 
+import io.switchboard.ipc.channel.ChannelKind;
+
 /**
  * What an {@link IoThread} needs of a client connection, whichever protocol it
  * speaks: socket readiness, the worker ringing for its channel, ring space
@@ -43,6 +45,12 @@ interface Connection
     void onWorkerLost();
 
     /**
+     * The worker wrote something impossible on this connection's channel: report it (which cuts the worker
+     * off), read nothing more from the channel, and tell the client as the protocol allows.
+     */
+    void onWorkerFault(String what);
+
+    /**
      * After an unexpected failure in this connection's handling: give back what it holds and close.
      */
     void abandon();
@@ -50,6 +58,11 @@ interface Connection
     void close();
 
     long channelId();
+
+    /**
+     * @return what the connection's channel carries.
+     */
+    ChannelKind channelKind();
 
     int workerSlot();
 }

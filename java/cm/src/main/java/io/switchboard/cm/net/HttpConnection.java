@@ -14,8 +14,10 @@ import io.switchboard.cm.http.ResponseHeadWriter;
 import io.switchboard.cm.http.TargetForm;
 import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.FrameHandler;
+import io.switchboard.ipc.ring.RingCorruptedException;
 import io.switchboard.ipc.ring.RingWriter;
 import io.switchboard.protocol.http.HeadWriter;
 import io.switchboard.protocol.http.HttpFrameType;
@@ -24,11 +26,13 @@ import io.switchboard.protocol.rpc.RpcHandshake;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
+import static io.switchboard.ipc.SharedMemory.INT;
 import static io.switchboard.ipc.SharedMemory.LONG;
 import static io.switchboard.ipc.SharedMemory.SHORT;
 
@@ -60,6 +64,11 @@ final class HttpConnection implements Connection
     {
         READ_HEAD, WAIT_CHANNEL, BODY, AWAIT_RESPONSE, CLOSED
     }
+
+    private static final long UNBOUNDED = Long.MAX_VALUE;
+
+    private static final ValueLayout.OfShort SHORT_UNALIGNED =
+        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Response bodies up to this size are copied into the output buffer: one write for the whole response. */
     private static final int COPY_THRESHOLD = 2048;
@@ -101,6 +110,8 @@ final class HttpConnection implements Connection
     private boolean chunkedBody;
     private boolean responseHeadSent;
     private boolean responseChunked;
+    /** Body bytes the response head promised and the worker has yet to send; {@link #UNBOUNDED} without a length. */
+    private long responseBodyRemaining;
     private boolean cancelled;
     private boolean finalFrameSeen;
     private boolean detached;
@@ -124,6 +135,11 @@ final class HttpConnection implements Connection
     State state()
     {
         return state;
+    }
+
+    public ChannelKind channelKind()
+    {
+        return ChannelKind.HTTP;
     }
 
     public long channelId()
@@ -275,6 +291,7 @@ final class HttpConnection implements Connection
         bodyRemaining = head.bodyFraming() == BodyFraming.CONTENT_LENGTH ? head.contentLength() : 0;
         responseHeadSent = false;
         responseChunked = false;
+        responseBodyRemaining = UNBOUNDED;
         cancelled = false;
         finalFrameSeen = false;
         if (chunkedBody)
@@ -321,7 +338,15 @@ final class HttpConnection implements Connection
         this.channelId = channelId;
         this.workerSlot = workerSlot;
         this.end = end;
-        end.resync();
+        try
+        {
+            end.resync();
+        }
+        catch (final RingCorruptedException ex)
+        {
+            onWorkerFault(ex.getMessage());
+            return;
+        }
 
         final RequestHead head = parser.head();
         final byte[] bytes = head.buffer();
@@ -351,7 +376,16 @@ final class HttpConnection implements Connection
             return;
         }
 
-        final long at = writer.tryClaim(HttpFrameType.REQUEST_HEAD, FrameDescriptor.UNFRAGMENTED, length);
+        final long at;
+        try
+        {
+            at = writer.tryClaim(HttpFrameType.REQUEST_HEAD, FrameDescriptor.UNFRAGMENTED, length);
+        }
+        catch (final RingCorruptedException ex)
+        {
+            onWorkerFault(ex.getMessage());
+            return;
+        }
         if (at == RingWriter.INSUFFICIENT_CAPACITY)
         {
             failExchange(503, "Service Unavailable\n");
@@ -535,6 +569,13 @@ final class HttpConnection implements Connection
             failExchange(ex.status(), ex.reason() + "\n");
             return;
         }
+        catch (final RingCorruptedException ex)
+        {
+            // the worker wrote an impossible head position into the inbound ring
+            published = false;
+            onWorkerFault(ex.getMessage());
+            return;
+        }
         catch (final IOException ex)
         {
             onClientGone();
@@ -612,21 +653,9 @@ final class HttpConnection implements Connection
             }
             flush();
         }
-        catch (final BadWorkerFrame ex)
+        catch (final BadWorkerFrame | RingCorruptedException ex)
         {
-            io.reportBadWorker(workerSlot, channelId, ex.getMessage());
-            if (!responseHeadSent)
-            {
-                out.clear();
-                finalFrameSeen = true;
-                releaseChannel();
-                respondLocally(502, "Bad Gateway\n", false);
-            }
-            else
-            {
-                releaseChannel();
-                close();
-            }
+            onWorkerFault(ex.getMessage());
             return frames;
         }
         catch (final IOException | ClientGone ex)
@@ -636,9 +665,8 @@ final class HttpConnection implements Connection
         }
         catch (final RuntimeException ex)
         {
-            io.reportBadWorker(workerSlot, channelId, ex.toString());
-            releaseChannel();
-            close();
+            // whatever else a frame made the relay throw is the frame's fault too
+            onWorkerFault(ex.toString());
             return frames;
         }
 
@@ -693,6 +721,15 @@ final class HttpConnection implements Connection
     private void onResponseFrame(final MemorySegment memory, final long offset, final int length, final int type,
         final int flags)
     {
+        // an HTTP channel's frames travel whole (a body is many frames, each whole), and the final ones are empty
+        if (flags != FrameDescriptor.UNFRAGMENTED)
+        {
+            throw new BadWorkerFrame(HttpFrameType.name(type) + " with fragment flags=0x" + Integer.toHexString(flags));
+        }
+        if ((type == HttpFrameType.RESPONSE_END || type == HttpFrameType.RESPONSE_ABORT) && length != 0)
+        {
+            throw new BadWorkerFrame(HttpFrameType.name(type) + " with a payload of " + length + " bytes");
+        }
         switch (type)
         {
             case HttpFrameType.RESPONSE_HEAD -> onResponseHead(memory, offset, length);
@@ -702,6 +739,11 @@ final class HttpConnection implements Connection
                 if (!responseHeadSent)
                 {
                     throw new BadWorkerFrame("RESPONSE_END before RESPONSE_HEAD");
+                }
+                if (responseBodyRemaining != UNBOUNDED && responseBodyRemaining != 0 && !headRequest && !cancelled)
+                {
+                    throw new BadWorkerFrame(
+                        "RESPONSE_END with " + responseBodyRemaining + " bytes of the promised Content-Length unsent");
                 }
                 if (responseChunked && !headRequest)
                 {
@@ -738,9 +780,11 @@ final class HttpConnection implements Connection
         final int status = memory.get(SHORT, offset + HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
         final int count = memory.get(SHORT, offset + HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
         final long contentLength = memory.get(LONG, offset + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
-        if (status < 200 || status > 599 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH)
+        final int reserved = memory.get(INT, offset + HttpHeadDescriptor.STATUS_OFFSET + 4);
+        if (status < 200 || status > 599 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH || reserved != 0)
         {
-            throw new BadWorkerFrame("RESPONSE_HEAD status=" + status + " contentLength=" + contentLength);
+            throw new BadWorkerFrame(
+                "RESPONSE_HEAD status=" + status + " contentLength=" + contentLength + " reserved=" + reserved);
         }
 
         out.clear();
@@ -764,6 +808,9 @@ final class HttpConnection implements Connection
                 throw new BadWorkerFrame("RESPONSE_HEAD has " + (limit - at) + " bytes after its headers");
             }
 
+            // the worker's body must match the framing the client is told, or the client reads the
+            // next response out of this one's body (or waits for bytes that never come)
+            responseBodyRemaining = status == 204 || status == 304 ? 0 : contentLength >= 0 ? contentLength : UNBOUNDED;
             if (contentLength >= 0)
             {
                 responseHeadWriter.contentLength(contentLength);
@@ -807,7 +854,8 @@ final class HttpConnection implements Connection
         {
             throw new BadWorkerFrame("RESPONSE_HEAD header length runs past the frame");
         }
-        final int length = memory.get(SHORT, at) & 0xFFFF;
+        // strings are packed: after an odd-length one the next length is at an odd offset
+        final int length = memory.get(SHORT_UNALIGNED, at) & 0xFFFF;
         if (at + 2 + length > limit)
         {
             throw new BadWorkerFrame("RESPONSE_HEAD header of " + length + " bytes runs past the frame");
@@ -824,6 +872,15 @@ final class HttpConnection implements Connection
         if (headRequest || length == 0 || cancelled)
         {
             return;
+        }
+        if (length > responseBodyRemaining)
+        {
+            throw new BadWorkerFrame("RESPONSE_BODY of " + length + " bytes past the promised length: " +
+                responseBodyRemaining + " bytes left");
+        }
+        if (responseBodyRemaining != UNBOUNDED)
+        {
+            responseBodyRemaining -= length;
         }
 
         final int framing = responseChunked ? ChunkedEncoder.MAX_CHUNK_HEADER_LENGTH + ChunkedEncoder.CHUNK_END_LENGTH : 0;
@@ -1016,6 +1073,34 @@ final class HttpConnection implements Connection
         {
             awaitNextRequest();
         }
+    }
+
+    /**
+     * The worker wrote something impossible on this connection's channel: it is
+     * reported (and cut off), nothing more is read from the channel, and the
+     * client gets a 502 if no byte of the response has left, else the connection
+     * closes (the body it has is short, which it can tell). A 502 in the middle of
+     * an upload closes too: the rest of the body is still on the socket.
+     */
+    public void onWorkerFault(final String what)
+    {
+        final boolean midRequest = state == State.BODY || state == State.WAIT_CHANNEL;
+        io.reportBadWorker(workerSlot, channelId, what);
+        finalFrameSeen = true;
+        detached = false;
+        releaseChannel();
+        if (state == State.CLOSED)
+        {
+            // the client left already (the channel was draining): nobody to answer
+            return;
+        }
+        if (responseHeadSent)
+        {
+            close();
+            return;
+        }
+        out.clear();
+        respondLocally(502, "Bad Gateway\n", midRequest);
     }
 
     /**

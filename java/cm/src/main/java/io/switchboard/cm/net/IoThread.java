@@ -91,6 +91,8 @@ public final class IoThread implements Runnable
     private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
     private final Connection[] bySlot;
     private final long[] retiringIds;
+    /** What each channel slot this thread allocated carries, to check the slot words against. */
+    private final ChannelKind[] heldKinds;
     private final int[] retiringWorkers;
     private int retiringCount;
     private final ChannelEnd[][] ends;
@@ -103,6 +105,16 @@ public final class IoThread implements Runnable
     private final RpcSettings rpcSettings;
     private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<Integer> lostWorkers = new ConcurrentLinkedQueue<>();
+    /** Worker slot (low half) and incarnation (high half) of each cut-off request. */
+    private final Queue<Long> cutOffWorkers = new ConcurrentLinkedQueue<>();
+    /**
+     * Per worker slot, the incarnation cut off for writing garbage: while it is
+     * the slot's current one ({@link WorkerPool#incarnation}), none of its rings
+     * is read. Keyed by incarnation, so that a cut-off arriving late (another
+     * thread's, after the death was handled here) cannot condemn the replacement.
+     */
+    private final int[] condemnedIncarnation;
+    private final WorkerFaultHandler faultHandler;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean stopping;
@@ -121,7 +133,8 @@ public final class IoThread implements Runnable
         final Timeouts timeouts,
         final Buffers buffers,
         final int maxWaiting,
-        final RpcSettings rpcSettings)
+        final RpcSettings rpcSettings,
+        final WorkerFaultHandler faultHandler)
     {
         this.rpcSettings = rpcSettings;
         this.index = index;
@@ -142,8 +155,12 @@ public final class IoThread implements Runnable
         this.timeouts = timeouts;
         this.buffers = buffers;
         this.maxWaiting = maxWaiting;
+        this.faultHandler = faultHandler;
+        this.condemnedIncarnation = new int[workers.slotCount()];
+        java.util.Arrays.fill(condemnedIncarnation, -1);
         this.bySlot = new Connection[channels.slotCount()];
         this.retiringIds = new long[channels.slotCount()];
+        this.heldKinds = new ChannelKind[channels.slotCount()];
         this.retiringWorkers = new int[channels.slotCount()];
         this.ends = new ChannelEnd[channels.slotCount()][];
         try
@@ -188,6 +205,19 @@ public final class IoThread implements Runnable
     }
 
     /**
+     * Any thread: the worker in {@code slot}, its {@code incarnation}, wrote garbage into the segment. Its
+     * requests on this thread fail now (502, or the connection closed if the
+     * response had started) and none of its rings is read again; its channels
+     * are held back from reuse until {@link #workerLost} says the process is gone,
+     * because a live rogue could still write into them.
+     */
+    public void cutOff(final int slot, final int incarnation)
+    {
+        cutOffWorkers.add(((long)incarnation << 32) | (slot & 0xFFFF_FFFFL));
+        selector.wakeup();
+    }
+
+    /**
      * Supervisor thread: the worker in {@code slot} died.
      */
     public void workerLost(final int slot)
@@ -206,6 +236,7 @@ public final class IoThread implements Runnable
             try
             {
                 work += adoptAccepted();
+                work += handleCutOffWorkers();
                 work += handleLostWorkers();
                 if (selector.selectNow() > 0)
                 {
@@ -375,7 +406,7 @@ public final class IoThread implements Runnable
     private int onChannelReady(final int slot)
     {
         final Connection connection = bySlot[slot];
-        if (connection == null)
+        if (connection == null || isCutOff(connection.workerSlot()))
         {
             return 0;
         }
@@ -425,6 +456,51 @@ public final class IoThread implements Runnable
         return work;
     }
 
+    private int handleCutOffWorkers()
+    {
+        Long request;
+        int work = 0;
+        while ((request = cutOffWorkers.poll()) != null)
+        {
+            work++;
+            final int slot = (int)(long)request;
+            final int incarnation = (int)(request >>> 32);
+            if (incarnation != workers.incarnation(slot))
+            {
+                // the worker died and was replaced since: its channels were reclaimed already
+                continue;
+            }
+            condemnedIncarnation[slot] = incarnation;
+            for (int channel = 0; channel < bySlot.length; channel++)
+            {
+                final Connection connection = bySlot[channel];
+                if (connection != null && connection.workerSlot() == slot)
+                {
+                    final long id = connection.channelId();
+                    bySlot[channel] = null;
+                    workers.channelClosed(slot);
+                    if (connection.channelKind() == ChannelKind.RPC)
+                    {
+                        workers.sessionClosed(slot);
+                    }
+                    holdUntilDead(id, slot);
+                    connection.onWorkerLost();
+                }
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Keeps a cut-off worker's channel out of the free list: {@link #handleLostWorkers} frees it.
+     */
+    private void holdUntilDead(final long channelId, final int worker)
+    {
+        retiringIds[retiringCount] = channelId;
+        retiringWorkers[retiringCount] = worker;
+        retiringCount++;
+    }
+
     private int handleLostWorkers()
     {
         Integer slot;
@@ -439,9 +515,11 @@ public final class IoThread implements Runnable
                 {
                     final long id = connection.channelId();
                     bySlot[channel] = null;
-                    if (channels.release(id))
+                    reclaim(id, slot);
+                    workers.channelClosed(slot);
+                    if (connection.channelKind() == ChannelKind.RPC)
                     {
-                        workers.channelClosed(slot);
+                        workers.sessionClosed(slot);
                     }
                     connection.onWorkerLost();
                 }
@@ -450,7 +528,7 @@ public final class IoThread implements Runnable
             {
                 if (retiringWorkers[i] == slot)
                 {
-                    channels.release(retiringIds[i]);
+                    reclaim(retiringIds[i], slot);
                     retiringCount--;
                     retiringIds[i] = retiringIds[retiringCount];
                     retiringWorkers[i] = retiringWorkers[retiringCount];
@@ -464,8 +542,22 @@ public final class IoThread implements Runnable
         return work;
     }
 
+    /**
+     * Frees a channel of a dead worker whatever the worker left in its slot; what it left wrong is logged.
+     */
+    private void reclaim(final long channelId, final int worker)
+    {
+        final String wrong = channels.reclaim(channelId);
+        if (wrong != null)
+        {
+            System.err.println("switchboard: worker " + worker + " left channel " + ChannelId.toString(channelId) +
+                " rewritten (" + wrong + "); reclaimed it");
+        }
+    }
+
     private void checkTimers(final long nowNs)
     {
+        auditChannels();
         // a copy, because a timeout closes its connection; the array is kept and only grows
         timerScratch = connections.toArray(timerScratch);
         final int count = connections.size();
@@ -474,6 +566,29 @@ public final class IoThread implements Runnable
             final Connection connection = timerScratch[i];
             timerScratch[i] = null;
             connection.checkTimeout(nowNs);
+        }
+    }
+
+    /**
+     * Checks the slot words of every channel in flight against what its worker may
+     * write (see {@link ChannelTable#checkHeld}). On the timer, not per frame: a
+     * worker that rewrites its channel's generation makes its own runtime stop
+     * writing to it, so without this look the request would wait for its timeout.
+     */
+    private void auditChannels()
+    {
+        for (int slot = 0; slot < bySlot.length; slot++)
+        {
+            final Connection connection = bySlot[slot];
+            if (connection != null && !isCutOff(connection.workerSlot()))
+            {
+                final String wrong = channels.checkHeld(
+                    connection.channelId(), connection.channelKind(), connection.workerSlot(), index);
+                if (wrong != null)
+                {
+                    connection.onWorkerFault(wrong);
+                }
+            }
         }
     }
 
@@ -498,7 +613,9 @@ public final class IoThread implements Runnable
             workers.unacquire(worker);
             return false;
         }
+        scrubIfWritten(channelId);
         final int slot = ChannelId.slot(channelId);
+        heldKinds[slot] = ChannelKind.HTTP;
         bySlot[slot] = connection;
         connection.onChannel(channelId, worker, end(slot, worker));
         return true;
@@ -523,7 +640,9 @@ public final class IoThread implements Runnable
             workers.unacquireSession(worker);
             return false;
         }
+        scrubIfWritten(channelId);
         final int slot = ChannelId.slot(channelId);
+        heldKinds[slot] = ChannelKind.RPC;
         bySlot[slot] = connection;
         connection.onChannel(channelId, worker, end(slot, worker));
         return true;
@@ -567,6 +686,20 @@ public final class IoThread implements Runnable
         catch (final IOException ex)
         {
             connection.abandon();
+        }
+    }
+
+    /**
+     * A FREE slot is no worker's: frames in it were written by a worker into a channel not its own.
+     */
+    private void scrubIfWritten(final long channelId)
+    {
+        if (!channels.isOutboundEmpty(channelId))
+        {
+            // whoever wrote there cannot be named: every worker maps every ring
+            System.err.println("switchboard: I/O thread " + index + ": channel " + ChannelId.toString(channelId) +
+                " held frames while FREE (a worker wrote to a channel that is not its own); scrubbed it");
+            channels.scrub(channelId);
         }
     }
 
@@ -629,6 +762,19 @@ public final class IoThread implements Runnable
             bySlot[slot] = null;
         }
         workers.channelClosed(worker);
+        if (isCutOff(worker))
+        {
+            // a rogue may mark the channel done and write on: it is freed once the process is gone
+            holdUntilDead(channelId, worker);
+            return;
+        }
+        final String wrong = channels.checkHeld(channelId, heldKinds[slot], worker, index);
+        if (wrong != null)
+        {
+            reportBadWorker(worker, channelId, wrong);
+            holdUntilDead(channelId, worker);
+            return;
+        }
         channels.beginClose(channelId);
         if (channels.isWorkerDone(channelId))
         {
@@ -651,6 +797,20 @@ public final class IoThread implements Runnable
         for (int i = 0; i < retiringCount; )
         {
             final long id = retiringIds[i];
+            final int worker = retiringWorkers[i];
+            if (isCutOff(worker))
+            {
+                i++;
+                continue;
+            }
+            final String wrong = channels.checkHeld(id, heldKinds[ChannelId.slot(id)], worker, index);
+            if (wrong != null)
+            {
+                // stays in the list, held until the worker is gone
+                reportBadWorker(worker, id, wrong);
+                i++;
+                continue;
+            }
             if (channels.isWorkerDone(id))
             {
                 channels.release(id);
@@ -678,10 +838,26 @@ public final class IoThread implements Runnable
         blocked.remove(connection);
     }
 
+    /**
+     * A worker wrote what no correct worker writes: logs it with the channel and
+     * cuts the worker off (here at once, on the other threads through the handler).
+     */
     void reportBadWorker(final int worker, final long channelId, final String what)
     {
-        System.err.println("switchboard: worker " + worker + " wrote a bad frame on channel " +
-            ChannelId.toString(channelId) + ": " + what);
+        final boolean first = !isCutOff(worker);
+        System.err.println("switchboard: worker " + worker + " wrote garbage on channel " + ChannelId.toString(channelId) +
+            " (slot/generation): " + what + (first ? "; cutting the worker off" : "; already cut off"));
+        if (first)
+        {
+            final int incarnation = workers.incarnation(worker);
+            condemnedIncarnation[worker] = incarnation;
+            faultHandler.onWorkerFault(worker, incarnation, "channel " + ChannelId.toString(channelId) + ": " + what);
+        }
+    }
+
+    boolean isCutOff(final int worker)
+    {
+        return condemnedIncarnation[worker] == workers.incarnation(worker);
     }
 
     ByteBuffer ringView(final long offset, final int length)

@@ -2,6 +2,7 @@ package io.switchboard.cm.net;
 
 import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.ring.RingWriter;
@@ -111,6 +112,11 @@ final class RpcConnection implements Connection
     State state()
     {
         return state;
+    }
+
+    public ChannelKind channelKind()
+    {
+        return ChannelKind.RPC;
     }
 
     public long channelId()
@@ -545,8 +551,11 @@ final class RpcConnection implements Connection
         }
         catch (final HttpConnection.BadWorkerFrame ex)
         {
-            io.reportBadWorker(workerSlot, channelId, ex.getMessage());
-            endSession(RpcGoodbyeCode.SESSION_LOST, "the worker broke the protocol: " + ex.getMessage());
+            onWorkerFault(ex.getMessage());
+        }
+        catch (final io.switchboard.ipc.ring.RingCorruptedException ex)
+        {
+            onWorkerFault(ex.getMessage());
         }
         catch (final IOException | HttpConnection.ClientGone ex)
         {
@@ -660,6 +669,22 @@ final class RpcConnection implements Connection
             .putShort((short)code)
             .putShort((short)textLength)
             .put(text, 0, textLength);
+    }
+
+    public void onWorkerFault(final String what)
+    {
+        if (channelId == ChannelId.NONE)
+        {
+            return;
+        }
+        io.reportBadWorker(workerSlot, channelId, what);
+        if (state == State.OPENING)
+        {
+            retireChannel();
+            refuse(RpcHandshake.STATUS_NO_WORKER, "the worker broke the protocol while opening the session");
+            return;
+        }
+        endSession(RpcGoodbyeCode.SESSION_LOST, "session lost: worker " + workerSlot + " broke the protocol");
     }
 
     public void onWorkerLost()

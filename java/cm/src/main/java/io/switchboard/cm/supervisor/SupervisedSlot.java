@@ -32,6 +32,8 @@ final class SupervisedSlot
     int replacing = -1;
     /** READY, and the listener told: it takes requests. */
     volatile boolean ready;
+    /** Whether the listener was told this slot's worker is READY: then it must hear of the loss too. */
+    boolean announced;
     long startedAtNs;
     long starts;
     long lastPid = -1;

@@ -50,6 +50,8 @@ public final class WorkerSupervisor implements AutoCloseable
     private final WorkerLoad load;
     private final SupervisorSettings settings;
     private final SupervisedSlot[] slots;
+    private final WorkerSlotAudit audit;
+    private final SegmentHeaderAudit headerAudit;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
     {
         final Thread thread = new Thread(runnable, "switchboard-supervisor");
@@ -85,6 +87,8 @@ public final class WorkerSupervisor implements AutoCloseable
         this.load = load;
         this.settings = settings;
         this.slots = new SupervisedSlot[slotCount];
+        this.audit = new WorkerSlotAudit(segmentSlots, slotCount);
+        this.headerAudit = new SegmentHeaderAudit(segment);
         for (int slot = 0; slot < slotCount; slot++)
         {
             slots[slot] = new SupervisedSlot(slot, settings.restart());
@@ -195,6 +199,35 @@ public final class WorkerSupervisor implements AutoCloseable
     }
 
     /**
+     * Any thread: the worker in {@code slot}, process {@code pid}, wrote garbage into the segment (the
+     * CM has stopped reading its channels already). It is killed ({@code SIGKILL}: a rogue gets no
+     * grace) and its exit takes the usual path: channels reclaimed, a replacement started. A pid that
+     * is no longer the slot's (the worker died and was replaced meanwhile) kills nothing.
+     */
+    public void condemn(final int slot, final long pid, final String cause)
+    {
+        execute(() ->
+        {
+            final Process process = slots[slot].process;
+            if (process != null && process.pid() == pid)
+            {
+                kill(slot, process, cause);
+            }
+        });
+    }
+
+    private void kill(final int slot, final Process process, final String cause)
+    {
+        if (!process.isAlive())
+        {
+            return;
+        }
+        System.err.println("switchboard: worker " + slot + " (pid " + process.pid() + ") is rogue: " + cause +
+            "; killing it");
+        process.destroyForcibly();
+    }
+
+    /**
      * @return the pid of the worker in {@code slot}, or -1.
      */
     public long pid(final int slot)
@@ -266,6 +299,7 @@ public final class WorkerSupervisor implements AutoCloseable
             process.destroyForcibly();
             return;
         }
+        audit.onClaimed(slot.index);
         watchReady(slot, process, nowNs + settings.readyTimeoutNs());
     }
 
@@ -302,12 +336,14 @@ public final class WorkerSupervisor implements AutoCloseable
             System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() +
                 ") is READY; draining the worker it replaces in slot " + old.index + " (pid " + pidOf(old) + ")");
             listener.onWorkerReady(slot.index, process.pid());
+            slot.announced = true;
             slot.ready = true;
             beginDrain(old);
             return;
         }
         System.err.println("switchboard: worker slot " + slot.index + " (pid " + process.pid() + ") is READY");
         listener.onWorkerReady(slot.index, process.pid());
+        slot.announced = true;
         slot.ready = true;
     }
 
@@ -341,8 +377,10 @@ public final class WorkerSupervisor implements AutoCloseable
         slot.lastExitStatus = exitStatus;
         final WorkerState previous = segmentSlots.state(slot.index);
         segmentSlots.setState(slot.index, WorkerState.DEAD);
-        if (previous == WorkerState.READY || previous == WorkerState.DRAINING)
+        // from the CM's own record first: a rogue may have rewritten the state word before dying
+        if (slot.announced || previous == WorkerState.READY || previous == WorkerState.DRAINING)
         {
+            slot.announced = false;
             listener.onWorkerLost(slot.index, pid);
         }
         segmentSlots.setState(slot.index, WorkerState.FREE);
@@ -597,12 +635,23 @@ public final class WorkerSupervisor implements AutoCloseable
      */
     private void checkHeartbeats()
     {
+        final String header = headerAudit.checkAndRestore();
+        if (header != null)
+        {
+            System.err.println("switchboard: " + header);
+        }
         final long nowNs = System.nanoTime();
         for (final SupervisedSlot slot : slots)
         {
             final Process process = slot.process;
-            if (process == null || !slot.ready || !process.isAlive())
+            if (process == null || !slot.announced || !process.isAlive())
             {
+                continue;
+            }
+            final String wrong = audit.check(slot.index);
+            if (wrong != null)
+            {
+                kill(slot.index, process, wrong);
                 continue;
             }
             final WorkerState state = segmentSlots.state(slot.index);

@@ -1,7 +1,7 @@
 package io.switchboard.ipc.channel;
 
+import io.switchboard.ipc.segment.ChannelFreeList;
 import io.switchboard.ipc.segment.ChannelSlotDescriptor;
-import io.switchboard.ipc.segment.SegmentHeaderDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SharedSegment;
 
@@ -13,15 +13,11 @@ import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 import static io.switchboard.ipc.ring.RingDescriptor.HEAD_POSITION_OFFSET;
 import static io.switchboard.ipc.ring.RingDescriptor.TAIL_POSITION_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.KIND_OFFSET;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NEXT_FREE_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.NO_SLOT;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.OWNER_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_DONE_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.WORKER_SLOT_OFFSET;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListHead;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListSlot;
-import static io.switchboard.ipc.segment.ChannelSlotDescriptor.freeListTag;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.generation;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
 
@@ -29,10 +25,10 @@ import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
  * Allocates and releases the channel slots of a segment (layout in
  * {@link ChannelSlotDescriptor}).
  * <p>
- * Free slots form a lock-free stack (a Treiber stack) whose head, in the
- * segment header, packs a tag with the first free slot; every push and pop
- * increments the tag, so a head that was popped and pushed back in between
- * (ABA) fails the CAS. Allocation is O(1) however full the table is.
+ * Free slots are a {@link ChannelFreeList} in the CM's heap, shared by every
+ * table made from the segment object that created the segment: a worker can
+ * write anywhere in the segment, and a free list there let one send the CM
+ * out of the table or hand one slot to two requests. Allocation is O(1).
  * <p>
  * Each slot's state and generation form one 64-bit word: OPEN to CLOSING and
  * CLOSING to FREE are CASes that also check the generation, so a stale channel
@@ -44,16 +40,17 @@ import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
  */
 public final class ChannelTable
 {
+    private final SharedSegment segment;
     private final MemorySegment memory;
     private final SegmentLayout layout;
-    private final long freeListOffset;
     private final int slotCount;
+    private ChannelFreeList freeList;
 
     public ChannelTable(final SharedSegment segment)
     {
+        this.segment = segment;
         this.memory = segment.memory();
         this.layout = segment.layout();
-        this.freeListOffset = SegmentHeaderDescriptor.CHANNEL_FREE_LIST_OFFSET;
         this.slotCount = layout.channelSlotCount();
     }
 
@@ -127,6 +124,100 @@ public final class ChannelTable
 
         push(slot);
         return true;
+    }
+
+    /**
+     * CM, for a channel it holds whose worker is dead (or cut off and killed):
+     * frees the slot whatever its words say now, because that worker may have
+     * scribbled on them, and {@link #release} would then refuse and leak the
+     * slot. Only for an id the CM allocated and has not released: pushing a
+     * slot twice would hand it to two requests.
+     *
+     * @return what was wrong with the slot's words, or null if they were as the CM left them.
+     */
+    public String reclaim(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        final int generation = ChannelId.generation(channelId);
+        final String wrong = checkHeld(channelId);
+        discard(layout.inboundRingOffset(slot));
+        discard(layout.outboundRingOffset(slot));
+        LONG_HANDLE.setRelease(
+            memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET, stateWord(generation + 1, ChannelState.FREE));
+        push(slot);
+        return wrong;
+    }
+
+    /**
+     * CM: checks a channel it holds against what the worker may write there: the
+     * state word keeps the channel's generation and is OPEN or CLOSING, the
+     * worker-done mark names this generation or an older one, and the fields only
+     * the CM writes (kind, worker, owner) are as allocated.
+     *
+     * @return what is wrong, for the log, or null.
+     */
+    public String checkHeld(final long channelId, final ChannelKind kind, final int workerSlot, final int owner)
+    {
+        final String wrong = checkHeld(channelId);
+        if (wrong != null)
+        {
+            return wrong;
+        }
+        final long slotOffset = layout.channelSlotOffset(checkSlot(channelId));
+        final int foundKind = memory.get(INT, slotOffset + KIND_OFFSET);
+        final int foundWorker = memory.get(INT, slotOffset + WORKER_SLOT_OFFSET);
+        final int foundOwner = memory.get(INT, slotOffset + OWNER_OFFSET);
+        if (foundKind != kind.code() || foundWorker != workerSlot || foundOwner != owner)
+        {
+            return "channel slot fields rewritten: kind=" + foundKind + " (was " + kind.code() + ") workerSlot=" +
+                foundWorker + " (was " + workerSlot + ") owner=" + foundOwner + " (was " + owner + ")";
+        }
+        return null;
+    }
+
+    private String checkHeld(final long channelId)
+    {
+        final long slotOffset = layout.channelSlotOffset(checkSlot(channelId));
+        final int generation = ChannelId.generation(channelId);
+        final long word = (long)LONG_HANDLE.getAcquire(memory, slotOffset + STATE_WORD_OFFSET);
+        final int state = ChannelSlotDescriptor.state(word);
+        if (generation(word) != generation || (state != ChannelState.OPEN && state != ChannelState.CLOSING))
+        {
+            return "channel state word rewritten: generation=" + generation(word) + " state=" +
+                ChannelState.name(state) + " (held: generation=" + generation + ", OPEN or CLOSING)";
+        }
+        final int done = (int)INT_HANDLE.getAcquire(memory, slotOffset + WORKER_DONE_OFFSET);
+        if (done - generation > 0)
+        {
+            return "worker-done mark ahead of the channel: workerDone=" + done + " generation=" + generation;
+        }
+        return null;
+    }
+
+    /**
+     * CM, for a slot it has just allocated: whether the outbound ring is as the
+     * last release left it (empty). A FREE slot belongs to no worker, so bytes
+     * published there came from a process writing where it has no business;
+     * {@link #scrub} makes the slot safe before any worker is told of it.
+     */
+    public boolean isOutboundEmpty(final long channelId)
+    {
+        final long ringOffset = layout.outboundRingOffset(checkSlot(channelId));
+        return (long)LONG_HANDLE.getAcquire(memory, ringOffset + TAIL_POSITION_OFFSET) ==
+            (long)LONG_HANDLE.getAcquire(memory, ringOffset + HEAD_POSITION_OFFSET);
+    }
+
+    /**
+     * CM, for a slot it has just allocated and told no worker of: resets both rings to empty at position 0.
+     */
+    public void scrub(final long channelId)
+    {
+        final int slot = checkSlot(channelId);
+        for (final long ringOffset : new long[]{layout.inboundRingOffset(slot), layout.outboundRingOffset(slot)})
+        {
+            LONG_HANDLE.setRelease(memory, ringOffset + TAIL_POSITION_OFFSET, 0L);
+            LONG_HANDLE.setRelease(memory, ringOffset + HEAD_POSITION_OFFSET, 0L);
+        }
     }
 
     /**
@@ -233,40 +324,24 @@ public final class ChannelTable
 
     private int pop()
     {
-        while (true)
-        {
-            final long head = (long)LONG_HANDLE.getVolatile(memory, freeListOffset);
-            final int slot = freeListSlot(head);
-            if (slot == NO_SLOT)
-            {
-                return NO_SLOT;
-            }
-
-            checkSlotIndex(slot);
-            final int next = (int)INT_HANDLE.getVolatile(memory, layout.channelSlotOffset(slot) + NEXT_FREE_OFFSET);
-            if (LONG_HANDLE.compareAndSet(memory, freeListOffset, head, freeListHead(freeListTag(head) + 1, next)))
-            {
-                return slot;
-            }
-
-            Thread.onSpinWait();
-        }
+        // whatever a worker wrote into a FREE slot's state word, allocate() overwrites it
+        return freeList().pop();
     }
 
     private void push(final int slot)
     {
-        final long nextFreeOffset = layout.channelSlotOffset(slot) + NEXT_FREE_OFFSET;
-        while (true)
-        {
-            final long head = (long)LONG_HANDLE.getVolatile(memory, freeListOffset);
-            INT_HANDLE.setRelease(memory, nextFreeOffset, freeListSlot(head));
-            if (LONG_HANDLE.compareAndSet(memory, freeListOffset, head, freeListHead(freeListTag(head) + 1, slot)))
-            {
-                return;
-            }
+        freeList().push(slot);
+    }
 
-            Thread.onSpinWait();
+    private ChannelFreeList freeList()
+    {
+        ChannelFreeList list = freeList;
+        if (list == null)
+        {
+            list = segment.channelFreeList();
+            freeList = list;
         }
+        return list;
     }
 
     private void discard(final long ringOffset)

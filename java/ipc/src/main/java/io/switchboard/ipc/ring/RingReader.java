@@ -23,9 +23,17 @@ import static io.switchboard.ipc.ring.FrameDescriptor.TYPE_OFFSET;
  * {@code finally} so that a handler's exception gives back what was read.
  * <p>
  * The producer may be another process that is broken or hostile: every
- * position and frame header is checked against the ring's bounds before it is
- * used, and an impossible one raises {@link RingCorruptedException} instead of
- * reading outside the ring.
+ * position and frame header is checked before it is used, and an impossible
+ * one raises {@link RingCorruptedException} instead of reading outside the ring
+ * or handing the handler a frame no {@link RingWriter} writes:
+ * <ul>
+ *   <li>the tail moves only forwards, 8-byte aligned, at most {@code capacity} past the head;</li>
+ *   <li>a frame's length covers at least its header, at most {@link RingDescriptor#maxFrameLength}
+ *       (padding aside), and neither the published bytes nor the end of the ring;</li>
+ *   <li>a padding frame fills the ring exactly to its end and carries no flags;</li>
+ *   <li>flags hold no bits but {@link FrameDescriptor#BEGIN_FLAG} and {@link FrameDescriptor#END_FLAG}.</li>
+ * </ul>
+ * Frame types are the protocol's business: the handler refuses the ones it does not know.
  * <p>
  * Not thread-safe: one consumer thread per ring, in one process.
  */
@@ -38,6 +46,7 @@ public final class RingReader implements WakeCondition
     private final long dataOffset;
     private final int capacity;
     private final int mask;
+    private final int maxFrameLength;
     private final EventCount spaceEventCount;
 
     private long headPosition;
@@ -58,16 +67,25 @@ public final class RingReader implements WakeCondition
         this.dataOffset = ringOffset + RingDescriptor.HEADER_LENGTH;
         this.capacity = capacity;
         this.mask = capacity - 1;
+        this.maxFrameLength = RingDescriptor.maxFrameLength(capacity);
         this.spaceEventCount = new EventCount(memory, ringOffset + RingDescriptor.SPACE_EVENT_COUNT_OFFSET);
         resync();
     }
 
     /**
      * Re-reads the head position from shared memory: after the channel was reset for reuse.
+     *
+     * @throws RingCorruptedException when the head found is negative or not frame-aligned: every
+     *                                later index would be wrong.
      */
     public void resync()
     {
-        headPosition = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+        final long head = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+        if (head < 0 || (head & (ALIGNMENT - 1)) != 0)
+        {
+            throw corrupted("head position negative or unaligned at resync", head, Long.MIN_VALUE, -1, -1);
+        }
+        headPosition = head;
     }
 
     /**
@@ -107,17 +125,28 @@ public final class RingReader implements WakeCondition
                     throw corrupted("frame length out of bounds", head, tail, position, frameLength);
                 }
 
-                position += alignedLength;
+                // each header field is read once: the producer may rewrite it under us
                 final int type = memory.get(SHORT, frameOffset + TYPE_OFFSET);
+                final int flags = memory.get(SHORT, frameOffset + FLAGS_OFFSET) & 0xFFFF;
                 if (type == PADDING_TYPE)
                 {
+                    if (alignedLength != capacity - index || flags != 0)
+                    {
+                        throw corrupted("padding frame short of the ring's end or flagged (flags=" + flags + ")",
+                            head, tail, position, frameLength);
+                    }
+                    position += alignedLength;
                     continue;
                 }
+                if (frameLength > maxFrameLength || (flags & ~FrameDescriptor.UNFRAGMENTED) != 0)
+                {
+                    throw corrupted("frame longer than maxFrameLength=" + maxFrameLength + " or unknown flags=0x" +
+                        Integer.toHexString(flags) + " (type=" + type + ")", head, tail, position, frameLength);
+                }
 
+                position += alignedLength;
                 frames++;
-                handler.onFrame(
-                    memory, frameOffset + HEADER_LENGTH, frameLength - HEADER_LENGTH, type,
-                    memory.get(SHORT, frameOffset + FLAGS_OFFSET) & 0xFFFF);
+                handler.onFrame(memory, frameOffset + HEADER_LENGTH, frameLength - HEADER_LENGTH, type, flags);
             }
         }
         finally
@@ -169,6 +198,7 @@ public final class RingReader implements WakeCondition
     {
         return new RingCorruptedException(
             what + ": ringOffset=" + ringOffset + " capacity=" + capacity + " headPosition=" + head +
-            " tailPosition=" + tail + (position >= 0 ? " framePosition=" + position + " frameLength=" + frameLength : ""));
+            (tail != Long.MIN_VALUE ? " tailPosition=" + tail : "") +
+            (position >= 0 ? " framePosition=" + position + " frameLength=" + frameLength : ""));
     }
 }

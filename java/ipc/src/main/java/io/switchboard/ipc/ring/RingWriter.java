@@ -36,6 +36,12 @@ import static io.switchboard.ipc.ring.FrameDescriptor.UNFRAGMENTED;
  * The head position is read only when the cached copy says the ring may be
  * full, so the producer rarely touches the consumer's cache line.
  * <p>
+ * The consumer may be another process that is broken or hostile, and it
+ * writes the head: every head read is checked (it only moves forwards, 8-byte
+ * aligned, never past the tail), and an impossible one raises
+ * {@link RingCorruptedException}. Unchecked, a head ahead of the tail would
+ * make free space out of published frames, or more space than the ring has.
+ * <p>
  * Not thread-safe: one producer thread per ring, in one process.
  */
 public final class RingWriter implements WakeCondition
@@ -92,8 +98,16 @@ public final class RingWriter implements WakeCondition
      */
     public void resync()
     {
-        tailPosition = (long)LONG_HANDLE.getVolatile(memory, tailPositionOffset);
-        headPositionCache = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+        final long tail = (long)LONG_HANDLE.getVolatile(memory, tailPositionOffset);
+        final long head = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+        if (tail < 0 || (tail & (ALIGNMENT - 1)) != 0 || head > tail || tail - head > capacity ||
+            (head & (ALIGNMENT - 1)) != 0)
+        {
+            throw new RingCorruptedException("positions impossible at resync: ringOffset=" + ringOffset +
+                " capacity=" + capacity + " headPosition=" + head + " tailPosition=" + tail);
+        }
+        tailPosition = tail;
+        headPositionCache = head;
         claimPosition = -1;
     }
 
@@ -252,7 +266,7 @@ public final class RingWriter implements WakeCondition
      */
     public int writablePayloadLength()
     {
-        headPositionCache = (long)LONG_HANDLE.getAcquire(memory, headPositionOffset);
+        headPositionCache = readHeadPosition();
         final long free = capacity - (tailPosition - headPositionCache);
         final int index = (int)tailPosition & mask;
         final int toEnd = capacity - index;
@@ -269,7 +283,7 @@ public final class RingWriter implements WakeCondition
 
     private long freeLength()
     {
-        headPositionCache = (long)LONG_HANDLE.getAcquire(memory, headPositionOffset);
+        headPositionCache = readHeadPosition();
         return capacity - (tailPosition - headPositionCache);
     }
 
@@ -280,8 +294,24 @@ public final class RingWriter implements WakeCondition
             return true;
         }
 
-        headPositionCache = (long)LONG_HANDLE.getAcquire(memory, headPositionOffset);
+        headPositionCache = readHeadPosition();
         return required <= capacity - (tailPosition - headPositionCache);
+    }
+
+    /**
+     * @return the consumer's head, checked: between the last head seen and the tail, aligned.
+     * @throws RingCorruptedException otherwise.
+     */
+    private long readHeadPosition()
+    {
+        final long head = (long)LONG_HANDLE.getAcquire(memory, headPositionOffset);
+        if (head < headPositionCache || head > tailPosition || (head & (ALIGNMENT - 1)) != 0)
+        {
+            throw new RingCorruptedException(
+                "head position out of bounds: ringOffset=" + ringOffset + " capacity=" + capacity +
+                " headPosition=" + head + " lastHeadPosition=" + headPositionCache + " tailPosition=" + tailPosition);
+        }
+        return head;
     }
 
     private void writeHeader(final int index, final int frameLength, final int type, final int flags)

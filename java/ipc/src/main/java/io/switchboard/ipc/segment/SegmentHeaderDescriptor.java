@@ -6,7 +6,7 @@ import io.switchboard.ipc.SharedMemory;
  * Layout of the segment header, at offset 0 of the segment. Written once by the
  * CM when it creates the segment (the magic last, with a release store, so that
  * whoever reads the magic reads everything before it), then read-only but for
- * the CM's heartbeat and the channel free list.
+ * the CM's heartbeat.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -51,7 +51,7 @@ import io.switchboard.ipc.SharedMemory;
  *  +---------------------------------------------------------------+
  *  |     CM heartbeat (64 bits, CLOCK_MONOTONIC ns), own 128 bytes  |  128
  *  +---------------------------------------------------------------+
- *  |     Channel free list head (64 bits: tag | slot), own 128 bytes|  256
+ *  |     Reserved, 128 bytes (was the channel free list head)      |  256
  *  +---------------------------------------------------------------+
  *                                                                     384
  * </pre>
@@ -83,6 +83,10 @@ public final class SegmentHeaderDescriptor
     public static final int CM_START_TIME_OFFSET = 96;
     public static final int INSTANCE_EPOCH_OFFSET = 104;
     public static final int CM_HEARTBEAT_OFFSET = SharedMemory.PADDED_LENGTH;
+    /**
+     * Unused: the free list moved into the CM's heap ({@link ChannelFreeList}), out of the workers' reach;
+     * kept so the header's length and the layout version stay put.
+     */
     public static final int CHANNEL_FREE_LIST_OFFSET = 2 * SharedMemory.PADDED_LENGTH;
     public static final int LENGTH = 3 * SharedMemory.PADDED_LENGTH;
 

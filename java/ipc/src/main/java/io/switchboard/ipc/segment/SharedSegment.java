@@ -55,6 +55,7 @@ public final class SharedSegment implements AutoCloseable
     private final Arena arena;
     private final MemorySegment memory;
     private final boolean creator;
+    private final ChannelFreeList channelFreeList;
 
     private SharedSegment(
         final String name, final SegmentLayout layout, final Arena arena, final MemorySegment memory, final boolean creator)
@@ -64,6 +65,7 @@ public final class SharedSegment implements AutoCloseable
         this.arena = arena;
         this.memory = memory;
         this.creator = creator;
+        this.channelFreeList = creator ? new ChannelFreeList(layout.channelSlotCount()) : null;
     }
 
     /**
@@ -252,6 +254,19 @@ public final class SharedSegment implements AutoCloseable
                 "segment " + name + " header disagrees with its own sizes: " + field + "=" + found +
                 ", expected " + expected);
         }
+    }
+
+    /**
+     * @return the free channel slots: in this process's heap, not the segment, so no worker can reach them.
+     * @throws IllegalStateException in a process that attached: only the creator (the CM) allocates channels.
+     */
+    public ChannelFreeList channelFreeList()
+    {
+        if (channelFreeList == null)
+        {
+            throw new IllegalStateException("segment " + name + " was attached, not created here: only the CM allocates channels");
+        }
+        return channelFreeList;
     }
 
     /**

@@ -63,6 +63,59 @@ class ChannelTableTest
     }
 
     @Test
+    void shouldHandOutNoSlotTwiceWhateverAWorkerWritesIntoTheSlotsAndHeader()
+    {
+        final MemorySegment memory = segment.memory();
+        final List<Long> held = new ArrayList<>();
+        for (int i = 0; i < CHANNELS / 2; i++)
+        {
+            held.add(table.allocate(ChannelKind.HTTP, 1, 0));
+        }
+        // a rogue worker: the old free-list words, every slot's link and state, all garbage
+        memory.set(io.switchboard.ipc.SharedMemory.LONG, io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_FREE_LIST_OFFSET, 3L);
+        for (int slot = 0; slot < CHANNELS; slot++)
+        {
+            final long offset = segment.layout().channelSlotOffset(slot);
+            memory.set(io.switchboard.ipc.SharedMemory.INT, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.NEXT_FREE_OFFSET, 0);
+            memory.set(io.switchboard.ipc.SharedMemory.LONG, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET,
+                io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord(7, ChannelState.OPEN));
+        }
+
+        final Set<Integer> slots = new HashSet<>();
+        for (final long id : held)
+        {
+            slots.add(ChannelId.slot(id));
+        }
+        long id;
+        while ((id = table.allocate(ChannelKind.HTTP, 1, 0)) != ChannelId.NONE)
+        {
+            assertTrue(slots.add(ChannelId.slot(id)), "slot " + ChannelId.slot(id) + " handed out twice");
+            assertTrue(table.isOpen(id));
+        }
+        assertEquals(CHANNELS, slots.size());
+        // held channels whose words were rewritten are reclaimed all the same, and say what was wrong
+        final String wrong = table.reclaim(held.getFirst());
+        assertTrue(wrong != null && wrong.contains("generation=7"), wrong);
+        assertEquals(ChannelId.slot(held.getFirst()), ChannelId.slot(table.allocate(ChannelKind.HTTP, 1, 0)));
+    }
+
+    @Test
+    void shouldRefuseToAllocateInAProcessThatAttached()
+    {
+        final SharedSegment attached = SharedSegment.attach(segment.name());
+        try
+        {
+            final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, () -> new ChannelTable(attached).allocate(ChannelKind.HTTP, 0, 0));
+            assertTrue(ex.getMessage().contains("only the CM allocates"), ex.getMessage());
+        }
+        finally
+        {
+            attached.close();
+        }
+    }
+
+    @Test
     void shouldAdvanceTheGenerationSoThatAStaleIdIsDetected()
     {
         final long first = table.allocate(ChannelKind.RPC, 0, 0);

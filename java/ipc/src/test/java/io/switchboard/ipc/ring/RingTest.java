@@ -227,6 +227,106 @@ class RingTest
     }
 
     @Test
+    void shouldDetectATailThatGoesBackwards()
+    {
+        advance(64);
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 56);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+        assertTrue(ex.getMessage().contains("headPosition=64 tailPosition=56"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDetectAnUnalignedTail()
+    {
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 12);
+        assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+    }
+
+    @Test
+    void shouldDetectAPaddingFrameThatStopsShortOfTheRingsEnd()
+    {
+        writeFrameHeader(0, 16, FrameDescriptor.PADDING_TYPE, 0);
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 16);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+        assertTrue(ex.getMessage().contains("padding frame"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDetectUnknownFlags()
+    {
+        writeFrameHeader(0, 16, TYPE, FrameDescriptor.UNFRAGMENTED | 0x1);
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 16);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+        assertTrue(ex.getMessage().contains("flags=0xc1"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDetectAFrameLongerThanAnyWriterWrites()
+    {
+        final int frameLength = RingDescriptor.maxFrameLength(CAPACITY) + 8;
+        writeFrameHeader(0, frameLength, TYPE, FrameDescriptor.UNFRAGMENTED);
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, frameLength);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
+        assertTrue(ex.getMessage().contains("frameLength=" + frameLength), ex.getMessage());
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void shouldHandTheHandlerNothingAfterACorruptFrameButReleaseWhatWasGood()
+    {
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
+        writeFrameHeader(16, 3, TYPE, FrameDescriptor.UNFRAGMENTED);
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 32);
+        assertThrows(RingCorruptedException.class, () -> reader.read(collector, 10));
+        assertEquals(1, received.size());
+        assertEquals(16, reader.headPosition());
+    }
+
+    @Test
+    void shouldDetectAHeadAheadOfTheTail()
+    {
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
+        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 64);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, writer::writablePayloadLength);
+        assertTrue(ex.getMessage().contains("headPosition=64"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDetectAHeadThatGoesBackwards()
+    {
+        advance(64);
+        writer.writablePayloadLength();
+        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 8);
+        final RingCorruptedException ex =
+            assertThrows(RingCorruptedException.class, writer::writablePayloadLength);
+        assertTrue(ex.getMessage().contains("lastHeadPosition=64"), ex.getMessage());
+    }
+
+    @Test
+    void shouldDetectImpossiblePositionsAtResync()
+    {
+        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 4);
+        assertThrows(RingCorruptedException.class, reader::resync);
+        assertThrows(RingCorruptedException.class, writer::resync);
+        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 0);
+        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, CAPACITY + 8);
+        assertThrows(RingCorruptedException.class, writer::resync);
+    }
+
+    private void writeFrameHeader(final int index, final int frameLength, final int type, final int flags)
+    {
+        final long frameOffset = RingDescriptor.HEADER_LENGTH + index;
+        memory.set(INT, frameOffset + FrameDescriptor.LENGTH_OFFSET, frameLength);
+        memory.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, frameOffset + FrameDescriptor.TYPE_OFFSET, (short)type);
+        memory.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)flags);
+    }
+
+    @Test
     void shouldMatchAQueueModelForRandomFrameSizesAndInterleavings()
     {
         final Random random = new Random(42);
