@@ -363,6 +363,9 @@ final class RpcConnection implements Connection
         if (state == State.OPEN)
         {
             inboundBlocked = false;
+            // blockOnRing turned reading off; the pump below may stop on an empty socket rather than a full
+            // ring, and then only the selector can say when the client sends more (or leaves)
+            interest(SelectionKey.OP_READ, true);
             pumpInbound();
         }
     }
