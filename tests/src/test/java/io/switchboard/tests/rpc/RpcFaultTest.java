@@ -316,6 +316,26 @@ class RpcFaultTest
         }
     }
 
+    @Test
+    void sessionsOpenAfterHttpRequestsWentThroughTheSameCm() throws Exception
+    {
+        // an HTTP response head once left the I/O thread's shared segment buffer little-endian, and every
+        // SESSION_OPEN after it was garbled: the worker refused the session (found by bench soak)
+        final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 4; i++)
+        {
+            final var response = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + instance.port() + "/echo"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(100))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            try (Session session = connect(null))
+            {
+                assertTrue(session.withDeadline(session.lookup("probe", TestServices.Probe.class), CALL_DEADLINE).pid() > 0);
+            }
+        }
+    }
+
     private static long connectedProbePid(final String affinity) throws Exception
     {
         try (Session session = connect(affinity))
