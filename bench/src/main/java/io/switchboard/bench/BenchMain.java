@@ -3,6 +3,7 @@ package io.switchboard.bench;
 import io.switchboard.bench.fuzz.HttpFuzz;
 import io.switchboard.bench.ipc.IpcSuite;
 import io.switchboard.bench.rpc.RpcSuite;
+import io.switchboard.bench.soak.SoakSuite;
 
 import java.util.Arrays;
 
@@ -26,11 +27,14 @@ public final class BenchMain
         if (args.length == 0 || "-h".equals(args[0]) || "--help".equals(args[0]))
         {
             System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION +
-                "\n  rpc   " + RpcSuite.DESCRIPTION + "\n  fuzz  " + HttpFuzz.DESCRIPTION);
+                "\n  rpc   " + RpcSuite.DESCRIPTION + "\n  soak  " + SoakSuite.DESCRIPTION +
+                "\n  fuzz  " + HttpFuzz.DESCRIPTION);
             System.out.println();
             System.out.println(IpcSuite.USAGE);
             System.out.println();
             System.out.println(RpcSuite.USAGE);
+            System.out.println();
+            System.out.println(SoakSuite.USAGE);
             System.out.println();
             System.out.println(HttpFuzz.USAGE);
             return;
@@ -41,10 +45,11 @@ public final class BenchMain
         {
             case "ipc" -> System.exit(IpcSuite.run(rest));
             case "rpc" -> System.exit(RpcSuite.run(rest));
+            case "soak" -> System.exit(SoakSuite.run(rest));
             case "fuzz" -> System.exit(HttpFuzz.run(rest));
             default ->
             {
-                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc, fuzz)");
+                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc, soak, fuzz)");
                 System.exit(2);
             }
         }

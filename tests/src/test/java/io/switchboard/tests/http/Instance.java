@@ -93,7 +93,7 @@ public final class Instance implements AutoCloseable
     /**
      * @return the pids of the workers READY now.
      */
-    java.util.Set<Long> readyWorkerPids()
+    public java.util.Set<Long> readyWorkerPids()
     {
         final java.util.Set<Long> pids = new java.util.TreeSet<>();
         for (final io.switchboard.cm.supervisor.WorkerStatus slot : cm.supervisor().status())

@@ -20,7 +20,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
-import static io.switchboard.ipc.SharedMemory.SHORT;
 
 /**
  * One distributed session: a client's TCP connection and the one channel that
@@ -305,7 +304,8 @@ final class RpcConnection implements Connection
             refuse(RpcHandshake.STATUS_NO_WORKER, "the worker's channel could not be opened");
             return;
         }
-        final ByteBuffer ring = io.segmentBuffer();
+        // the I/O thread's buffer is shared: HeadWriter leaves it little-endian, the channel frames are big-endian
+        final ByteBuffer ring = io.segmentBuffer().order(java.nio.ByteOrder.BIG_ENDIAN);
         final int base = Math.toIntExact(at);
         ring.putLong(base + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET, channelId);
         ring.putInt(base + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET, settings.maxFrameLength());
@@ -336,7 +336,8 @@ final class RpcConnection implements Connection
                 {
                     throw new HttpConnection.BadWorkerFrame("SESSION_REJECTED of " + length + " bytes");
                 }
-                final int status = memory.get(SHORT, offset + RpcChannelFrameType.REJECTED_STATUS_OFFSET) & 0xFFFF;
+                final int status = memory.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
+                    .withOrder(java.nio.ByteOrder.BIG_ENDIAN), offset + RpcChannelFrameType.REJECTED_STATUS_OFFSET) & 0xFFFF;
                 final int textLength = Math.min(length - RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
                     RpcHandshake.MAX_WELCOME_MESSAGE_LENGTH);
                 final byte[] text = memory.asSlice(offset + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET, textLength)
@@ -369,6 +370,9 @@ final class RpcConnection implements Connection
         if (state == State.OPEN)
         {
             inboundBlocked = false;
+            // blockOnRing turned reading off; the pump below may stop on an empty socket rather than a full
+            // ring, and then only the selector can say when the client sends more (or leaves)
+            interest(SelectionKey.OP_READ, true);
             pumpInbound();
         }
     }
