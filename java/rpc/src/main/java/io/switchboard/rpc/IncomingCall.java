@@ -60,6 +60,12 @@ final class IncomingCall implements Runnable
             // a non-blocking call runs on the reader thread, which must never be interrupted: nothing to stop there
             synchronized (this)
             {
+                // looked at again under the lock: a stop or abandon that came after the first look found no
+                // runner to interrupt, so the method must not start at all
+                if (answered.get())
+                {
+                    return;
+                }
                 runner = Thread.currentThread();
             }
         }

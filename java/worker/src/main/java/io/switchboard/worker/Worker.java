@@ -11,6 +11,9 @@ import java.util.Set;
  *   java --enable-native-access=ALL-UNNAMED -cp worker-and-applications io.switchboard.worker.Worker \
  *       --segment /switchboard-1234-0123456789abcdef --slot 0 [--apps demo,other]
  * </pre>
+ * With {@code --slot stdin} the worker starts ahead of need: it loads its applications, then waits for
+ * its slot number on standard input (a spare the CM keeps warm, so that a replacement serves at once),
+ * and exits quietly if the input closes first.
  * Exits 0 when told to stop, {@value WorkerRuntime#EXIT_CM_GONE} when its CM died, 2 on bad arguments.
  */
 public final class Worker
@@ -31,7 +34,11 @@ public final class Worker
                 switch (args[i])
                 {
                     case "--segment" -> segment = args[++i];
-                    case "--slot" -> slot = Integer.parseInt(args[++i]);
+                    case "--slot" ->
+                    {
+                        final String value = args[++i];
+                        slot = "stdin".equals(value) ? WorkerRuntime.SLOT_FROM_STDIN : Integer.parseInt(value);
+                    }
                     case "--apps" ->
                     {
                         for (final String name : args[++i].split(","))
@@ -45,7 +52,7 @@ public final class Worker
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
-            if (segment == null || slot < 0)
+            if (segment == null || (slot < 0 && slot != WorkerRuntime.SLOT_FROM_STDIN))
             {
                 throw new IllegalArgumentException("--segment and --slot are required");
             }
@@ -53,7 +60,7 @@ public final class Worker
         catch (final RuntimeException ex)
         {
             System.err.println("worker: " + ex.getMessage() +
-                "\nusage: Worker --segment NAME --slot N [--apps NAME,...]");
+                "\nusage: Worker --segment NAME --slot N|stdin [--apps NAME,...]");
             System.exit(2);
             return;
         }

@@ -178,7 +178,7 @@ public final class RogueApplication implements HttpApplication
     {
         if (segment == null)
         {
-            // the worker's own command line names its segment and slot (WorkerLaunch#command)
+            // the worker's own command line names its segment (WorkerLaunch#command)
             final String[] words = System.getProperty("sun.java.command").split(" ");
             String name = null;
             for (int i = 0; i < words.length - 1; i++)
@@ -187,12 +187,18 @@ public final class RogueApplication implements HttpApplication
                 {
                     name = words[i + 1];
                 }
-                else if (words[i].equals("--slot"))
-                {
-                    workerSlot = Integer.parseInt(words[i + 1]);
-                }
             }
             segment = SharedSegment.attach(name);
+            // not from the command line: a spare worker learns its slot on standard input
+            final io.switchboard.ipc.segment.WorkerSlots slots = new io.switchboard.ipc.segment.WorkerSlots(segment);
+            for (int slot = 0; slot < slots.slotCount(); slot++)
+            {
+                final var process = slots.process(slot);
+                if (process != null && process.pid() == ProcessHandle.current().pid())
+                {
+                    workerSlot = slot;
+                }
+            }
         }
         return segment;
     }

@@ -23,6 +23,20 @@ public record WorkerLaunch(Path javaExecutable, String classPath, List<String> j
      */
     public List<String> command(final String segmentName, final int slot)
     {
+        return command(segmentName, Integer.toString(slot));
+    }
+
+    /**
+     * @return the command line of a spare worker, which loads its applications and then waits for its
+     * slot number on standard input.
+     */
+    public List<String> spareCommand(final String segmentName)
+    {
+        return command(segmentName, "stdin");
+    }
+
+    private List<String> command(final String segmentName, final String slot)
+    {
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -33,7 +47,7 @@ public record WorkerLaunch(Path javaExecutable, String classPath, List<String> j
         command.add("--segment");
         command.add(segmentName);
         command.add("--slot");
-        command.add(Integer.toString(slot));
+        command.add(slot);
         if (!applications.isEmpty())
         {
             command.add("--apps");

@@ -42,6 +42,7 @@ public final class WorkerSupervisor implements AutoCloseable
     private static final long READY_POLL_MS = 5;
     private static final long DRAIN_POLL_MS = 10;
     private static final long RECYCLE_CHECK_MS = 250;
+    private static final long SPARE_REPLENISH_DELAY_MS = 500;
 
     private final SharedSegment segment;
     private final WorkerSlots segmentSlots;
@@ -52,6 +53,7 @@ public final class WorkerSupervisor implements AutoCloseable
     private final SupervisedSlot[] slots;
     private final WorkerSlotAudit audit;
     private final SegmentHeaderAudit headerAudit;
+    private final SpareWorker spare;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable ->
     {
         final Thread thread = new Thread(runnable, "switchboard-supervisor");
@@ -89,6 +91,7 @@ public final class WorkerSupervisor implements AutoCloseable
         this.slots = new SupervisedSlot[slotCount];
         this.audit = new WorkerSlotAudit(segmentSlots, slotCount);
         this.headerAudit = new SegmentHeaderAudit(segment);
+        this.spare = new SpareWorker(launch.spareCommand(segment.name()));
         for (int slot = 0; slot < slotCount; slot++)
         {
             slots[slot] = new SupervisedSlot(slot, settings.restart());
@@ -139,6 +142,8 @@ public final class WorkerSupervisor implements AutoCloseable
             }
             if (notReady.isEmpty())
             {
+                // only now: a spare starting with the first workers would slow them down
+                execute(spare::replenish);
                 return;
             }
             if (System.nanoTime() - deadlineNs > 0)
@@ -228,6 +233,14 @@ public final class WorkerSupervisor implements AutoCloseable
     }
 
     /**
+     * @return how long the spare worker has been up, or -1 if there is none (for monitoring and tests).
+     */
+    public long spareAgeMs()
+    {
+        return spare.ageMs();
+    }
+
+    /**
      * @return the pid of the worker in {@code slot}, or -1.
      */
     public long pid(final int slot)
@@ -267,15 +280,9 @@ public final class WorkerSupervisor implements AutoCloseable
         slot.replaceNotBeforeNs = nowNs;
         slot.ready = false;
         slot.starts++;
-        final Process process;
-        try
+        final Process process = startWorker(slot);
+        if (process == null)
         {
-            process = new ProcessBuilder(launch.command(segment.name(), slot.index)).inheritIO().start();
-        }
-        catch (final IOException ex)
-        {
-            System.err.println("switchboard: cannot start a worker in slot " + slot.index + ": " + ex.getMessage());
-            afterDeath(slot, -1, -1);
             return;
         }
 
@@ -301,6 +308,32 @@ public final class WorkerSupervisor implements AutoCloseable
         }
         audit.onClaimed(slot.index);
         watchReady(slot, process, nowNs + settings.readyTimeoutNs());
+    }
+
+    /**
+     * The slot's new worker: the spare if there is one (READY in milliseconds), else a JVM started now.
+     *
+     * @return the process, or null if none could be started (the slot's death was handled).
+     */
+    private Process startWorker(final SupervisedSlot slot)
+    {
+        final Process taken = spare.take(slot.index);
+        if (taken != null)
+        {
+            // another spare starts behind it, a little later so as not to slow its first requests down
+            scheduler.schedule(spare::replenish, SPARE_REPLENISH_DELAY_MS, TimeUnit.MILLISECONDS);
+            return taken;
+        }
+        try
+        {
+            return new ProcessBuilder(launch.command(segment.name(), slot.index)).inheritIO().start();
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("switchboard: cannot start a worker in slot " + slot.index + ": " + ex.getMessage());
+            afterDeath(slot, -1, -1);
+            return null;
+        }
     }
 
     private void watchReady(final SupervisedSlot slot, final Process process, final long deadlineNs)
@@ -727,6 +760,7 @@ public final class WorkerSupervisor implements AutoCloseable
     public void close()
     {
         stopping = true;
+        spare.close();
         final List<CompletableFuture<Process>> exits = new ArrayList<>();
         for (final SupervisedSlot slot : slots)
         {

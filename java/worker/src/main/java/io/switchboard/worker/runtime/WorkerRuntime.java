@@ -50,10 +50,13 @@ public final class WorkerRuntime
     private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final String segmentName;
-    private final int slot;
+    private int slot;
     private final Set<String> applicationNames;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+
+    /** The slot number comes on standard input, once the applications are loaded. */
+    public static final int SLOT_FROM_STDIN = -2;
 
     public WorkerRuntime(final String segmentName, final int slot, final Set<String> applicationNames)
     {
@@ -69,6 +72,26 @@ public final class WorkerRuntime
      */
     public int run()
     {
+        // applications first: their classes and deployment are most of a worker's start, and a spare
+        // started ahead of need has done them by the time it is given a slot
+        final Applications applications;
+        final Map<String, DeployedServices> rpcApplications;
+        try
+        {
+            final ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            rpcApplications = RpcApplications.load(applicationNames, loader);
+            applications = Applications.load(applicationNames, rpcApplications.keySet(), loader);
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("worker: " + ex.getMessage());
+            return EXIT_CANNOT_JOIN;
+        }
+        if (slot == SLOT_FROM_STDIN && !readSlotFromStdin())
+        {
+            return EXIT_CANNOT_JOIN;
+        }
+
         final SharedSegment segment;
         try
         {
@@ -86,20 +109,6 @@ public final class WorkerRuntime
         if (!awaitClaim(slots, self))
         {
             System.err.println("worker: slot " + slot + " of " + segmentName + " was never claimed for " + self);
-            return EXIT_CANNOT_JOIN;
-        }
-
-        final Applications applications;
-        final Map<String, DeployedServices> rpcApplications;
-        try
-        {
-            final ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            rpcApplications = RpcApplications.load(applicationNames, loader);
-            applications = Applications.load(applicationNames, rpcApplications.keySet(), loader);
-        }
-        catch (final RuntimeException ex)
-        {
-            System.err.println("worker: " + ex.getMessage());
             return EXIT_CANNOT_JOIN;
         }
 
@@ -124,6 +133,30 @@ public final class WorkerRuntime
         finally
         {
             stopped.countDown();
+        }
+    }
+
+    /**
+     * A spare waits here for the slot the CM gives it; an input that closes first means the CM no longer
+     * needs it (or is gone).
+     */
+    private boolean readSlotFromStdin()
+    {
+        try
+        {
+            final String line = new java.io.BufferedReader(
+                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            if (line == null)
+            {
+                return false;
+            }
+            slot = Integer.parseInt(line.strip());
+            return slot >= 0;
+        }
+        catch (final java.io.IOException | NumberFormatException ex)
+        {
+            System.err.println("worker: no slot number on standard input: " + ex.getMessage());
+            return false;
         }
     }
 
