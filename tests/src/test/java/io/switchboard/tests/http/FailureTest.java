@@ -139,6 +139,32 @@ class FailureTest
         assertServed();
     }
 
+    /**
+     * A client that asks for a large body and does not read it: the socket and the ring fill, the
+     * handler waits for space (backpressure), and everything else goes on being served, by the same
+     * workers; once the client leaves, its channel comes back.
+     */
+    @Test
+    void shouldServeOthersWhileAClientReadsItsResponseSlowly() throws Exception
+    {
+        try (RawHttp slow = new RawHttp(instance.port()))
+        {
+            slow.send(RawHttp.get("/bytes?n=1000000000"));
+            assertEquals(200, slow.readHead().status());
+            // long enough for the socket buffers and the ring to fill up behind the client that does not read
+            Thread.sleep(300);
+            for (int i = 0; i < 20; i++)
+            {
+                final long startNs = System.nanoTime();
+                assertServed();
+                assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(2),
+                    "a request took over 2 s while a client was not reading");
+            }
+            assertTrue(instance.channelsInUse() > channelsInUseBefore, "the slow client's exchange is still on");
+        }
+        assertChannelsFreed("channels in use after the slow client left", 5_000);
+    }
+
     @Test
     void shouldFreeTheChannelWhenTheClientDisconnectsMidUpload() throws Exception
     {

@@ -75,6 +75,7 @@ final class HttpConnection implements Connection
 
     private final IoThread io;
     private final SocketChannel socket;
+    private final ClientSocket client;
     private final SelectionKey key;
     private final ByteBuffer in;
     private final ByteBuffer out;
@@ -121,6 +122,7 @@ final class HttpConnection implements Connection
         this.io = io;
         this.socket = socket;
         this.key = key;
+        this.client = new ClientSocket(socket, key);
         this.in = ByteBuffer.allocateDirect(buffers.inputCapacity()).flip();
         this.out = ByteBuffer.allocateDirect(buffers.outputCapacity());
         // whole-capacity views: MemorySegment.ofBuffer starts at a buffer's position, these never move
@@ -223,16 +225,7 @@ final class HttpConnection implements Connection
      */
     private int fill() throws IOException
     {
-        in.compact();
-        final int n;
-        try
-        {
-            n = socket.read(in);
-        }
-        finally
-        {
-            in.flip();
-        }
+        final int n = client.fill(in);
         if (n < 0)
         {
             inputClosed = true;
@@ -948,25 +941,7 @@ final class HttpConnection implements Connection
      */
     private boolean flush() throws IOException
     {
-        if (out.position() == 0)
-        {
-            return true;
-        }
-        out.flip();
-        try
-        {
-            socket.write(out);
-        }
-        finally
-        {
-            out.compact();
-        }
-        if (out.position() > 0)
-        {
-            interest(SelectionKey.OP_WRITE, true);
-            return false;
-        }
-        return true;
+        return client.flush(out);
     }
 
     private void completeExchange()
@@ -1250,29 +1225,12 @@ final class HttpConnection implements Connection
         }
         state = State.CLOSED;
         io.closed(this);
-        key.cancel();
-        try
-        {
-            socket.close();
-        }
-        catch (final IOException ignored)
-        {
-            // closing: nothing to do about it
-        }
+        client.close();
     }
 
     private void interest(final int op, final boolean on)
     {
-        if (!key.isValid())
-        {
-            return;
-        }
-        final int ops = key.interestOps();
-        final int wanted = on ? ops | op : ops & ~op;
-        if (wanted != ops)
-        {
-            key.interestOps(wanted);
-        }
+        client.interest(op, on);
     }
 
     /**

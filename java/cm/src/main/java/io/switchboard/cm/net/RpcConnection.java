@@ -57,6 +57,7 @@ final class RpcConnection implements Connection
     private final IoThread io;
     private final RpcSettings settings;
     private final SocketChannel socket;
+    private final ClientSocket client;
     private final SelectionKey key;
     private final ByteBuffer in;
     private final ByteBuffer out;
@@ -94,6 +95,7 @@ final class RpcConnection implements Connection
         this.settings = settings;
         this.socket = socket;
         this.key = key;
+        this.client = new ClientSocket(socket, key);
         final int inCapacity = Math.max(buffers.inputCapacity(), RpcHandshake.MAX_HELLO_LENGTH);
         this.in = ByteBuffer.allocateDirect(Math.max(inCapacity, initial == null ? 0 : initial.remaining()));
         if (initial != null)
@@ -199,17 +201,7 @@ final class RpcConnection implements Connection
 
     private int fill() throws IOException
     {
-        in.compact();
-        final int n;
-        try
-        {
-            n = socket.read(in);
-        }
-        finally
-        {
-            in.flip();
-        }
-        return n;
+        return client.fill(in);
     }
 
     // ---------------------------------------------------------------- handshake
@@ -618,25 +610,7 @@ final class RpcConnection implements Connection
      */
     private boolean flush() throws IOException
     {
-        if (out.position() == 0)
-        {
-            return true;
-        }
-        out.flip();
-        try
-        {
-            socket.write(out);
-        }
-        finally
-        {
-            out.compact();
-        }
-        if (out.position() > 0)
-        {
-            interest(SelectionKey.OP_WRITE, true);
-            return false;
-        }
-        return true;
+        return client.flush(out);
     }
 
     // ---------------------------------------------------------------- the end
@@ -787,28 +761,11 @@ final class RpcConnection implements Connection
         retireChannel();
         state = State.CLOSED;
         io.closed(this);
-        key.cancel();
-        try
-        {
-            socket.close();
-        }
-        catch (final IOException ignored)
-        {
-            // closing: nothing to do about it
-        }
+        client.close();
     }
 
     private void interest(final int op, final boolean on)
     {
-        if (!key.isValid())
-        {
-            return;
-        }
-        final int ops = key.interestOps();
-        final int wanted = on ? ops | op : ops & ~op;
-        if (wanted != ops)
-        {
-            key.interestOps(wanted);
-        }
+        client.interest(op, on);
     }
 }
