@@ -96,6 +96,7 @@ final class HttpConnection implements Connection
 
     private State state = State.READ_HEAD;
     private boolean firstRequest = true;
+    private boolean awaitingWorker;
     private long deadlineNs;
     private boolean inputClosed;
     private boolean closeAfterResponse;
@@ -328,6 +329,7 @@ final class HttpConnection implements Connection
      */
     void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
     {
+        awaitingWorker(true);
         this.channelId = channelId;
         this.workerSlot = workerSlot;
         this.end = end;
@@ -1108,6 +1110,7 @@ final class HttpConnection implements Connection
      */
     public void onWorkerLost()
     {
+        awaitingWorker(false);
         channelId = ChannelId.NONE;
         end = null;
         detached = false;
@@ -1174,8 +1177,22 @@ final class HttpConnection implements Connection
      * This connection is done with its channel; the I/O thread closes it and
      * releases the slot once the worker says it is done too.
      */
+    /**
+     * Tells the I/O thread whether this connection's request is with a worker: while any is, the thread
+     * polls for the answer rather than sleeping (see {@link IoThread#awaitingAnswers}).
+     */
+    private void awaitingWorker(final boolean awaiting)
+    {
+        if (awaiting != awaitingWorker)
+        {
+            awaitingWorker = awaiting;
+            io.awaitingAnswers(awaiting ? 1 : -1);
+        }
+    }
+
     private void releaseChannel()
     {
+        awaitingWorker(false);
         if (channelId != ChannelId.NONE)
         {
             io.retire(channelId, workerSlot, end);
@@ -1219,6 +1236,7 @@ final class HttpConnection implements Connection
 
     public void close()
     {
+        awaitingWorker(false);
         if (state == State.CLOSED && !key.isValid())
         {
             return;

@@ -649,7 +649,7 @@ public final class IoThread implements Runnable
     }
 
     /**
-     * A session's count of calls waiting for its worker's answer changed by {@code delta}.
+     * The count of requests and calls waiting for a worker's answer changed by {@code delta}.
      */
     void awaitingAnswers(final long delta)
     {
