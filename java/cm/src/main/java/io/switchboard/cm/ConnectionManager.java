@@ -145,9 +145,11 @@ public final class ConnectionManager implements AutoCloseable
                 public void onWorkerLost(final int slot, final long pid)
                 {
                     workers.setReady(slot, false);
+                    // the dead worker's incarnation: its replacement's begins only when it is READY, later
+                    final int incarnation = workers.incarnation(slot);
                     for (final IoThread io : ioThreads)
                     {
-                        io.workerLost(slot);
+                        io.workerLost(slot, incarnation);
                     }
                 }
             }, workers, supervision);

@@ -93,6 +93,8 @@ public final class IoThread implements Runnable
     private final long[] retiringIds;
     /** What each channel slot this thread allocated carries, to check the slot words against. */
     private final ChannelKind[] heldKinds;
+    /** Which incarnation of its worker each channel slot this thread allocated was given to. */
+    private final int[] heldIncarnations;
     private final int[] retiringWorkers;
     private int retiringCount;
     private final ChannelEnd[][] ends;
@@ -104,7 +106,7 @@ public final class IoThread implements Runnable
     private final List<Connection> blockedScratch = new ArrayList<>();
     private final RpcSettings rpcSettings;
     private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
-    private final Queue<Integer> lostWorkers = new ConcurrentLinkedQueue<>();
+    private final Queue<Long> lostWorkers = new ConcurrentLinkedQueue<>();
     /** Worker slot (low half) and incarnation (high half) of each cut-off request. */
     private final Queue<Long> cutOffWorkers = new ConcurrentLinkedQueue<>();
     /**
@@ -161,6 +163,7 @@ public final class IoThread implements Runnable
         this.bySlot = new Connection[channels.slotCount()];
         this.retiringIds = new long[channels.slotCount()];
         this.heldKinds = new ChannelKind[channels.slotCount()];
+        this.heldIncarnations = new int[channels.slotCount()];
         this.retiringWorkers = new int[channels.slotCount()];
         this.ends = new ChannelEnd[channels.slotCount()][];
         try
@@ -218,11 +221,13 @@ public final class IoThread implements Runnable
     }
 
     /**
-     * Supervisor thread: the worker in {@code slot} died.
+     * Supervisor thread: the worker in {@code slot}, its {@code incarnation}, died. Only what was given to that
+     * incarnation fails: a replacement in the same slot (a spare is READY in milliseconds) may have been
+     * given requests before this thread reads the notice.
      */
-    public void workerLost(final int slot)
+    public void workerLost(final int slot, final int incarnation)
     {
-        lostWorkers.add(slot);
+        lostWorkers.add(((long)incarnation << 32) | (slot & 0xFFFF_FFFFL));
         selector.wakeup();
     }
 
@@ -503,15 +508,17 @@ public final class IoThread implements Runnable
 
     private int handleLostWorkers()
     {
-        Integer slot;
+        Long notice;
         int work = 0;
-        while ((slot = lostWorkers.poll()) != null)
+        while ((notice = lostWorkers.poll()) != null)
         {
             work++;
+            final int slot = (int)(long)notice;
+            final int incarnation = (int)(notice >>> 32);
             for (int channel = 0; channel < bySlot.length; channel++)
             {
                 final Connection connection = bySlot[channel];
-                if (connection != null && connection.workerSlot() == slot)
+                if (connection != null && connection.workerSlot() == slot && heldIncarnations[channel] == incarnation)
                 {
                     final long id = connection.channelId();
                     bySlot[channel] = null;
@@ -526,7 +533,7 @@ public final class IoThread implements Runnable
             }
             for (int i = 0; i < retiringCount; )
             {
-                if (retiringWorkers[i] == slot)
+                if (retiringWorkers[i] == slot && heldIncarnations[ChannelId.slot(retiringIds[i])] == incarnation)
                 {
                     reclaim(retiringIds[i], slot);
                     retiringCount--;
@@ -616,6 +623,7 @@ public final class IoThread implements Runnable
         scrubIfWritten(channelId);
         final int slot = ChannelId.slot(channelId);
         heldKinds[slot] = ChannelKind.HTTP;
+        heldIncarnations[slot] = workers.incarnation(worker);
         bySlot[slot] = connection;
         connection.onChannel(channelId, worker, end(slot, worker));
         return true;
@@ -643,6 +651,7 @@ public final class IoThread implements Runnable
         scrubIfWritten(channelId);
         final int slot = ChannelId.slot(channelId);
         heldKinds[slot] = ChannelKind.RPC;
+        heldIncarnations[slot] = workers.incarnation(worker);
         bySlot[slot] = connection;
         connection.onChannel(channelId, worker, end(slot, worker));
         return true;
