@@ -388,6 +388,11 @@ final class RpcConnection implements Connection
                     return;
                 }
                 final long at = writer.tryClaim(RpcChannelFrameType.STREAM, FrameDescriptor.UNFRAGMENTED, room);
+                if (at == RingWriter.INSUFFICIENT_CAPACITY)
+                {
+                    blockOnRing();
+                    return;
+                }
                 final int valid = fromClient.scan(in, in.position(), room);
                 MemorySegment.copy(MemorySegment.ofBuffer(in), 0, io.memory(), at, valid);
                 published |= publish(writer, valid);
@@ -406,6 +411,12 @@ final class RpcConnection implements Connection
                     return;
                 }
                 final long at = writer.tryClaim(RpcChannelFrameType.STREAM, FrameDescriptor.UNFRAGMENTED, room);
+                if (at == RingWriter.INSUFFICIENT_CAPACITY)
+                {
+                    // the worker's side of the ring moved under us (a rogue's head): wait, the audit judges it
+                    blockOnRing();
+                    return;
+                }
                 final int n;
                 try
                 {

@@ -18,6 +18,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -44,7 +45,7 @@ final class ChannelPoller
     private final SlotReader[] readers;
     private final SessionChannel[] sessions;
     private final Map<String, DeployedServices> rpcApplications;
-    private final java.util.concurrent.atomic.AtomicInteger openSessions = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger openSessions = new AtomicInteger();
 
     /**
      * @param dispatcher      runs each new exchange's handler (on another thread).

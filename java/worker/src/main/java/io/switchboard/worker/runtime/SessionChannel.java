@@ -19,7 +19,9 @@ import io.switchboard.rpc.stream.FrameAssembler;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteOrder;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker's end of one channel slot while it carries distributed sessions,
@@ -41,6 +43,10 @@ import java.util.Map;
 final class SessionChannel
 {
     private static final int FRAMES_PER_POLL = 64;
+    /** SESSION_OPEN and SESSION_REJECTED are written big-endian by the CM, like the RPC stream itself. */
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final int slot;
     private final int workerSlot;
@@ -50,7 +56,7 @@ final class SessionChannel
     private final Map<String, DeployedServices> applications;
     private final Thread pollerThread;
     private final io.switchboard.ipc.ring.FrameHandler inbound = this::onFrame;
-    private final java.util.concurrent.atomic.AtomicInteger openSessions;
+    private final AtomicInteger openSessions;
 
     private long channelId = ChannelId.NONE;
     private ChannelEnd end;
@@ -70,7 +76,7 @@ final class SessionChannel
         final Doorbell doorbell,
         final Map<String, DeployedServices> applications,
         final Thread pollerThread,
-        final java.util.concurrent.atomic.AtomicInteger openSessions)
+        final AtomicInteger openSessions)
     {
         this.openSessions = openSessions;
         this.slot = slot;
@@ -213,13 +219,13 @@ final class SessionChannel
                 (session != null ? ", a session is open already" : ""));
             return;
         }
-        final long sessionId = memory.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+        final long sessionId = memory.get(U64,
             offset + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET);
-        final int maxFrame = memory.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+        final int maxFrame = memory.get(U32,
             offset + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET);
-        final int maxCalls = memory.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+        final int maxCalls = memory.get(U32,
             offset + RpcChannelFrameType.OPEN_MAX_CALLS_OFFSET);
-        final int nameLength = memory.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+        final int nameLength = memory.get(U16,
             offset + RpcChannelFrameType.OPEN_APPLICATION_LENGTH_OFFSET) & 0xFFFF;
         if (RpcChannelFrameType.OPEN_APPLICATION_OFFSET + nameLength > length)
         {
@@ -282,7 +288,7 @@ final class SessionChannel
             return;
         }
         final MemorySegment memory = segment.memory();
-        memory.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+        memory.set(U16,
             at + RpcChannelFrameType.REJECTED_STATUS_OFFSET, (short)status);
         MemorySegment.copy(MemorySegment.ofArray(text), 0, memory, at + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
             textLength);
