@@ -58,6 +58,22 @@ final class ClientSocket
     }
 
     /**
+     * While a connection waits (for a worker, or for its answer), what the client sends ahead is kept in
+     * {@code in} (flipped) until it is full; then reading stops until the connection reads again.
+     *
+     * @return false when the client closed its side: it is gone.
+     */
+    boolean holdWhileWaiting(final ByteBuffer in) throws IOException
+    {
+        if (in.limit() < in.capacity() || in.position() > 0)
+        {
+            return fill(in) >= 0;
+        }
+        interest(SelectionKey.OP_READ, false);
+        return true;
+    }
+
+    /**
      * Writes what {@code out} holds (ready for filling before and after); what the socket does not take
      * stays, and the selector is asked to say when it can take more.
      *

@@ -176,16 +176,9 @@ final class HttpConnection implements Connection
                 case WAIT_CHANNEL, AWAIT_RESPONSE ->
                 {
                     // keep pipelined bytes for later; an EOF means the client is gone
-                    if (in.limit() < in.capacity() || in.position() > 0)
+                    if (!client.holdWhileWaiting(in))
                     {
-                        if (fill() < 0)
-                        {
-                            onClientGone();
-                        }
-                    }
-                    else
-                    {
-                        interest(SelectionKey.OP_READ, false);
+                        onClientGone();
                     }
                 }
                 case CLOSED ->

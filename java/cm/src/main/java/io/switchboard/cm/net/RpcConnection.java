@@ -151,16 +151,9 @@ final class RpcConnection implements Connection
                 case WAIT_WORKER, OPENING ->
                 {
                     // frames sent ahead of the WELCOME wait in the buffer; an EOF means the client left
-                    if (in.limit() < in.capacity() || in.position() > 0)
+                    if (!client.holdWhileWaiting(in))
                     {
-                        if (fill() < 0)
-                        {
-                            onClientGone();
-                        }
-                    }
-                    else
-                    {
-                        interest(SelectionKey.OP_READ, false);
+                        onClientGone();
                     }
                 }
                 case CLOSED ->
