@@ -31,12 +31,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Distributed sessions under faults, with real processes, two workers: a worker killed under the load of 50
@@ -135,9 +133,9 @@ class RpcFaultTest
     @Test
     void aWorkerKilledUnderLoadFailsOnlyItsOwnSessionsAndFast() throws Exception
     {
-        awaitEquals(2, () -> instance.readyWorkerPids().size(), "two workers READY");
+        Await.equals(2, () -> instance.readyWorkerPids().size(), "two workers READY");
         // channels of sessions other tests closed are freed a moment after the close
-        awaitEquals(0, instance::channelsInUse, "no channel in use before");
+        Await.equals(0, instance::channelsInUse, "no channel in use before");
         final int channelsBefore = 0;
         final List<Caller> callers = new ArrayList<>();
         final AtomicBoolean running = new AtomicBoolean(true);
@@ -194,14 +192,14 @@ class RpcFaultTest
                 assertEquals(List.of(), List.copyOf(caller.failures), "a session of the other worker noticed");
                 assertTrue(caller.calls.get() > 10, "calls of a bystander: " + caller.calls.get());
             }
-            awaitEquals(channelsBefore + bystanders.size(), instance::channelsInUse, "channels of the live sessions");
+            Await.equals(channelsBefore + bystanders.size(), instance::channelsInUse, "channels of the live sessions");
         }
         finally
         {
             running.set(false);
             callers.forEach(caller -> caller.session.close());
         }
-        awaitEquals(channelsBefore, instance::channelsInUse, "no channel left once the sessions closed");
+        Await.equals(channelsBefore, instance::channelsInUse, "no channel left once the sessions closed");
     }
 
     @Test
@@ -213,14 +211,14 @@ class RpcFaultTest
             final TestServices.Probe probe = observer.withDeadline(observer.lookup("probe", TestServices.Probe.class),
                 CALL_DEADLINE);
             final int interruptedBefore = probe.sleepsInterrupted();
-            awaitEquals(1, instance::channelsInUse, "the observer's channel alone in use");
+            Await.equals(1, instance::channelsInUse, "the observer's channel alone in use");
             final int channelsBefore = 1;
             final Path log = JavaProcess.newLog("rpc-mid-call-client");
             final Process client = JavaProcess.start(MidCallClient.class, log, String.valueOf(instance.rpcPort()),
                 affinity);
             try
             {
-                final String ready = awaitLine(client, log, "READY ");
+                final String ready = Await.line(client, log, "READY ");
                 assertEquals(probe.pid(), Long.parseLong(ready.substring("READY ".length())), "same worker");
                 assertEquals(channelsBefore + 1, instance.channelsInUse());
             }
@@ -229,8 +227,8 @@ class RpcFaultTest
                 JavaProcess.kill(client);
             }
             // the CM ends the session on the worker, which stops the call that was running for the dead client
-            awaitEquals(interruptedBefore + 1, probe::sleepsInterrupted, "the dead client's call was interrupted");
-            awaitEquals(channelsBefore, instance::channelsInUse, "the dead client's channel is freed");
+            Await.equals(interruptedBefore + 1, probe::sleepsInterrupted, "the dead client's call was interrupted");
+            Await.equals(channelsBefore, instance::channelsInUse, "the dead client's channel is freed");
             final long startNs = System.nanoTime();
             probe.pid();
             assertTrue(System.nanoTime() - startNs < PROMPT_NS, "the worker answers the others");
@@ -247,7 +245,7 @@ class RpcFaultTest
         {
             final Echo echo = observer.lookup("echo", Echo.class);
             final long observerWorker = connectedProbePid(affinity);
-            awaitEquals(1, instance::channelsInUse, "the observer's channel alone in use");
+            Await.equals(1, instance::channelsInUse, "the observer's channel alone in use");
             final int channelsBefore = 1;
             final AtomicBoolean writing = new AtomicBoolean(true);
             final AtomicLong callsWritten = new AtomicLong();
@@ -311,7 +309,7 @@ class RpcFaultTest
                 socket.close();
             }
             writer.get(10, TimeUnit.SECONDS);
-            awaitEquals(channelsBefore, instance::channelsInUse, "the silent client's channel is freed");
+            Await.equals(channelsBefore, instance::channelsInUse, "the silent client's channel is freed");
             assertEquals(3, echo.echo(new byte[3]).length, "the worker still answers");
         }
     }
@@ -342,40 +340,6 @@ class RpcFaultTest
         {
             return session.withDeadline(session.lookup("probe", TestServices.Probe.class), CALL_DEADLINE).pid();
         }
-    }
-
-    private static void awaitEquals(final int expected, final IntSupplier actual, final String what)
-        throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        int last = actual.getAsInt();
-        while (last != expected && System.nanoTime() - deadlineNs < 0)
-        {
-            Thread.sleep(20);
-            last = actual.getAsInt();
-        }
-        assertEquals(expected, last, what);
-    }
-
-    private static String awaitLine(final Process process, final Path log, final String prefix) throws Exception
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() - deadlineNs < 0)
-        {
-            final String text = Files.readString(log);
-            final var line = text.lines().filter(l -> l.startsWith(prefix)).findFirst();
-            if (line.isPresent())
-            {
-                return line.get();
-            }
-            if (!process.isAlive())
-            {
-                fail("the client exited with " + process.exitValue() + ":\n" + text);
-            }
-            Thread.sleep(50);
-        }
-        fail("the client did not print " + prefix + " in 20 s:\n" + Files.readString(log));
-        return null;
     }
 
     /**

@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Distributed sessions through a real CM and real worker JVMs, with the client
@@ -179,7 +177,7 @@ class RpcSessionTest
             assertTrue(call.isCancelled());
             assertThrows(java.util.concurrent.CancellationException.class, () -> call.get(1, TimeUnit.SECONDS));
             // the CANCEL reached the worker, which interrupted the method
-            awaitEquals(before + 1, probe::sleepsInterrupted, "the worker's method was interrupted");
+            Await.equals(before + 1, probe::sleepsInterrupted, "the worker's method was interrupted");
             assertTrue(session.withDeadline(session.lookup("slow", TestServices.Slow.class), CALL_DEADLINE).sleep(1));
         }
     }
@@ -196,7 +194,7 @@ class RpcSessionTest
             final Process client = JavaProcess.start(TrackingClient.class, log, String.valueOf(instance.rpcPort()), "3");
             try
             {
-                awaitLine(client, log, "READY");
+                Await.line(client, log, "READY");
                 assertEquals(openBefore + 3, probe.trackedOpen());
                 assertEquals(channelsBefore + 1, instance.channelsInUse());
             }
@@ -204,8 +202,8 @@ class RpcSessionTest
             {
                 JavaProcess.kill(client);
             }
-            awaitEquals(openBefore, probe::trackedOpen, "the killed client's objects are closed");
-            awaitEquals(channelsBefore, instance::channelsInUse, "the killed client's channel is freed");
+            Await.equals(openBefore, probe::trackedOpen, "the killed client's objects are closed");
+            Await.equals(channelsBefore, instance::channelsInUse, "the killed client's channel is freed");
             Files.deleteIfExists(log);
         }
     }
@@ -251,38 +249,7 @@ class RpcSessionTest
                 Thread.sleep(100);
             }
         }
-        awaitEquals(0, instance::channelsInUse, "no channel left in use");
-    }
-
-    private static void awaitEquals(final int expected, final IntSupplier actual, final String what) throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        int last = actual.getAsInt();
-        while (last != expected && System.nanoTime() - deadlineNs < 0)
-        {
-            Thread.sleep(20);
-            last = actual.getAsInt();
-        }
-        assertEquals(expected, last, what);
-    }
-
-    private static void awaitLine(final Process process, final Path log, final String line) throws Exception
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() - deadlineNs < 0)
-        {
-            final String text = Files.readString(log);
-            if (text.lines().anyMatch(line::equals))
-            {
-                return;
-            }
-            if (!process.isAlive())
-            {
-                fail("the client exited with " + process.exitValue() + ":\n" + text);
-            }
-            Thread.sleep(50);
-        }
-        fail("the client did not print " + line + " in 20 s:\n" + Files.readString(log));
+        Await.equals(0, instance::channelsInUse, "no channel left in use");
     }
 
     /**

@@ -23,21 +23,6 @@ final class ClientSocket
         this.key = key;
     }
 
-    SocketChannel channel()
-    {
-        return channel;
-    }
-
-    SelectionKey key()
-    {
-        return key;
-    }
-
-    boolean isOpen()
-    {
-        return key.isValid();
-    }
-
     /**
      * Reads what the socket has after the unread bytes of {@code in}, which is flipped (ready for reading)
      * before and after.

@@ -110,11 +110,6 @@ final class RpcConnection implements Connection
         this.deadlineNs = System.nanoTime() + io.timeouts().headNs();
     }
 
-    State state()
-    {
-        return state;
-    }
-
     public ChannelKind channelKind()
     {
         return ChannelKind.RPC;

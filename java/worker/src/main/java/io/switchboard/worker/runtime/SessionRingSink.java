@@ -36,6 +36,9 @@ final class SessionRingSink implements FrameSink
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private final Backoff backoff = new Backoff();
+    /** The session's encoders are pooled, so frames come from a few arrays again and again: wrap each once. */
+    private byte[] lastArray;
+    private MemorySegment lastSegment;
     private long queuedBytes;
     private boolean drainerRunning;
     private volatile boolean closed;
@@ -82,7 +85,7 @@ final class SessionRingSink implements FrameSink
             {
                 checkOpen();
                 if (queued.isEmpty() && length <= writer.maxPayloadLength() &&
-                    writer.offer(RpcChannelFrameType.STREAM, MemorySegment.ofArray(frame), offset, length))
+                    writer.offer(RpcChannelFrameType.STREAM, wrap(frame), offset, length))
                 {
                     end.signalPeer();
                     return;
@@ -177,7 +180,7 @@ final class SessionRingSink implements FrameSink
      */
     private void write(final byte[] frame, final int offset, final int length)
     {
-        final MemorySegment source = MemorySegment.ofArray(frame);
+        final MemorySegment source = wrap(frame);
         if (length <= writer.maxPayloadLength() && writer.offer(RpcChannelFrameType.STREAM, source, offset, length))
         {
             return;
@@ -199,6 +202,19 @@ final class SessionRingSink implements FrameSink
             written += n;
             backoff.reset();
         }
+    }
+
+    /**
+     * A heap segment over {@code array}; the lock is held.
+     */
+    private MemorySegment wrap(final byte[] array)
+    {
+        if (array != lastArray)
+        {
+            lastArray = array;
+            lastSegment = MemorySegment.ofArray(array);
+        }
+        return lastSegment;
     }
 
     private void checkOpen()
