@@ -153,10 +153,11 @@ public final class RpcSuite
                 }
                 System.out.printf(Locale.ROOT, "sb/rmi calls/s: 1 thread %.2fx, 8 threads %.2fx; p99 sb/rmi: 1 thread %.2f, 8 threads %.2f%n",
                     rps[0] / rps[1], rps[2] / rps[3], p99[0] / p99[1], p99[2] / p99[3]);
+                final String floorSummary = printCostFloor(rps[3], measureMs);
                 System.out.printf(Locale.ROOT,
                     "SUMMARY sb_rps_1=%.0f rmi_rps_1=%.0f sb_rps_8=%.0f rmi_rps_8=%.0f sb_p99_us_1=%.1f rmi_p99_us_1=%.1f " +
-                    "sb_p99_us_8=%.1f rmi_p99_us_8=%.1f sb_p50_us_1=%.1f rmi_p50_us_1=%.1f sb_p50_us_8=%.1f rmi_p50_us_8=%.1f%n",
-                    rps[0], rps[1], rps[2], rps[3], p99[0], p99[1], p99[2], p99[3], p50[0], p50[1], p50[2], p50[3]);
+                    "sb_p99_us_8=%.1f rmi_p99_us_8=%.1f sb_p50_us_1=%.1f rmi_p50_us_1=%.1f sb_p50_us_8=%.1f rmi_p50_us_8=%.1f%s%n",
+                    rps[0], rps[1], rps[2], rps[3], p99[0], p99[1], p99[2], p99[3], p50[0], p50[1], p50[2], p50[3], floorSummary);
             }
             return 0;
         }
@@ -169,6 +170,26 @@ public final class RpcSuite
                 stop(rmi);
             }
         }
+    }
+
+    /**
+     * What 8 synchronous callers cost on this machine before any I/O, against the CPU a call may use to make
+     * 2x the calls/s of RMI: both cores' time divided by the calls/s.
+     */
+    private static String printCostFloor(final double rmiRps8, final long measureMs) throws Exception
+    {
+        final int cores = Runtime.getRuntime().availableProcessors();
+        final double handoffRps = CostFloor.handoffCallsPerSecond(8, Math.min(measureMs, 4_000));
+        final double writeUs = CostFloor.loopbackWriteCpuNs(200_000) / 1e3;
+        System.out.println();
+        System.out.printf(Locale.ROOT, "cost floor on %d cores (8 threads):%n", cores);
+        System.out.printf(Locale.ROOT,
+            "  hand-off only (8 parking callers, 1 polling server, no I/O): %.0f calls/s = %.1f us of CPU per call%n",
+            handoffRps, cores * 1e6 / handoffRps);
+        System.out.printf(Locale.ROOT, "  one 64-byte loopback TCP write: %.1f us of the writer's CPU%n", writeUs);
+        System.out.printf(Locale.ROOT, "  budget per call for 2x rmi_8 (%.0f calls/s): %.1f us of CPU, %.1f us left after the hand-off%n",
+            2 * rmiRps8, cores * 1e6 / (2 * rmiRps8), cores * 1e6 / (2 * rmiRps8) - cores * 1e6 / handoffRps);
+        return String.format(Locale.ROOT, " handoff_rps_8=%.0f loopback_write_us=%.1f", handoffRps, writeUs);
     }
 
     private static void check(final byte[] answer, final String who)
