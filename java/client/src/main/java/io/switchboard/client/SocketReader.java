@@ -83,6 +83,14 @@ final class SocketReader implements AnswerWaiter
             AnswerWaiter.PARKING.await(call, deadlineNs);
             return;
         }
+        if (token.isHeldByCurrentThread())
+        {
+            // only a delivery runs with the token held: a continuation or a non-blocking service making a
+            // synchronous call would wait for an answer that it alone could read, and its frame is held back
+            throw new IllegalStateException("a synchronous call from the session's reader thread (a continuation " +
+                "of a call's future, or a NON_BLOCKING service) would wait for itself: use the async variant, or " +
+                "a service that may block");
+        }
         final Thread self = Thread.currentThread();
         syncWaiters.incrementAndGet();
         try

@@ -12,7 +12,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -83,6 +85,51 @@ class SocketReaderTest
             assertTrue(answered[1] && answered[2], "the first two answers arrived");
             assertTrue(answered[3], "the third caller got a reader before its deadline");
             reader.stop();
+        }
+    }
+
+    /**
+     * Code run by the reader while it delivers (a future's continuation, a non-blocking service) must not make a
+     * synchronous call: it would wait for an answer only it could read. It gets a clear error, not a hang.
+     */
+    @Test
+    void aSynchronousCallFromTheDeliveringThreadIsRefused() throws Exception
+    {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket server = listener.accept())
+        {
+            final AtomicReference<Throwable> refused = new AtomicReference<>();
+            final CompletableFuture<Void> delivered = new CompletableFuture<>();
+            final SocketReader[] reader = new SocketReader[1];
+            final FrameHandler handler = new FrameHandler()
+            {
+                public void onFrame(final byte[] buffer, final int offset, final int length)
+                {
+                    try
+                    {
+                        reader[0].await(new CompletableFuture<>(), System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+                    }
+                    catch (final Throwable ex)
+                    {
+                        refused.set(ex);
+                    }
+                    delivered.complete(null);
+                }
+
+                public void onMalformedStream(final String reason)
+                {
+                    throw new AssertionError(reason);
+                }
+            };
+            reader[0] = new SocketReader(client, client.getInputStream(),
+                new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { }), failure -> { }, "test-pump");
+            reader[0].start(new FrameAssembler(1 << 20, handler));
+
+            server.getOutputStream().write(answer(1));
+            delivered.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, refused.get());
+            reader[0].stop();
         }
     }
 
