@@ -66,6 +66,8 @@ public final class RingWriter implements WakeCondition
     private final EventCount spaceEventCount;
 
     private long tailPosition;
+    /** The tail as the consumer sees it: behind tailPosition while committed frames are held back. */
+    private long publishedTailPosition;
     private long headPositionCache;
     private long claimPosition = -1;
     private long claimPayloadLength;
@@ -107,6 +109,7 @@ public final class RingWriter implements WakeCondition
                 " capacity=" + capacity + " headPosition=" + head + " tailPosition=" + tail);
         }
         tailPosition = tail;
+        publishedTailPosition = tail;
         headPositionCache = head;
         claimPosition = -1;
     }
@@ -176,6 +179,42 @@ public final class RingWriter implements WakeCondition
      */
     public void commit(final int payloadLength)
     {
+        complete(payloadLength);
+        publish();
+    }
+
+    /**
+     * Completes the claimed frame whole but leaves it unseen by the consumer until {@link #publish()}, or the
+     * next {@link #commit}, moves the tail past it: a producer that writes several frames in one pass lets the
+     * consumer take them together.
+     */
+    public void commitUnpublished()
+    {
+        complete((int)claimPayloadLength);
+    }
+
+    /**
+     * Lets the consumer see every completed frame: one release store of the tail, if it moved.
+     */
+    public void publish()
+    {
+        if (publishedTailPosition != tailPosition)
+        {
+            publishedTailPosition = tailPosition;
+            LONG_HANDLE.setRelease(memory, tailPositionOffset, tailPosition);
+        }
+    }
+
+    /**
+     * @return whether completed frames wait for {@link #publish()}.
+     */
+    public boolean hasUnpublished()
+    {
+        return publishedTailPosition != tailPosition;
+    }
+
+    private void complete(final int payloadLength)
+    {
         final long position = claimPosition;
         if (position < 0 || payloadLength < 0 || payloadLength > claimPayloadLength)
         {
@@ -192,7 +231,6 @@ public final class RingWriter implements WakeCondition
 
         claimPosition = -1;
         tailPosition = position + ((frameLength + ALIGNMENT - 1) & -ALIGNMENT);
-        LONG_HANDLE.setRelease(memory, tailPositionOffset, tailPosition);
     }
 
     /**
@@ -218,6 +256,24 @@ public final class RingWriter implements WakeCondition
 
         MemorySegment.copy(source, sourceOffset, memory, offset, length);
         commit();
+        return true;
+    }
+
+    /**
+     * Writes one whole message, held back until {@link #publish()} (see {@link #commitUnpublished()}).
+     *
+     * @return false when the ring has not enough free space (nothing was written).
+     */
+    public boolean offerUnpublished(final int type, final MemorySegment source, final long sourceOffset, final int length)
+    {
+        final long offset = tryClaim(type, UNFRAGMENTED, length);
+        if (offset == INSUFFICIENT_CAPACITY)
+        {
+            return false;
+        }
+
+        MemorySegment.copy(source, sourceOffset, memory, offset, length);
+        commitUnpublished();
         return true;
     }
 

@@ -70,6 +70,49 @@ class RingTest
     }
 
     @Test
+    void shouldHideUnpublishedFramesUntilPublishedTogether()
+    {
+        assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
+        assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(bytes(8, 2)), 0, 8));
+        assertTrue(writer.hasUnpublished());
+        assertFalse(reader.isSatisfied());
+        assertEquals(0, reader.read(collector, Integer.MAX_VALUE));
+
+        writer.publish();
+        assertFalse(writer.hasUnpublished());
+        assertEquals(2, reader.read(collector, Integer.MAX_VALUE));
+        assertArrayEquals(bytes(8, 1), received.get(0));
+        assertArrayEquals(bytes(8, 2), received.get(1));
+    }
+
+    @Test
+    void shouldPublishHeldFramesWithTheNextCommit()
+    {
+        assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 2)), 0, 8));
+
+        assertFalse(writer.hasUnpublished());
+        assertEquals(2, reader.read(collector, Integer.MAX_VALUE));
+        assertArrayEquals(bytes(8, 1), received.get(0));
+    }
+
+    @Test
+    void shouldCountHeldFramesAsUsedSpace()
+    {
+        final int payloadLength = writer.maxPayloadLength();
+        final int frames = CAPACITY / FrameDescriptor.alignedFrameLength(payloadLength);
+        final byte[] payload = bytes(payloadLength, 3);
+        for (int i = 0; i < frames; i++)
+        {
+            assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(payload), 0, payload.length), "frame " + i);
+        }
+
+        assertFalse(writer.offerUnpublished(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        writer.publish();
+        assertEquals(frames, reader.read(collector, Integer.MAX_VALUE));
+    }
+
+    @Test
     void shouldRefuseAFrameWhenFullAndAcceptItOnceSpaceIsReleased()
     {
         final int payloadLength = writer.maxPayloadLength();

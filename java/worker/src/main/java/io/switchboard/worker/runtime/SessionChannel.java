@@ -138,6 +138,11 @@ final class SessionChannel
         int work = 0;
         if (!ending)
         {
+            final SessionRingSink passSink = sink;
+            if (passSink != null)
+            {
+                passSink.beginPass();
+            }
             try
             {
                 work += end.reader().read(inbound, FRAMES_PER_POLL);
@@ -147,6 +152,10 @@ final class SessionChannel
                 // the CM's frames are checked, but a bug must cost one session, not the worker
                 System.err.println("worker: session channel " + ChannelId.toString(channelId) + ": " + ex);
                 endSession("unreadable channel: " + ex.getMessage());
+            }
+            if (passSink != null)
+            {
+                passSink.endPass();
             }
             if (work == FRAMES_PER_POLL)
             {

@@ -41,6 +41,10 @@ final class SessionRingSink implements FrameSink
     private MemorySegment lastSegment;
     private long queuedBytes;
     private boolean drainerRunning;
+    /** Between beginPass and endPass; the poller's own. */
+    private boolean inPass;
+    /** Frames the poller wrote in this pass and has not published yet; the poller's own. */
+    private boolean heldByPoller;
     private volatile boolean closed;
     private volatile String closedReason = "session closed";
 
@@ -84,11 +88,22 @@ final class SessionRingSink implements FrameSink
             try
             {
                 checkOpen();
-                if (queued.isEmpty() && length <= writer.maxPayloadLength() &&
-                    writer.offer(RpcChannelFrameType.STREAM, wrap(frame), offset, length))
+                if (queued.isEmpty() && length <= writer.maxPayloadLength())
                 {
-                    end.signalPeer();
-                    return;
+                    if (inPass)
+                    {
+                        if (writer.offerUnpublished(RpcChannelFrameType.STREAM, wrap(frame), offset, length))
+                        {
+                            // seen by the CM at the end of the poller's pass, with the pass's other answers
+                            heldByPoller = true;
+                            return;
+                        }
+                    }
+                    else if (writer.offer(RpcChannelFrameType.STREAM, wrap(frame), offset, length))
+                    {
+                        end.signalPeer();
+                        return;
+                    }
                 }
                 enqueue(frame, offset, length);
             }
@@ -103,6 +118,45 @@ final class SessionRingSink implements FrameSink
             checkOpen();
             enqueue(frame, offset, length);
         }
+    }
+
+    /**
+     * The poller starts reading this session's inbound frames; until {@link #endPass()}, what it sends here (the
+     * answers of non-blocking services, pongs) is written but held back. Then those frames become visible together,
+     * so that the CM takes them in one look and writes them to the client in one system call. Without this the
+     * CM, polling on the other core, took the answers of a pass one or two at a time.
+     * <p>
+     * When a handler thread holds the lock, the poller does not wait for it: every writer under the lock
+     * publishes the ring's tail (its own commit does, and {@link #write} publishes before it waits for space).
+     */
+    void beginPass()
+    {
+        inPass = true;
+    }
+
+    /**
+     * See {@link #beginPass()}.
+     */
+    void endPass()
+    {
+        inPass = false;
+        if (!heldByPoller)
+        {
+            return;
+        }
+        heldByPoller = false;
+        if (lock.tryLock())
+        {
+            try
+            {
+                writer.publish();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+        end.signalPeer();
     }
 
     private void enqueue(final byte[] frame, final int offset, final int length)
@@ -180,6 +234,8 @@ final class SessionRingSink implements FrameSink
      */
     private void write(final byte[] frame, final int offset, final int length)
     {
+        // what the poller held back goes first, and must not wait behind this frame's wait for space
+        writer.publish();
         final MemorySegment source = wrap(frame);
         if (length <= writer.maxPayloadLength() && writer.offer(RpcChannelFrameType.STREAM, source, offset, length))
         {
