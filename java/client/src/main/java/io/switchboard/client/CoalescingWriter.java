@@ -10,15 +10,21 @@ import java.util.function.Consumer;
 /**
  * The session's {@link FrameSink} on its socket. One thread at a time writes to the socket, the flusher; frames sent
  * while it writes are appended to a shared buffer under a lock, and the flusher writes them all in one call before
- * it returns. So when calls pile up, many frames go out per write system call; a lone sender writes its frame
- * straight from its own buffer, with no copy.
+ * it returns. A lone sender writes its frame straight from its own buffer, with no copy.
  * <p>
- * Frames are also held back while the read leader hands out what it read ({@link #deferSends()} to
- * {@link #releaseDeferred()}): the callers it wakes make their next calls in that window, and the leader writes
- * them together when it is done, instead of each caller paying a write of its own. A loopback write costs about
- * 6 µs of CPU here, most of it the receiving side's TCP work done in the sender's system call, so with 8 calling
- * threads this turned about 0.85 writes per call into 0.7 and raised calls/s by a fifth. The hold lasts no longer
- * than one delivery, which never blocks.
+ * A loopback write costs about 5 us of the writer's CPU here (most of it the receiving side's TCP work, done in
+ * the sender's system call), so frames are also held back to go out together:
+ * <ul>
+ *     <li>while the read leader hands out what it read ({@link #deferSends()} to {@link #releaseDeferred()}): the
+ *     callers it wakes call again in that window;</li>
+ *     <li>after that, while callers the delivery woke ({@link #expectCaller()}) have not called again yet: the
+ *     frames of synchronous calls ({@link #sendAwaited}) wait for the last of them, who writes them all. Callers
+ *     that answered together thus call again together, and with 8 threads on one session the frames of a round
+ *     go out in one write (7.9 frames per write instead of 1.4: 8 threads 96-106k calls/s against 85-94k).</li>
+ * </ul>
+ * Nothing is held for long: a frame nobody waits for is never held (and takes the held ones with it), and
+ * every held frame's sender waits for its answer right after, where {@link SocketReader} sees that held frames
+ * go out once held for {@link SocketReader#HOLD_NS}, even if the callers expected never come.
  * <p>
  * The pending buffer is not bounded here: what piles up is bounded by the session's calls in flight.
  */
@@ -38,6 +44,12 @@ final class CoalescingWriter implements FrameSink
     private boolean flushing;
     /** Set while the read leader delivers answers: it writes what was sent meanwhile when it is done. */
     private boolean deferring;
+    /** Callers given their answers by a delivery who have not called again yet (as far as sends can tell). */
+    private int expectedCallers;
+    /** When the oldest frame held for expected callers was held; 0 when none is. */
+    private volatile long heldSinceNs;
+    /** A pending frame was sent by a thread that will not wait for an answer: it must not be held. */
+    private boolean unawaitedPending;
     private boolean closed;
     private long writes;
     private long frames;
@@ -52,6 +64,25 @@ final class CoalescingWriter implements FrameSink
     @Override
     public void send(final byte[] buffer, final int offset, final int length)
     {
+        send(buffer, offset, length, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Held back while callers woken by the last delivery are still expected to call (see the class comment): the
+     * sender waits for its answer right after, in {@link SocketReader#await}, which sees that nothing stays held
+     * for longer than a moment.
+     */
+    @Override
+    public void sendAwaited(final byte[] buffer, final int offset, final int length)
+    {
+        send(buffer, offset, length, true);
+    }
+
+    private void send(final byte[] buffer, final int offset, final int length, final boolean awaited)
+    {
+        final boolean writeOwnFrame;
         synchronized (lock)
         {
             if (closed)
@@ -59,17 +90,40 @@ final class CoalescingWriter implements FrameSink
                 throw new SessionLostException("SESSION_LOST: the connection is closed");
             }
             frames++;
+            if (expectedCallers > 0)
+            {
+                // a woken caller calling again, most likely; any send counts, so a miscount only writes sooner
+                expectedCallers--;
+            }
             if (flushing || deferring)
             {
-                append(buffer, offset, length);
+                append(buffer, offset, length, awaited);
                 return;
             }
-            flushing = true;
+            if (awaited && expectedCallers > 0)
+            {
+                append(buffer, offset, length, true);
+                if (heldSinceNs == 0)
+                {
+                    heldSinceNs = System.nanoTime();
+                }
+                return;
+            }
+            startFlushing();
+            // held frames go first (the order of frames is the order of sends); a lone frame goes uncopied
+            writeOwnFrame = pendingLength == 0;
+            if (!writeOwnFrame)
+            {
+                append(buffer, offset, length, awaited);
+            }
         }
         try
         {
-            out.write(buffer, offset, length);
-            writes++;
+            if (writeOwnFrame)
+            {
+                out.write(buffer, offset, length);
+                writes++;
+            }
             flushPending();
         }
         catch (final IOException ex)
@@ -91,9 +145,22 @@ final class CoalescingWriter implements FrameSink
     }
 
     /**
+     * A caller waiting synchronously was given its answer by this delivery: it will most likely call again at
+     * once, and its frame should go out with the others'.
+     */
+    void expectCaller()
+    {
+        synchronized (lock)
+        {
+            expectedCallers++;
+        }
+    }
+
+    /**
      * The read leader is done delivering: it writes what was sent meanwhile, unless a flusher is at work (which
-     * writes it before it returns), and sends go straight out again. A failed write fails the session; the
-     * callers whose frames were lost learn it from the session's end.
+     * writes it before it returns) or woken callers are still expected and only waiting callers' frames are
+     * pending (then the last of those callers writes them all, or the waiting callers do after {@code holdNs}).
+     * A failed write fails the session; the callers whose frames were lost learn it from the session's end.
      */
     void releaseDeferred()
     {
@@ -104,8 +171,81 @@ final class CoalescingWriter implements FrameSink
             {
                 return;
             }
-            flushing = true;
+            if (expectedCallers > 0 && !unawaitedPending)
+            {
+                if (heldSinceNs == 0)
+                {
+                    heldSinceNs = System.nanoTime();
+                }
+                return;
+            }
+            startFlushing();
         }
+        flushQuietly();
+    }
+
+    /**
+     * @return whether frames are held for callers still expected: someone waiting must see to them.
+     */
+    boolean isHolding()
+    {
+        return heldSinceNs != 0;
+    }
+
+    /**
+     * Writes the held frames if they have been held for {@code minAgeNs} or more: the callers expected did not
+     * all come, and those who did must not wait for them any longer.
+     *
+     * @return whether nothing is held any more.
+     */
+    boolean flushHeld(final long minAgeNs)
+    {
+        synchronized (lock)
+        {
+            final long since = heldSinceNs;
+            if (since == 0 || flushing)
+            {
+                return true;
+            }
+            if (System.nanoTime() - since < minAgeNs)
+            {
+                return false;
+            }
+            expectedCallers = 0;
+            startFlushing();
+        }
+        flushQuietly();
+        return true;
+    }
+
+    /**
+     * Before a thread sleeps with frames held: waits, yielding, until the last expected caller has written them, or
+     * they have been held for {@code holdNs}, then writes them itself.
+     */
+    void awaitHeld(final long holdNs)
+    {
+        while (isHolding())
+        {
+            if (flushHeld(holdNs))
+            {
+                return;
+            }
+            Thread.yield();
+        }
+    }
+
+    /**
+     * Takes the flusher's role; the lock is held. What was held goes out with this flush.
+     */
+    private void startFlushing()
+    {
+        flushing = true;
+        heldSinceNs = 0;
+        unawaitedPending = false;
+    }
+
+    private void flushQuietly()
+    {
         try
         {
             flushPending();
@@ -141,6 +281,7 @@ final class CoalescingWriter implements FrameSink
                 if (pendingLength == 0)
                 {
                     flushing = false;
+                    unawaitedPending = false;
                     lock.notifyAll();
                     return;
                 }
@@ -160,8 +301,12 @@ final class CoalescingWriter implements FrameSink
         }
     }
 
-    private void append(final byte[] buffer, final int offset, final int length)
+    private void append(final byte[] buffer, final int offset, final int length, final boolean awaited)
     {
+        if (!awaited)
+        {
+            unawaitedPending = true;
+        }
         if (pendingLength + length > pending.length)
         {
             pending = Arrays.copyOf(pending, Math.max(pendingLength + length, 2 * pending.length));
@@ -178,6 +323,7 @@ final class CoalescingWriter implements FrameSink
     @Override
     public void close()
     {
+        final boolean flushLeftovers;
         synchronized (lock)
         {
             final long giveUpNs = System.nanoTime() + 1_000_000_000L;
@@ -193,7 +339,25 @@ final class CoalescingWriter implements FrameSink
                     break;
                 }
             }
-            closed = true;
+            // frames held for a delivery in progress or for expected callers (the GOODBYE among them, often):
+            // nobody else may write them once the writer is closed
+            flushLeftovers = !flushing && !closed && pendingLength > 0;
+            if (flushLeftovers)
+            {
+                startFlushing();
+            }
+            else
+            {
+                closed = true;
+            }
+        }
+        if (flushLeftovers)
+        {
+            flushQuietly();
+            synchronized (lock)
+            {
+                closed = true;
+            }
         }
         onClose.run();
     }

@@ -32,6 +32,11 @@ import java.util.function.Consumer;
 final class SocketReader implements AnswerWaiter
 {
     static final long LINGER_NS = 2_000_000L;
+    /**
+     * Longest a frame is held for the callers woken with it to call again, so that their frames go out in one
+     * write: long enough for a woken thread to get a core and encode its next call.
+     */
+    static final long HOLD_NS = Long.getLong("switchboard.client.holdNs", 30_000);
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
 
     private final Socket socket;
@@ -48,6 +53,8 @@ final class SocketReader implements AnswerWaiter
     private FrameAssembler assembler;
     private volatile long lastSyncActivityNs;
     private volatile boolean pumpParked;
+    /** The token holder is in (or about to enter) a blocking read: it does not look after held frames. */
+    private volatile boolean leaderReading;
     private volatile boolean closed;
 
     /**
@@ -79,7 +86,9 @@ final class SocketReader implements AnswerWaiter
     {
         if (Thread.currentThread().isVirtual())
         {
-            // never a leader, so not counted among those who keep the pump away: the pump reads for it
+            // never a leader, so not counted among those who keep the pump away: the pump reads for it, and
+            // the pump does not look after held frames while it reads, so nothing of ours may stay held
+            writer.flushHeld(0);
             AnswerWaiter.PARKING.await(call, deadlineNs);
             return;
         }
@@ -117,7 +126,16 @@ final class SocketReader implements AnswerWaiter
                         // re-checked after joining: a leader that left before we joined did not see us
                         if (!call.isDone() && !closed && token.isLocked())
                         {
-                            park(call, deadlineNs);
+                            if (writer.isHolding() && leaderReading)
+                            {
+                                // the leader sleeps in read and will not see to the held frames: we do
+                                parkNanos(call, Math.min(HOLD_NS, remainingNs(deadlineNs)));
+                                writer.flushHeld(HOLD_NS);
+                            }
+                            else
+                            {
+                                park(call, deadlineNs);
+                            }
                         }
                     }
                     finally
@@ -148,6 +166,53 @@ final class SocketReader implements AnswerWaiter
             {
                 LockSupport.unpark(pump);
             }
+        }
+    }
+
+    private static long remainingNs(final long deadlineNs)
+    {
+        return deadlineNs == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNs - System.nanoTime();
+    }
+
+    private static void parkNanos(final Future<?> call, final long ns)
+    {
+        if (ns > 0)
+        {
+            LockSupport.parkNanos(call, ns);
+        }
+    }
+
+    /**
+     * The frames of callers woken by this thread's delivery are held for the last of them to write together; this
+     * thread is about to sleep in read, so it first waits (yielding, {@link #HOLD_NS} at most) for that, and
+     * says it is reading, which tells followers holding frames to look after them themselves.
+     */
+    private void beforeRead()
+    {
+        while (true)
+        {
+            writer.awaitHeld(HOLD_NS);
+            leaderReading = true;
+            if (!writer.isHolding())
+            {
+                return;
+            }
+            // a frame was held between the wait and the announcement: its sender may not have seen it
+            leaderReading = false;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Delivered by this reader: the caller will most likely call again at once.
+     */
+    @Override
+    public void answered(final Thread waiter)
+    {
+        if (token.isHeldByCurrentThread())
+        {
+            writer.expectCaller();
         }
     }
 
@@ -245,6 +310,7 @@ final class SocketReader implements AnswerWaiter
      */
     private void readOnce(final int timeoutMs)
     {
+        beforeRead();
         try
         {
             if (timeoutMs != soTimeoutMs)
@@ -252,7 +318,15 @@ final class SocketReader implements AnswerWaiter
                 socket.setSoTimeout(timeoutMs);
                 soTimeoutMs = timeoutMs;
             }
-            final int read = in.read(readBuffer, 0, readBuffer.length);
+            final int read;
+            try
+            {
+                read = in.read(readBuffer, 0, readBuffer.length);
+            }
+            finally
+            {
+                leaderReading = false;
+            }
             if (read < 0)
             {
                 fail(new EOFException("the CM closed the connection"));

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,102 @@ class CoalescingWriterTest
         flusher.join(5_000);
 
         assertEquals(List.of("first", "secondthirdfourth"), out.writes);
+    }
+
+    private static void sendAwaited(final CoalescingWriter writer, final String frame)
+    {
+        final byte[] bytes = ("xx" + frame + "yy").getBytes(StandardCharsets.US_ASCII);
+        writer.sendAwaited(bytes, 2, frame.length());
+    }
+
+    @Test
+    void theCallersWokenByADeliveryCallAgainInOneWrite()
+    {
+        final RecordingStream out = new RecordingStream();
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { }, () -> { });
+
+        writer.deferSends();
+        writer.expectCaller();
+        writer.expectCaller();
+        writer.expectCaller();
+        sendAwaited(writer, "a");
+        writer.releaseDeferred();
+        assertEquals(List.of(), out.writes, "two callers are still expected");
+        assertTrue(writer.isHolding());
+
+        sendAwaited(writer, "b");
+        assertEquals(List.of(), out.writes);
+        sendAwaited(writer, "c");
+        assertEquals(List.of("abc"), out.writes, "the last expected caller writes them all");
+        assertFalse(writer.isHolding());
+    }
+
+    @Test
+    void heldFramesGoOutOnceHeldLongEnoughWhenExpectedCallersDoNotCome() throws Exception
+    {
+        final RecordingStream out = new RecordingStream();
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { }, () -> { });
+        writer.expectCaller();
+        writer.expectCaller();
+        sendAwaited(writer, "a");
+
+        assertFalse(writer.flushHeld(TimeUnit.SECONDS.toNanos(60)), "not held that long yet");
+        assertEquals(List.of(), out.writes);
+        Thread.sleep(2);
+        assertTrue(writer.flushHeld(TimeUnit.MILLISECONDS.toNanos(1)));
+        assertEquals(List.of("a"), out.writes);
+
+        sendAwaited(writer, "b");
+        assertEquals(List.of("a", "b"), out.writes, "the expected callers were given up on");
+    }
+
+    @Test
+    void aFrameNobodyWaitsForIsNeverHeldAndTakesTheHeldOnesWithIt()
+    {
+        final RecordingStream out = new RecordingStream();
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { }, () -> { });
+        writer.expectCaller();
+        writer.expectCaller();
+        writer.expectCaller();
+        sendAwaited(writer, "a");
+        assertEquals(List.of(), out.writes);
+
+        send(writer, "async");
+        assertEquals(List.of("aasync"), out.writes, "in the order sent");
+    }
+
+    @Test
+    void aDeliveryThatCarriedAFrameNobodyWaitsForWritesAtOnce()
+    {
+        final RecordingStream out = new RecordingStream();
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { }, () -> { });
+
+        writer.deferSends();
+        writer.expectCaller();
+        writer.expectCaller();
+        sendAwaited(writer, "a");
+        send(writer, "pong");
+        writer.releaseDeferred();
+
+        assertEquals(List.of("apong"), out.writes);
+        assertFalse(writer.isHolding());
+    }
+
+    @Test
+    void closingWritesWhatADeliveryInProgressHeldBack()
+    {
+        final RecordingStream out = new RecordingStream();
+        final boolean[] closedAfterWrite = new boolean[1];
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { },
+            () -> closedAfterWrite[0] = out.writes.contains("goodbye"));
+
+        writer.deferSends();
+        send(writer, "goodbye");
+        writer.close();
+        writer.releaseDeferred();
+
+        assertEquals(List.of("goodbye"), out.writes);
+        assertTrue(closedAfterWrite[0], "written before the connection was told to close");
     }
 
     @Test

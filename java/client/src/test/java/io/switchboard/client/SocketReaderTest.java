@@ -133,6 +133,80 @@ class SocketReaderTest
         }
     }
 
+    /**
+     * A delivery woke two callers, so the frames of the next calls are held for both; one never calls again. The
+     * one who did must still get its answer: whoever sleeps with frames held sees that they go out, a follower
+     * while the leader sleeps in read (here the pump reads when the first call is made), or the leader before its
+     * read (the second call, made while the pump keeps away).
+     */
+    @Test
+    void aFrameHeldForCallersWhoNeverComeStillGoesOut() throws Exception
+    {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket server = listener.accept())
+        {
+            final CompletableFuture<?>[] calls = {new CompletableFuture<>(), new CompletableFuture<>(),
+                new CompletableFuture<>(), new CompletableFuture<>()};
+            final FrameHandler handler = new FrameHandler()
+            {
+                public void onFrame(final byte[] buffer, final int offset, final int length)
+                {
+                    calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
+                }
+
+                public void onMalformedStream(final String reason)
+                {
+                    throw new AssertionError(reason);
+                }
+            };
+            final Thread answering = Thread.ofPlatform().daemon().start(() -> answerEveryCall(server));
+            final CoalescingWriter writer = new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { });
+            final SocketReader reader = new SocketReader(client, client.getInputStream(), writer, failure -> { },
+                "test-pump");
+            reader.start(new FrameAssembler(1 << 20, handler));
+            Thread.sleep(100);
+
+            for (int id = 1; id <= 3; id++)
+            {
+                if (id != 2)
+                {
+                    writer.expectCaller();
+                    writer.expectCaller();
+                }
+                final byte[] call = answer(id);
+                writer.sendAwaited(call, 0, call.length);
+                reader.await(calls[id], System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+                assertTrue(calls[id].isDone(), "call " + id + " was answered: its frame did not stay held");
+            }
+            reader.stop();
+            answering.interrupt();
+        }
+    }
+
+    /**
+     * Answers every 24-byte frame with a 24-byte frame of the same call id.
+     */
+    private static void answerEveryCall(final Socket server)
+    {
+        try
+        {
+            final java.io.DataInputStream in = new java.io.DataInputStream(server.getInputStream());
+            final OutputStream out = server.getOutputStream();
+            final byte[] frame = new byte[24];
+            while (true)
+            {
+                in.readFully(frame);
+                out.write(answer(ByteBuffer.wrap(frame, 8, 8).getLong()));
+                out.flush();
+            }
+        }
+        catch (final java.io.IOException ignore)
+        {
+            // the test is over
+        }
+    }
+
     private static byte[] answer(final long callId)
     {
         return ByteBuffer.allocate(24).putInt(20).put((byte)2).put((byte)0).putShort((short)0).putLong(callId).putLong(0)

@@ -21,6 +21,14 @@ public interface AnswerWaiter
     void await(Future<?> call, long deadlineNs) throws InterruptedException;
 
     /**
+     * The call {@code waiter} waits for was completed by the current thread (the reader delivering, a deadline,
+     * the session's end), just before the waiter is unparked.
+     */
+    default void answered(final Thread waiter)
+    {
+    }
+
+    /**
      * Parks until done.
      */
     AnswerWaiter PARKING = (call, deadlineNs) ->

@@ -15,6 +15,16 @@ public interface FrameSink
     void send(byte[] buffer, int offset, int length);
 
     /**
+     * Sends the frame of a call whose thread waits for the answer right after, through the session's
+     * {@link AnswerWaiter}. A transport may hold such a frame back for a moment, to write it with the frames of
+     * other callers, provided its waiter sees that it goes out before the thread sleeps for long.
+     */
+    default void sendAwaited(final byte[] buffer, final int offset, final int length)
+    {
+        send(buffer, offset, length);
+    }
+
+    /**
      * Tells the transport the session is over: nothing more will be sent. Called once; the transport may close.
      */
     void close();

@@ -110,6 +110,7 @@ final class OutgoingCall extends CompletableFuture<Object>
         final Thread thread = waiter;
         if (thread != null)
         {
+            session.answered(thread);
             LockSupport.unpark(thread);
         }
     }

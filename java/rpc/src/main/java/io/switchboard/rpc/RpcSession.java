@@ -444,7 +444,7 @@ public final class RpcSession implements FrameHandler, AutoCloseable
         }
         if (failure == null)
         {
-            transmit(encoder);
+            transmit(encoder, !method.isAsync());
         }
         encoders.release(encoder);
         if (failure != null)
@@ -492,6 +492,14 @@ public final class RpcSession implements FrameHandler, AutoCloseable
                 }
                 throw new RemoteInternalException(RpcErrorCode.INTERNAL, call.where() + " failed: " + failure, failure);
         }
+    }
+
+    /**
+     * A sync call's waiting thread is about to be woken with its answer.
+     */
+    void answered(final Thread waiter)
+    {
+        answerWaiter.answered(waiter);
     }
 
     void forgetOutgoing(final long callId)
@@ -939,7 +947,7 @@ public final class RpcSession implements FrameHandler, AutoCloseable
         }
         if (failure == null)
         {
-            transmit(encoder);
+            transmit(encoder, !method.isAsync());
         }
         encoders.release(encoder);
         if (failure != null)
@@ -1008,6 +1016,14 @@ public final class RpcSession implements FrameHandler, AutoCloseable
      */
     private void transmit(final FrameEncoder encoder)
     {
+        transmit(encoder, false);
+    }
+
+    /**
+     * @param awaited the sending thread waits for the answer right after (a synchronous call).
+     */
+    private void transmit(final FrameEncoder encoder, final boolean awaited)
+    {
         sendsInProgress.incrementAndGet();
         try
         {
@@ -1015,7 +1031,14 @@ public final class RpcSession implements FrameHandler, AutoCloseable
             {
                 return;
             }
-            sink.send(encoder.array(), 0, encoder.length());
+            if (awaited)
+            {
+                sink.sendAwaited(encoder.array(), 0, encoder.length());
+            }
+            else
+            {
+                sink.send(encoder.array(), 0, encoder.length());
+            }
         }
         catch (final RuntimeException ex)
         {
