@@ -4,9 +4,11 @@ import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A closed loop of calls on N threads for a fixed time: each thread makes one
@@ -34,6 +36,42 @@ final class CallLoop
 
     private CallLoop()
     {
+    }
+
+    /**
+     * One thread keeps {@code window} asynchronous calls in flight: as the oldest is answered, it makes the next.
+     * A call's latency runs from its sending to the moment its answer is taken.
+     */
+    static Result runPipelined(final Supplier<CompletableFuture<?>> call, final int window, final long durationMs)
+    {
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[window];
+        final long[] sentNs = new long[window];
+        final long startNs = System.nanoTime();
+        final long stopNs = startNs + TimeUnit.MILLISECONDS.toNanos(durationMs);
+        for (int i = 0; i < window; i++)
+        {
+            sentNs[i] = System.nanoTime();
+            inFlight[i] = call.get();
+        }
+        int oldest = 0;
+        long now = System.nanoTime();
+        while (now - stopNs < 0)
+        {
+            inFlight[oldest].join();
+            now = System.nanoTime();
+            histogram.recordValue(Math.min(now - sentNs[oldest], histogram.getHighestTrackableValue()));
+            sentNs[oldest] = now;
+            inFlight[oldest] = call.get();
+            oldest = (oldest + 1) % window;
+        }
+        final long elapsedNs = System.nanoTime() - startNs;
+        for (final CompletableFuture<?> pending : inFlight)
+        {
+            pending.join();
+        }
+        return new Result(histogram.getTotalCount() * 1e9 / elapsedNs, histogram.getValueAtPercentile(50),
+            histogram.getValueAtPercentile(99), histogram.getMaxValue(), histogram.getTotalCount());
     }
 
     static Result run(final List<Call> perThread, final long durationMs) throws InterruptedException
