@@ -31,6 +31,11 @@ import java.util.function.Consumer;
 final class CoalescingWriter implements FrameSink
 {
     private static final int INITIAL_CAPACITY = 64 * 1024;
+    /**
+     * After a hold ended because the callers expected did not come, none is tried for this long: with callers that
+     * work between their calls, holding would cost most rounds {@link SocketReader#HOLD_NS} of latency.
+     */
+    private static final long NO_HOLD_AFTER_TIMEOUT_NS = 1_000_000L;
 
     private final OutputStream out;
     private final Consumer<IOException> onFailure;
@@ -48,6 +53,8 @@ final class CoalescingWriter implements FrameSink
     private int expectedCallers;
     /** When the oldest frame held for expected callers was held; 0 when none is. */
     private volatile long heldSinceNs;
+    /** Until when frames are not held, after a hold that ended with the expected callers missing; 0 for none. */
+    private long noHoldUntilNs;
     /** A pending frame was sent by a thread that will not wait for an answer: it must not be held. */
     private boolean unawaitedPending;
     private boolean closed;
@@ -100,7 +107,7 @@ final class CoalescingWriter implements FrameSink
                 append(buffer, offset, length, awaited);
                 return;
             }
-            if (awaited && expectedCallers > 0)
+            if (awaited && expectedCallers > 0 && holdAllowed())
             {
                 append(buffer, offset, length, true);
                 if (heldSinceNs == 0)
@@ -171,7 +178,7 @@ final class CoalescingWriter implements FrameSink
             {
                 return;
             }
-            if (expectedCallers > 0 && !unawaitedPending)
+            if (expectedCallers > 0 && !unawaitedPending && holdAllowed())
             {
                 if (heldSinceNs == 0)
                 {
@@ -207,9 +214,16 @@ final class CoalescingWriter implements FrameSink
             {
                 return true;
             }
-            if (System.nanoTime() - since < minAgeNs)
+            final long nowNs = System.nanoTime();
+            if (nowNs - since < minAgeNs)
             {
                 return false;
+            }
+            if (minAgeNs > 0)
+            {
+                // the expected callers did not come: callers here do more than call, so holding costs them
+                // latency and saves no write; stop holding for a while
+                noHoldUntilNs = nowNs + NO_HOLD_AFTER_TIMEOUT_NS;
             }
             expectedCallers = 0;
             startFlushing();
@@ -232,6 +246,14 @@ final class CoalescingWriter implements FrameSink
             }
             Thread.yield();
         }
+    }
+
+    /**
+     * The lock is held.
+     */
+    private boolean holdAllowed()
+    {
+        return noHoldUntilNs == 0 || System.nanoTime() - noHoldUntilNs >= 0;
     }
 
     /**

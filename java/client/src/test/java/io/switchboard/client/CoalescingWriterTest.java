@@ -182,6 +182,11 @@ class CoalescingWriterTest
 
         sendAwaited(writer, "b");
         assertEquals(List.of("a", "b"), out.writes, "the expected callers were given up on");
+
+        writer.expectCaller();
+        writer.expectCaller();
+        sendAwaited(writer, "c");
+        assertEquals(List.of("a", "b", "c"), out.writes, "no holding for a while after callers failed to come");
     }
 
     @Test
