@@ -1113,7 +1113,12 @@ final class HttpConnection implements Connection
         }
         if (responseHeadSent)
         {
-            close();
+            // what the worker wrote before it died is passed on, then the connection closes: the client gets
+            // the response whole if it was, else short, which it can tell; closing at once would drop a head
+            // (and body) not yet written to the socket, and the client would see no response at all
+            keepAlive = false;
+            state = State.CLOSED;
+            closeWhenFlushed();
             return;
         }
         respondLocally(502, "Bad Gateway\n", true);

@@ -118,7 +118,30 @@ final class ResponseStream implements HttpResponse
         bytes.position(bytes.position() + length);
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The head, the body and the end are published together: the CM sees the whole response or none of it, so a
+     * worker that dies while answering costs the client a 502, not a response cut short.
+     */
+    @Override
+    public void send(final byte[] body) throws IOException
+    {
+        contentLength(body.length);
+        write(MemorySegment.ofArray(body), 0, body.length, false);
+        end();
+    }
+
     private void write(final MemorySegment source, final long offset, final int length) throws IOException
+    {
+        write(source, offset, length, true);
+    }
+
+    /**
+     * @param publish false to leave what is written for the next publication (the end's).
+     */
+    private void write(final MemorySegment source, final long offset, final int length, final boolean publish)
+        throws IOException
     {
         if (ended)
         {
@@ -140,11 +163,15 @@ final class ResponseStream implements HttpResponse
             final int chunk = Math.min(length - done, writer.maxPayloadLength());
             final long at = claim(HttpFrameType.RESPONSE_BODY, chunk);
             MemorySegment.copy(source, offset + done, memory, at, chunk);
-            writer.commit();
+            writer.commitUnpublished();
             done += chunk;
         }
         written += length;
-        end.signalPeer();
+        if (publish)
+        {
+            writer.publish();
+            end.signalPeer();
+        }
     }
 
     public OutputStream outputStream()
@@ -278,6 +305,7 @@ final class ResponseStream implements HttpResponse
             {
                 return;
             }
+            writer.publish();
             end.signalPeer();
             backoff.idle();
         }
@@ -307,7 +335,9 @@ final class ResponseStream implements HttpResponse
         {
             headWriter.putString(header.name()).putString(header.value());
         }
-        writer.commit();
+        // published with the body's first bytes or the end, never alone: a head the CM has passed on can no
+        // longer become a 502 if the worker dies
+        writer.commitUnpublished();
         committed = true;
     }
 
@@ -322,6 +352,8 @@ final class ResponseStream implements HttpResponse
         long at;
         while ((at = writer.tryClaim(type, FrameDescriptor.UNFRAGMENTED, length)) == RingWriter.INSUFFICIENT_CAPACITY)
         {
+            // the CM frees space only from what it can see
+            writer.publish();
             end.signalPeer();
             if (cancelled.getAsBoolean())
             {
