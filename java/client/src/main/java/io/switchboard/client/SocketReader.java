@@ -25,13 +25,15 @@ import java.util.function.Consumer;
  * closes the socket.
  * <p>
  * Frames nobody waits for synchronously (async answers, the worker's calls to exported callbacks) need a reader
- * too: the pump thread reads whenever no call has been waiting for {@link #LINGER_NS}. It keeps away while calls
- * are being made one after another, which is what lets a lone calling thread lead; the price is that such frames
- * may wait up to that long after the last synchronous call ends.
+ * too: the pump thread reads whenever no call has been waiting for {@link #LINGER_NS}, and at once when an
+ * asynchronous call is sent while no thread waits. It keeps away while synchronous calls are being made one after
+ * another, which is what lets a lone calling thread lead; the price is that a callback from the worker may wait
+ * up to that long after the last synchronous call ends.
  */
 final class SocketReader implements AnswerWaiter
 {
     static final long LINGER_NS = 2_000_000L;
+    private static final long ASYNC_RETRY_NS = 20_000L;
     /**
      * Longest a frame is held for the callers woken with it to call again, so that their frames go out in one
      * write: long enough for a woken thread to get a core and encode its next call.
@@ -53,6 +55,9 @@ final class SocketReader implements AnswerWaiter
     private FrameAssembler assembler;
     private volatile long lastSyncActivityNs;
     private volatile boolean pumpParked;
+    /** An async call was sent while no thread waited: the pump should read without lingering. */
+    private volatile boolean asyncAnswerAwaited;
+    private final long lingerNs;
     /** The token holder is in (or about to enter) a blocking read: it does not look after held frames. */
     private volatile boolean leaderReading;
     private volatile boolean closed;
@@ -63,6 +68,16 @@ final class SocketReader implements AnswerWaiter
     SocketReader(final Socket socket, final InputStream in, final CoalescingWriter writer,
         final Consumer<IOException> onFailure, final String name)
     {
+        this(socket, in, writer, onFailure, name, LINGER_NS);
+    }
+
+    /**
+     * @param lingerNs how long the pump keeps away after a synchronous call (tests lengthen it).
+     */
+    SocketReader(final Socket socket, final InputStream in, final CoalescingWriter writer,
+        final Consumer<IOException> onFailure, final String name, final long lingerNs)
+    {
+        this.lingerNs = lingerNs;
         this.socket = socket;
         this.in = in;
         this.writer = writer;
@@ -162,7 +177,7 @@ final class SocketReader implements AnswerWaiter
                 handOff();
             }
             lastSyncActivityNs = System.nanoTime();
-            if (syncWaiters.decrementAndGet() == 0 && pumpParked)
+            if (syncWaiters.decrementAndGet() == 0 && (pumpParked || asyncAnswerAwaited))
             {
                 LockSupport.unpark(pump);
             }
@@ -199,6 +214,24 @@ final class SocketReader implements AnswerWaiter
             }
             // a frame was held between the wait and the announcement: its sender may not have seen it
             leaderReading = false;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * While a thread waits, its leader reads every answer; otherwise the pump is told not to linger. Without this an
+     * async call made right after a synchronous one waited the whole linger (2.1 ms at the median, against tens of
+     * microseconds).
+     */
+    @Override
+    public void asyncCallSent()
+    {
+        // set even while threads wait: the last of them may leave before the answer comes, and then tells the pump
+        asyncAnswerAwaited = true;
+        if (syncWaiters.get() == 0)
+        {
+            LockSupport.unpark(pump);
         }
     }
 
@@ -281,18 +314,20 @@ final class SocketReader implements AnswerWaiter
                 continue;
             }
             final long idleNs = System.nanoTime() - lastSyncActivityNs;
-            if (idleNs < LINGER_NS)
+            if (idleNs < lingerNs && !asyncAnswerAwaited)
             {
-                LockSupport.parkNanos(this, LINGER_NS - idleNs);
+                LockSupport.parkNanos(this, lingerNs - idleNs);
                 continue;
             }
             if (!token.tryLock())
             {
-                LockSupport.parkNanos(this, LINGER_NS);
+                // a leader is leaving: look again soon if an async answer is awaited
+                LockSupport.parkNanos(this, asyncAnswerAwaited ? ASYNC_RETRY_NS : lingerNs);
                 continue;
             }
             try
             {
+                asyncAnswerAwaited = false;
                 readOnce(0);
             }
             finally

@@ -185,6 +185,52 @@ class SocketReaderTest
     }
 
     /**
+     * The pump keeps away for a while after a synchronous call, so that a thread calling again leads; an async call
+     * made in that while must not wait it out: nobody else would read its answer. The linger is made a minute long
+     * here: the answer comes at once, or the test times out.
+     */
+    @Test
+    void anAsyncCallRightAfterASynchronousOneIsReadAtOnce() throws Exception
+    {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket server = listener.accept())
+        {
+            final CompletableFuture<?>[] calls = {new CompletableFuture<>(), new CompletableFuture<>(),
+                new CompletableFuture<>()};
+            final FrameHandler handler = new FrameHandler()
+            {
+                public void onFrame(final byte[] buffer, final int offset, final int length)
+                {
+                    calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
+                }
+
+                public void onMalformedStream(final String reason)
+                {
+                    throw new AssertionError(reason);
+                }
+            };
+            final Thread answering = Thread.ofPlatform().daemon().start(() -> answerEveryCall(server));
+            final CoalescingWriter writer = new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { });
+            final SocketReader reader = new SocketReader(client, client.getInputStream(), writer, failure -> { },
+                "test-pump", TimeUnit.MINUTES.toNanos(1));
+            reader.start(new FrameAssembler(1 << 20, handler));
+
+            final byte[] sync = answer(1);
+            writer.sendAwaited(sync, 0, sync.length);
+            reader.await(calls[1], System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+            assertTrue(calls[1].isDone(), "the synchronous call was answered");
+
+            final byte[] async = answer(2);
+            writer.send(async, 0, async.length);
+            reader.asyncCallSent();
+            calls[2].get(20, TimeUnit.SECONDS);
+            reader.stop();
+            answering.interrupt();
+        }
+    }
+
+    /**
      * Answers every 24-byte frame with a 24-byte frame of the same call id.
      */
     private static void answerEveryCall(final Socket server)

@@ -29,6 +29,14 @@ public interface AnswerWaiter
     }
 
     /**
+     * An asynchronous call was sent: nobody waits for its answer in {@link #await}, so a transport that reads only
+     * for waiting threads must read for it soon.
+     */
+    default void asyncCallSent()
+    {
+    }
+
+    /**
      * Parks until done.
      */
     AnswerWaiter PARKING = (call, deadlineNs) ->

@@ -387,6 +387,10 @@ public final class RpcSession implements FrameHandler, AutoCloseable
         final OutgoingCall call = startCall(target.id(), method, args, deadlineMs);
         if (method.isAsync())
         {
+            if (!call.isDone())
+            {
+                answerWaiter.asyncCallSent();
+            }
             if (deadlineMs > 0 && !call.isDone())
             {
                 call.timer = DeadlineTimer.schedule(call::expire, deadlineMs);
@@ -947,7 +951,7 @@ public final class RpcSession implements FrameHandler, AutoCloseable
         }
         if (failure == null)
         {
-            transmit(encoder, !method.isAsync());
+            transmit(encoder);
         }
         encoders.release(encoder);
         if (failure != null)
