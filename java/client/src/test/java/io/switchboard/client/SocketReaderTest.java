@@ -33,18 +33,7 @@ class SocketReaderTest
         {
             final CompletableFuture<?>[] calls = {
                 new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>()};
-            final FrameHandler handler = new FrameHandler()
-            {
-                public void onFrame(final byte[] buffer, final int offset, final int length)
-                {
-                    calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
-                }
-
-                public void onMalformedStream(final String reason)
-                {
-                    throw new AssertionError(reason);
-                }
-            };
+            final FrameHandler handler = completing(calls);
             final SocketReader reader = new SocketReader(client, client.getInputStream(),
                 new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { }), failure -> { }, "test-pump");
             reader.start(new FrameAssembler(1 << 20, handler));
@@ -148,18 +137,7 @@ class SocketReaderTest
         {
             final CompletableFuture<?>[] calls = {new CompletableFuture<>(), new CompletableFuture<>(),
                 new CompletableFuture<>(), new CompletableFuture<>()};
-            final FrameHandler handler = new FrameHandler()
-            {
-                public void onFrame(final byte[] buffer, final int offset, final int length)
-                {
-                    calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
-                }
-
-                public void onMalformedStream(final String reason)
-                {
-                    throw new AssertionError(reason);
-                }
-            };
+            final FrameHandler handler = completing(calls);
             final Thread answering = Thread.ofPlatform().daemon().start(() -> answerEveryCall(server));
             final CoalescingWriter writer = new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { });
             final SocketReader reader = new SocketReader(client, client.getInputStream(), writer, failure -> { },
@@ -198,18 +176,7 @@ class SocketReaderTest
         {
             final CompletableFuture<?>[] calls = {new CompletableFuture<>(), new CompletableFuture<>(),
                 new CompletableFuture<>()};
-            final FrameHandler handler = new FrameHandler()
-            {
-                public void onFrame(final byte[] buffer, final int offset, final int length)
-                {
-                    calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
-                }
-
-                public void onMalformedStream(final String reason)
-                {
-                    throw new AssertionError(reason);
-                }
-            };
+            final FrameHandler handler = completing(calls);
             final Thread answering = Thread.ofPlatform().daemon().start(() -> answerEveryCall(server));
             final CoalescingWriter writer = new CoalescingWriter(client.getOutputStream(), failure -> { }, () -> { });
             final SocketReader reader = new SocketReader(client, client.getInputStream(), writer, failure -> { },
@@ -228,6 +195,25 @@ class SocketReaderTest
             reader.stop();
             answering.interrupt();
         }
+    }
+
+    /**
+     * Completes {@code calls[id]} for each answer frame, the call id at offset 8.
+     */
+    private static FrameHandler completing(final CompletableFuture<?>[] calls)
+    {
+        return new FrameHandler()
+        {
+            public void onFrame(final byte[] buffer, final int offset, final int length)
+            {
+                calls[(int)ByteBuffer.wrap(buffer, offset + 8, 8).getLong()].complete(null);
+            }
+
+            public void onMalformedStream(final String reason)
+            {
+                throw new AssertionError(reason);
+            }
+        };
     }
 
     /**

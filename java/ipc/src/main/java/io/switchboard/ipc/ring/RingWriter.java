@@ -248,14 +248,11 @@ public final class RingWriter implements WakeCondition
      */
     public boolean offer(final int type, final MemorySegment source, final long sourceOffset, final int length)
     {
-        final long offset = tryClaim(type, UNFRAGMENTED, length);
-        if (offset == INSUFFICIENT_CAPACITY)
+        if (!offerUnpublished(type, source, sourceOffset, length))
         {
             return false;
         }
-
-        MemorySegment.copy(source, sourceOffset, memory, offset, length);
-        commit();
+        publish();
         return true;
     }
 
