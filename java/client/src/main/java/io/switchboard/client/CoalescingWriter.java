@@ -84,7 +84,8 @@ final class CoalescingWriter implements FrameSink
     @Override
     public void sendAwaited(final byte[] buffer, final int offset, final int length)
     {
-        send(buffer, offset, length, true);
+        // a virtual thread never leads or reads, so it cannot see to a held frame of its own
+        send(buffer, offset, length, !Thread.currentThread().isVirtual());
     }
 
     private void send(final byte[] buffer, final int offset, final int length, final boolean awaited)
@@ -210,7 +211,7 @@ final class CoalescingWriter implements FrameSink
         synchronized (lock)
         {
             final long since = heldSinceNs;
-            if (since == 0 || flushing)
+            if (since == 0 || flushing || closed)
             {
                 return true;
             }
@@ -284,6 +285,7 @@ final class CoalescingWriter implements FrameSink
         {
             flushing = false;
             closed = true;
+            heldSinceNs = 0;
             lock.notifyAll();
         }
         onFailure.accept(ex);

@@ -101,9 +101,8 @@ final class SocketReader implements AnswerWaiter
     {
         if (Thread.currentThread().isVirtual())
         {
-            // never a leader, so not counted among those who keep the pump away: the pump reads for it, and
-            // the pump does not look after held frames while it reads, so nothing of ours may stay held
-            writer.flushHeld(0);
+            // never a leader, so not counted among those who keep the pump away: the pump reads for it (and
+            // the writer never holds a virtual thread's frame, which it could not see to)
             AnswerWaiter.PARKING.await(call, deadlineNs);
             return;
         }
@@ -170,6 +169,12 @@ final class SocketReader implements AnswerWaiter
         }
         finally
         {
+            if (!call.isDone())
+            {
+                // the deadline passed or the thread was interrupted, maybe before its held frame went out:
+                // nobody else may be about to write it
+                writer.flushHeld(0);
+            }
             // a follower woken to lead may find its own answer already delivered: it leaves without
             // reading, and must pass the turn on, or the others sleep with nobody reading for them
             if (!token.isLocked())

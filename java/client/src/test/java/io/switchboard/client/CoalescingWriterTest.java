@@ -205,6 +205,34 @@ class CoalescingWriterTest
     }
 
     @Test
+    void aVirtualThreadsFrameIsNeverHeld() throws Exception
+    {
+        final RecordingStream out = new RecordingStream();
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { }, () -> { });
+        writer.expectCaller();
+        writer.expectCaller();
+        writer.expectCaller();
+
+        Thread.ofVirtual().start(() -> sendAwaited(writer, "v")).join();
+
+        assertEquals(List.of("v"), out.writes, "a virtual thread never reads, so it could not see to it");
+        assertFalse(writer.isHolding());
+    }
+
+    @Test
+    void nothingIsHeldOnceAWriteFailed()
+    {
+        final RecordingStream out = new RecordingStream();
+        final CoalescingWriter writer = new CoalescingWriter(out, failure -> { }, () -> { });
+        out.failure = new IOException("Broken pipe");
+        assertThrows(SessionLostException.class, () -> send(writer, "a"));
+
+        assertFalse(writer.isHolding());
+        assertTrue(writer.flushHeld(0));
+        assertEquals(List.of(), out.writes);
+    }
+
+    @Test
     void aDeliveryThatCarriedAFrameNobodyWaitsForWritesAtOnce()
     {
         final RecordingStream out = new RecordingStream();

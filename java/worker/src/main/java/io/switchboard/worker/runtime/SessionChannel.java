@@ -153,9 +153,12 @@ final class SessionChannel
                 System.err.println("worker: session channel " + ChannelId.toString(channelId) + ": " + ex);
                 endSession("unreadable channel: " + ex.getMessage());
             }
-            if (passSink != null)
+            finally
             {
-                passSink.endPass();
+                if (passSink != null)
+                {
+                    passSink.endPass();
+                }
             }
             if (work == FRAMES_PER_POLL)
             {

@@ -76,7 +76,7 @@ final class SessionRingSink implements FrameSink
         }
         finally
         {
-            lock.unlock();
+            unlockPublished();
         }
         end.signalPeer();
     }
@@ -126,8 +126,8 @@ final class SessionRingSink implements FrameSink
      * so that the CM takes them in one look and writes them to the client in one system call. Without this the
      * CM, polling on the other core, took the answers of a pass one or two at a time.
      * <p>
-     * When a handler thread holds the lock, the poller does not wait for it: every writer under the lock
-     * publishes the ring's tail (its own commit does, and {@link #write} publishes before it waits for space).
+     * When a handler thread holds the lock, the poller does not wait for it: every holder publishes the ring's
+     * tail before it unlocks ({@link #unlockPublished}), and {@link #write} publishes before it waits for space.
      */
     void beginPass()
     {
@@ -202,9 +202,26 @@ final class SessionRingSink implements FrameSink
                     Thread.ofVirtual().name("switchboard-session-drain").start(this::drain);
                 }
             }
-            lock.unlock();
+            unlockPublished();
         }
         end.signalPeer();
+    }
+
+    /**
+     * Every holder of the lock but the poller in its pass publishes before it lets go: the poller's {@link #endPass}
+     * does not wait for the lock, and counts on whoever holds it to publish what the pass held back, even a holder
+     * that wrote nothing (a drainer that found the queue empty, a sender that found the session closed).
+     */
+    private void unlockPublished()
+    {
+        try
+        {
+            writer.publish();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
@@ -315,7 +332,7 @@ final class SessionRingSink implements FrameSink
         }
         if (lock.tryLock())
         {
-            lock.unlock();
+            unlockPublished();
             return true;
         }
         return false;
