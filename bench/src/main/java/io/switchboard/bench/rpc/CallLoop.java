@@ -74,6 +74,31 @@ final class CallLoop
             histogram.getValueAtPercentile(99), histogram.getMaxValue(), histogram.getTotalCount());
     }
 
+    /**
+     * One thread alternates a synchronous call and an asynchronous one it then waits for; only the asynchronous
+     * calls are counted and timed: they show whether an answer nobody waits for synchronously is read promptly
+     * when synchronous calls have just been made.
+     */
+    static Result runAlternating(final Call sync, final Supplier<CompletableFuture<?>> async, final long durationMs)
+        throws Exception
+    {
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final long startNs = System.nanoTime();
+        final long stopNs = startNs + TimeUnit.MILLISECONDS.toNanos(durationMs);
+        long now = startNs;
+        while (now - stopNs < 0)
+        {
+            sync.call();
+            final long sentNs = System.nanoTime();
+            async.get().join();
+            now = System.nanoTime();
+            histogram.recordValue(Math.min(now - sentNs, histogram.getHighestTrackableValue()));
+        }
+        final long elapsedNs = System.nanoTime() - startNs;
+        return new Result(histogram.getTotalCount() * 1e9 / elapsedNs, histogram.getValueAtPercentile(50),
+            histogram.getValueAtPercentile(99), histogram.getMaxValue(), histogram.getTotalCount());
+    }
+
     static Result run(final List<Call> perThread, final long durationMs) throws InterruptedException
     {
         final int threads = perThread.size();

@@ -106,9 +106,12 @@ public final class RpcSuite
                 check(echo.echo(payload), "Switchboard");
                 check(rmiStub.echo(payload), "RMI");
 
-                // sb_a64: not a comparison (RMI has no asynchronous calls) but what one session carries when
-                // its callers do not each need a thread woken per answer
-                final String[] cases = {"sb_1", "rmi_1", "sb_8", "rmi_8", "sb_a64"};
+                // not comparisons (RMI has no asynchronous calls): sb_a64, what one session carries when its
+                // callers do not each need a thread woken per answer; sb_mix, the async calls of one thread that
+                // alternates sync and async calls (how soon an answer nobody waits for synchronously is read)
+                final String[] cases = {"sb_1", "rmi_1", "sb_8", "rmi_8", "sb_a64", "sb_mix"};
+                long sb8Writes = 0;
+                long sb8Frames = 0;
                 final EchoAsync echoAsync = session.lookup("echo", EchoAsync.class);
                 final List<List<CallLoop.Result>> results = new ArrayList<>();
                 for (int c = 0; c < cases.length; c++)
@@ -119,6 +122,15 @@ public final class RpcSuite
                 {
                     for (int c = 0; c < cases.length; c++)
                     {
+                        if (cases[c].equals("sb_mix"))
+                        {
+                            CallLoop.runAlternating(() -> echo.echo(payload), () -> echoAsync.echo(payload), warmupMs);
+                            final CallLoop.Result result = CallLoop.runAlternating(() -> echo.echo(payload),
+                                () -> echoAsync.echo(payload), measureMs);
+                            results.get(c).add(result);
+                            printRound(round, cases[c], result);
+                            continue;
+                        }
                         if (cases[c].equals("sb_a64"))
                         {
                             CallLoop.runPipelined(() -> echoAsync.echo(payload), 64, warmupMs);
@@ -137,7 +149,14 @@ public final class RpcSuite
                             calls.add(sb ? () -> echo.echo(mine) : () -> rmiStub.echo(mine));
                         }
                         CallLoop.run(calls, warmupMs);
+                        final long[] before = session.writeCounters();
                         final CallLoop.Result result = CallLoop.run(calls, measureMs);
+                        if (cases[c].equals("sb_8"))
+                        {
+                            final long[] after = session.writeCounters();
+                            sb8Writes += after[0] - before[0];
+                            sb8Frames += after[1] - before[1];
+                        }
                         results.get(c).add(result);
                         printRound(round, cases[c], result);
                     }
@@ -164,12 +183,18 @@ public final class RpcSuite
                     rps[0] / rps[1], rps[2] / rps[3], p99[0] / p99[1], p99[2] / p99[3]);
                 System.out.printf(Locale.ROOT, "sb_a64: 1 thread, 64 async calls in flight on the session: %.0f calls/s " +
                     "(%.2fx sb_8)%n", rps[4], rps[4] / rps[2]);
+                System.out.printf(Locale.ROOT, "sb_mix: an async call right after a sync one: p50 %.1f us, p99 %.1f us%n",
+                    p50[5], p99[5]);
+                System.out.printf(Locale.ROOT, "sb_8: %.1f frames per socket write from the client (%d frames, %d writes)%n",
+                    sb8Writes == 0 ? 0.0 : (double)sb8Frames / sb8Writes, sb8Frames, sb8Writes);
                 final String floorSummary = printCostFloor(rps[3], measureMs);
                 System.out.printf(Locale.ROOT,
                     "SUMMARY sb_rps_1=%.0f rmi_rps_1=%.0f sb_rps_8=%.0f rmi_rps_8=%.0f sb_p99_us_1=%.1f rmi_p99_us_1=%.1f " +
                     "sb_p99_us_8=%.1f rmi_p99_us_8=%.1f sb_p50_us_1=%.1f rmi_p50_us_1=%.1f sb_p50_us_8=%.1f rmi_p50_us_8=%.1f%s%n",
                     rps[0], rps[1], rps[2], rps[3], p99[0], p99[1], p99[2], p99[3], p50[0], p50[1], p50[2], p50[3],
-                    " sb_async64_rps=" + Math.round(rps[4]) + floorSummary);
+                    " sb_async64_rps=" + Math.round(rps[4]) + " sb_mix_async_p99_us=" + String.format(Locale.ROOT, "%.1f", p99[5]) +
+                    " sb_8_frames_per_write=" + String.format(Locale.ROOT, "%.1f", sb8Writes == 0 ? 0.0 : (double)sb8Frames / sb8Writes) +
+                    floorSummary);
             }
             return 0;
         }
