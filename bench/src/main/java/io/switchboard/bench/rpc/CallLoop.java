@@ -32,6 +32,11 @@ final class CallLoop
      */
     record Result(double callsPerSecond, long p50Ns, long p99Ns, long maxNs, long calls)
     {
+        static Result of(final Histogram latencies, final long elapsedNs)
+        {
+            return new Result(latencies.getTotalCount() * 1e9 / elapsedNs, latencies.getValueAtPercentile(50),
+                latencies.getValueAtPercentile(99), latencies.getMaxValue(), latencies.getTotalCount());
+        }
     }
 
     private CallLoop()
@@ -70,8 +75,7 @@ final class CallLoop
         {
             pending.join();
         }
-        return new Result(histogram.getTotalCount() * 1e9 / elapsedNs, histogram.getValueAtPercentile(50),
-            histogram.getValueAtPercentile(99), histogram.getMaxValue(), histogram.getTotalCount());
+        return Result.of(histogram, elapsedNs);
     }
 
     /**
@@ -95,8 +99,7 @@ final class CallLoop
             histogram.recordValue(Math.min(now - sentNs, histogram.getHighestTrackableValue()));
         }
         final long elapsedNs = System.nanoTime() - startNs;
-        return new Result(histogram.getTotalCount() * 1e9 / elapsedNs, histogram.getValueAtPercentile(50),
-            histogram.getValueAtPercentile(99), histogram.getMaxValue(), histogram.getTotalCount());
+        return Result.of(histogram, elapsedNs);
     }
 
     static Result run(final List<Call> perThread, final long durationMs) throws InterruptedException
@@ -156,7 +159,6 @@ final class CallLoop
         {
             all.add(histogram);
         }
-        return new Result(all.getTotalCount() * 1e9 / elapsedNs, all.getValueAtPercentile(50),
-            all.getValueAtPercentile(99), all.getMaxValue(), all.getTotalCount());
+        return Result.of(all, elapsedNs);
     }
 }

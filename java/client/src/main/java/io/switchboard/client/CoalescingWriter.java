@@ -254,7 +254,12 @@ final class CoalescingWriter implements FrameSink
      */
     private boolean holdAllowed()
     {
-        return noHoldUntilNs == 0 || System.nanoTime() - noHoldUntilNs >= 0;
+        if (noHoldUntilNs != 0 && System.nanoTime() - noHoldUntilNs >= 0)
+        {
+            // the pause is over: no clock read on later sends
+            noHoldUntilNs = 0;
+        }
+        return noHoldUntilNs == 0;
     }
 
     /**

@@ -370,15 +370,9 @@ final class RpcConnection implements Connection
             while (in.hasRemaining())
             {
                 final int room = Math.min(writer.writablePayloadLength(), in.remaining());
-                if (room == 0)
-                {
-                    blockOnRing();
-                    return;
-                }
-                final long at = writer.tryClaim(RpcChannelFrameType.STREAM, FrameDescriptor.UNFRAGMENTED, room);
+                final long at = claimOrBlock(writer, room);
                 if (at == RingWriter.INSUFFICIENT_CAPACITY)
                 {
-                    blockOnRing();
                     return;
                 }
                 final int valid = fromClient.scan(in, in.position(), room);
@@ -393,16 +387,9 @@ final class RpcConnection implements Connection
             while (true)
             {
                 final int room = writer.writablePayloadLength();
-                if (room == 0)
-                {
-                    blockOnRing();
-                    return;
-                }
-                final long at = writer.tryClaim(RpcChannelFrameType.STREAM, FrameDescriptor.UNFRAGMENTED, room);
+                final long at = claimOrBlock(writer, room);
                 if (at == RingWriter.INSUFFICIENT_CAPACITY)
                 {
-                    // the worker's side of the ring moved under us (a rogue's head): wait, the audit judges it
-                    blockOnRing();
                     return;
                 }
                 final int n;
@@ -440,6 +427,24 @@ final class RpcConnection implements Connection
             }
             reportAwaiting();
         }
+    }
+
+    /**
+     * Claims {@code room} bytes of the inbound ring, or stops reading the client until the worker frees space.
+     *
+     * @return the payload's offset, or {@link RingWriter#INSUFFICIENT_CAPACITY} when reading stopped.
+     */
+    private long claimOrBlock(final RingWriter writer, final int room)
+    {
+        // a refused claim after the writer said it had room means the worker's side of the ring moved under
+        // us (a rogue's head): wait as for a full ring, the audit judges it
+        final long at = room == 0 ? RingWriter.INSUFFICIENT_CAPACITY :
+            writer.tryClaim(RpcChannelFrameType.STREAM, FrameDescriptor.UNFRAGMENTED, room);
+        if (at == RingWriter.INSUFFICIENT_CAPACITY)
+        {
+            blockOnRing();
+        }
+        return at;
     }
 
     /**

@@ -205,14 +205,6 @@ public final class RingWriter implements WakeCondition
         }
     }
 
-    /**
-     * @return whether completed frames wait for {@link #publish()}.
-     */
-    public boolean hasUnpublished()
-    {
-        return publishedTailPosition != tailPosition;
-    }
-
     private void complete(final int payloadLength)
     {
         final long position = claimPosition;
