@@ -246,7 +246,7 @@ final class SocketReader implements AnswerWaiter
      * Delivered by this reader: the caller will most likely call again at once.
      */
     @Override
-    public void answered(final Thread waiter)
+    public void answered()
     {
         if (token.isHeldByCurrentThread())
         {

@@ -21,10 +21,10 @@ public interface AnswerWaiter
     void await(Future<?> call, long deadlineNs) throws InterruptedException;
 
     /**
-     * The call {@code waiter} waits for was completed by the current thread (the reader delivering, a deadline,
-     * the session's end), just before the waiter is unparked.
+     * A call a thread waits for synchronously was completed by the current thread (the reader delivering, a
+     * deadline, the session's end), just before the waiting thread is unparked.
      */
-    default void answered(final Thread waiter)
+    default void answered()
     {
     }
 

@@ -110,7 +110,7 @@ final class OutgoingCall extends CompletableFuture<Object>
         final Thread thread = waiter;
         if (thread != null)
         {
-            session.answered(thread);
+            session.answered();
             LockSupport.unpark(thread);
         }
     }

@@ -501,9 +501,9 @@ public final class RpcSession implements FrameHandler, AutoCloseable
     /**
      * A sync call's waiting thread is about to be woken with its answer.
      */
-    void answered(final Thread waiter)
+    void answered()
     {
-        answerWaiter.answered(waiter);
+        answerWaiter.answered();
     }
 
     void forgetOutgoing(final long callId)
