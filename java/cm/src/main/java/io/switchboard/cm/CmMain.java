@@ -1,6 +1,8 @@
 package io.switchboard.cm;
 
 import io.switchboard.cm.config.CmConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.File;
@@ -13,6 +15,11 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class CmMain
 {
+    /** The exit status when the instance failed while running (an I/O thread could not go on). */
+    static final int EXIT_FAILED = 70;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CmMain.class);
+
     private CmMain()
     {
     }
@@ -42,11 +49,13 @@ public final class CmMain
             System.exit(2);
         }
 
-        final ConnectionManager cm = new ConnectionManager(config);
+        // exit from a thread of its own: the shutdown hook below waits for the I/O threads, one of which asks
+        final ConnectionManager cm = new ConnectionManager(config, cause ->
+            new Thread(() -> System.exit(EXIT_FAILED), "switchboard-fatal-exit").start());
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            System.err.println("switchboard: stopping");
+            LOG.info("stopping");
             cm.close();
             stopped.countDown();
         }, "switchboard-shutdown"));
@@ -58,18 +67,16 @@ public final class CmMain
         }
         catch (final RuntimeException ex)
         {
-            System.err.println("switchboard: cannot start: " + ex.getMessage());
+            LOG.error("cannot start: {}", ex.getMessage(), ex);
             System.exit(1);
             return;
         }
         final InetSocketAddress rpc = cm.rpcAddress();
-        System.err.println("switchboard: listening on http://" + address.getHostString() + ":" + address.getPort() +
-            (rpc == null ? "" : ", sessions also on " + rpc.getHostString() + ":" + rpc.getPort()) +
-            " with " + config.workers() + " workers; Ctrl-C stops");
+        LOG.info("listening on http://{}:{}{} with {} workers; Ctrl-C stops", address.getHostString(), address.getPort(),
+            rpc == null ? "" : ", sessions also on " + rpc.getHostString() + ":" + rpc.getPort(), config.workers());
         if (cm.adminAddress() != null)
         {
-            System.err.println("switchboard: admin on http://" + cm.adminAddress().getHostString() + ":" +
-                cm.adminAddress().getPort() + "/admin/status");
+            LOG.info("admin on http://{}:{}/admin/status", cm.adminAddress().getHostString(), cm.adminAddress().getPort());
         }
         try
         {

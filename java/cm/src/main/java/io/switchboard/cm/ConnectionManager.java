@@ -3,7 +3,7 @@ package io.switchboard.cm;
 import io.switchboard.cm.admin.AdminServer;
 import io.switchboard.cm.admin.StatusDocument;
 import io.switchboard.cm.config.CmConfig;
-import io.switchboard.cm.config.Router;
+import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.net.IoThread;
@@ -17,6 +17,9 @@ import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SegmentNames;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.segment.StaleSegmentJanitor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +43,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectionManager implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+
     private final CmConfig config;
+    private final java.util.function.Consumer<Throwable> onFatal;
+    /** Why the instance failed (an I/O thread could not go on), or null while it serves. */
+    private volatile Throwable failure;
     private SharedSegment segment;
     private WorkerPool workers;
     private WorkerSupervisor supervisor;
@@ -56,7 +64,45 @@ public final class ConnectionManager implements AutoCloseable
 
     public ConnectionManager(final CmConfig config)
     {
+        this(config, cause -> { });
+    }
+
+    /**
+     * @param onFatal told, once, when the instance cannot serve any more (an I/O thread could not go on),
+     *                after it has stopped accepting: the launcher ends the process with a non-zero status.
+     */
+    public ConnectionManager(final CmConfig config, final java.util.function.Consumer<Throwable> onFatal)
+    {
         this.config = config;
+        this.onFatal = onFatal;
+    }
+
+    /**
+     * An I/O thread's loop failed: its connections are lost and no thread would serve what the acceptor
+     * hands it, so the instance stops taking connections and reports "failed" rather than "running".
+     */
+    private void onIoThreadFailed(final int index, final Throwable cause)
+    {
+        synchronized (this)
+        {
+            if (failure != null)
+            {
+                return;
+            }
+            failure = cause;
+        }
+        LOG.error("I/O thread {} failed: the instance stops serving", index);
+        accepting = false;
+        closeServer();
+        onFatal.accept(cause);
+    }
+
+    /**
+     * @return why the instance stopped serving, or null while it serves.
+     */
+    public Throwable failure()
+    {
+        return failure;
     }
 
     /**
@@ -66,7 +112,7 @@ public final class ConnectionManager implements AutoCloseable
     {
         for (final String removed : StaleSegmentJanitor.removeStaleSegments())
         {
-            System.err.println("switchboard: removed the stale segment " + removed + " of a CM that died");
+            LOG.warn("removed the stale segment {} of a CM that died", removed);
         }
 
         final ProcessIdentity self = ProcessIdentity.self();
@@ -125,7 +171,7 @@ public final class ConnectionManager implements AutoCloseable
         {
             ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
                 new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(),
-                config.rpcSettings(), this::onWorkerFault);
+                config.rpcSettings(), this::onWorkerFault, this::onIoThreadFailed);
             ioThreads[i].start();
         }
 
@@ -222,7 +268,7 @@ public final class ConnectionManager implements AutoCloseable
             }
             catch (final IOException ex)
             {
-                System.err.println("switchboard: accept failed: " + ex.getMessage());
+                LOG.warn("accept failed: {}", ex.getMessage());
                 sleepMs(10);
             }
         }
@@ -234,7 +280,7 @@ public final class ConnectionManager implements AutoCloseable
         return StatusDocument.render(
             self.pid(),
             current == null ? "" : current.name(),
-            closed ? "stopping" : "running",
+            failure != null ? "failed" : closed ? "stopping" : "running",
             config.workers(),
             supervisor.isRollingRestart(),
             current == null ? 0 : new ChannelTable(current).inUseCount(),

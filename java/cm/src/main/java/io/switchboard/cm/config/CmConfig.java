@@ -1,6 +1,7 @@
 package io.switchboard.cm.config;
 
 import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.cm.routing.Route;
 import io.switchboard.cm.net.RpcSettings;
 import io.switchboard.cm.net.Timeouts;
 import io.switchboard.cm.supervisor.RecyclePolicy;
@@ -80,6 +81,10 @@ public final class CmConfig
 
     @Option(names = "--head-timeout-ms", defaultValue = "10000", description = "to read a request head, 408 (default: ${DEFAULT-VALUE})")
     long headTimeoutMs;
+
+    @Option(names = "--min-body-rate", defaultValue = "512",
+        description = "bytes/s a request body must average after --head-timeout-ms, else 408; 0: off (default: ${DEFAULT-VALUE})")
+    long minBodyRate;
 
     @Option(names = "--idle-timeout-ms", defaultValue = "60000", description = "idle keep-alive connection (default: ${DEFAULT-VALUE})")
     long idleTimeoutMs;
@@ -289,7 +294,8 @@ public final class CmConfig
             TimeUnit.MILLISECONDS.toNanos(headTimeoutMs),
             TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs),
             TimeUnit.MILLISECONDS.toNanos(queueTimeoutMs),
-            TimeUnit.MILLISECONDS.toNanos(responseTimeoutMs));
+            TimeUnit.MILLISECONDS.toNanos(responseTimeoutMs),
+            minBodyRate);
     }
 
     public WorkerLaunch workerLaunch(final List<String> applications)

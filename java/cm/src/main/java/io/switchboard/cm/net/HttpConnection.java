@@ -1,6 +1,6 @@
 package io.switchboard.cm.net;
 
-import io.switchboard.cm.config.Route;
+import io.switchboard.cm.routing.Route;
 import io.switchboard.cm.http.BodyFraming;
 import io.switchboard.cm.http.ChunkedDecoder;
 import io.switchboard.cm.http.ChunkedEncoder;
@@ -96,6 +96,8 @@ final class HttpConnection implements Connection
 
     private State state = State.READ_HEAD;
     private boolean firstRequest = true;
+    /** The head deadline runs from the head's first byte, not from its latest. */
+    private boolean headDeadlineArmed;
     private boolean awaitingWorker;
     private long deadlineNs;
     private boolean inputClosed;
@@ -109,6 +111,11 @@ final class HttpConnection implements Connection
     private boolean keepAlive;
     private HttpVersion version;
     private long bodyRemaining;
+    /** When the body began, moved on by the time spent waiting for ring space: the rate is the client's. */
+    private long bodyStartNs;
+    private long bodyBytes;
+    /** Since when the body waits for ring space; 0 when it does not. */
+    private long ringWaitSinceNs;
     private boolean chunkedBody;
     private boolean responseHeadSent;
     private boolean responseChunked;
@@ -165,6 +172,12 @@ final class HttpConnection implements Connection
             {
                 case READ_HEAD ->
                 {
+                    if (out.position() > 0)
+                    {
+                        // a response has not left yet: requests read ahead wait behind it
+                        holdReadAhead();
+                        return;
+                    }
                     if (fill() < 0 && !in.hasRemaining())
                     {
                         close();
@@ -196,15 +209,19 @@ final class HttpConnection implements Connection
     {
         try
         {
-            if (flush() && state == State.AWAIT_RESPONSE && channelId != ChannelId.NONE)
+            if (!flush())
             {
-                interest(SelectionKey.OP_WRITE, false);
+                // still more than the socket takes: it asked for OP_WRITE again
+                return;
+            }
+            interest(SelectionKey.OP_WRITE, false);
+            if (state == State.AWAIT_RESPONSE && channelId != ChannelId.NONE)
+            {
                 // the socket drained: go on relaying what the worker wrote
                 onOutbound();
             }
-            else if (!out.hasRemaining() || out.position() == 0)
+            else
             {
-                interest(SelectionKey.OP_WRITE, false);
                 afterFlush();
             }
         }
@@ -227,8 +244,32 @@ final class HttpConnection implements Connection
         return n;
     }
 
+    /**
+     * Reads what the client sends ahead while a response is unsent, into the read buffer until it is full,
+     * then stops reading: a client that pipelines faster than it reads is not read from. An end of stream
+     * here is a half-close: what was sent ahead is still answered, then the connection closes.
+     */
+    private void holdReadAhead() throws IOException
+    {
+        if (inputClosed || (in.limit() == in.capacity() && in.position() == 0))
+        {
+            interest(SelectionKey.OP_READ, false);
+            return;
+        }
+        if (fill() < 0)
+        {
+            interest(SelectionKey.OP_READ, false);
+        }
+    }
+
     private void parseHeads()
     {
+        if (out.position() > 0)
+        {
+            // the next response may only start once this one has left: it would be written over
+            interest(SelectionKey.OP_READ, false);
+            return;
+        }
         if (firstRequest && in.hasRemaining())
         {
             firstRequest = false;
@@ -240,7 +281,7 @@ final class HttpConnection implements Connection
                 return;
             }
         }
-        while (state == State.READ_HEAD && in.hasRemaining())
+        while (state == State.READ_HEAD && in.hasRemaining() && out.position() == 0)
         {
             final boolean done;
             try
@@ -255,15 +296,24 @@ final class HttpConnection implements Connection
 
             if (!done)
             {
-                deadlineNs = System.nanoTime() + io.timeouts().headNs();
+                if (!headDeadlineArmed)
+                {
+                    // once per head, as nginx's client_header_timeout: a byte now and then does not extend it
+                    headDeadlineArmed = true;
+                    deadlineNs = System.nanoTime() + io.timeouts().headNs();
+                }
                 break;
             }
             onHead(parser.head());
         }
 
-        if (state == State.READ_HEAD && inputClosed)
+        if (state == State.READ_HEAD && inputClosed && out.position() == 0)
         {
             close();
+        }
+        else if (state == State.READ_HEAD && out.position() > 0)
+        {
+            interest(SelectionKey.OP_READ, false);
         }
     }
 
@@ -286,6 +336,10 @@ final class HttpConnection implements Connection
             chunkedDecoder.reset();
         }
 
+        if (io.testFaultHook() != null)
+        {
+            io.testFaultHook().onRequest(head);
+        }
         route = io.router().route(head.buffer(), head.pathOffset(), head.pathLength());
         if (route == null)
         {
@@ -409,6 +463,9 @@ final class HttpConnection implements Connection
         if (hasBody())
         {
             state = State.BODY;
+            bodyStartNs = System.nanoTime();
+            bodyBytes = 0;
+            ringWaitSinceNs = 0;
             if (head.expectContinue() && !in.hasRemaining())
             {
                 ResponseHeadWriter.putContinue(out);
@@ -443,6 +500,11 @@ final class HttpConnection implements Connection
             return;
         }
 
+        if (ringWaitSinceNs != 0)
+        {
+            bodyStartNs += System.nanoTime() - ringWaitSinceNs;
+            ringWaitSinceNs = 0;
+        }
         final RingWriter writer = end.writer();
         boolean published = false;
         try
@@ -466,7 +528,7 @@ final class HttpConnection implements Connection
                 {
                     // ring full: stop reading the socket until the worker frees space
                     interest(SelectionKey.OP_READ, false);
-                    io.blockedOnRing(this);
+                    waitForRing();
                     break;
                 }
 
@@ -497,6 +559,7 @@ final class HttpConnection implements Connection
                     }
                     if (delivered > 0)
                     {
+                        bodyBytes += delivered;
                         writer.commit(delivered);
                         published = true;
                     }
@@ -516,6 +579,7 @@ final class HttpConnection implements Connection
                     copyBodyIntoRing(in, in.position(), n);
                     in.position(in.position() + n);
                     bodyRemaining -= n;
+                    bodyBytes += n;
                     published = true;
                     if (bodyRemaining == 0)
                     {
@@ -542,6 +606,7 @@ final class HttpConnection implements Connection
                     }
                     writer.commit(read);
                     bodyRemaining -= read;
+                    bodyBytes += read;
                     published = true;
                     if (bodyRemaining == 0)
                     {
@@ -598,12 +663,21 @@ final class HttpConnection implements Connection
         final RingWriter writer = end.writer();
         if (writer.tryClaim(HttpFrameType.REQUEST_END, FrameDescriptor.UNFRAGMENTED, 0) == RingWriter.INSUFFICIENT_CAPACITY)
         {
-            io.blockedOnRing(this);
+            waitForRing();
             return;
         }
         writer.commit();
         state = State.AWAIT_RESPONSE;
         interest(SelectionKey.OP_READ, true);
+    }
+
+    private void waitForRing()
+    {
+        if (ringWaitSinceNs == 0)
+        {
+            ringWaitSinceNs = System.nanoTime();
+        }
+        io.blockedOnRing(this);
     }
 
     // ---------------------------------------------------------------- response
@@ -651,12 +725,8 @@ final class HttpConnection implements Connection
             onClientGone();
             return frames;
         }
-        catch (final RuntimeException ex)
-        {
-            // whatever else a frame made the relay throw is the frame's fault too
-            onWorkerFault(ex.toString());
-            return frames;
-        }
+        // anything else is a bug of the CM's own, not the worker's: the I/O thread logs it and closes this
+        // connection, and the worker, which may be right, is not cut off
 
         if (finalFrameSeen)
         {
@@ -684,9 +754,9 @@ final class HttpConnection implements Connection
                 frames += n;
             }
         }
-        catch (final RuntimeException ex)
+        catch (final RingCorruptedException ex)
         {
-            io.reportBadWorker(workerSlot, channelId, ex.toString());
+            io.reportBadWorker(workerSlot, channelId, ex.getMessage());
             finalFrameSeen = true;
         }
         if (finalFrameSeen)
@@ -744,7 +814,6 @@ final class HttpConnection implements Connection
                 finalFrameSeen = true;
                 if (!responseHeadSent && !cancelled)
                 {
-                    out.clear();
                     respondLocally(502, "Bad Gateway\n", false);
                 }
                 else
@@ -775,7 +844,6 @@ final class HttpConnection implements Connection
                 "RESPONSE_HEAD status=" + status + " contentLength=" + contentLength + " reserved=" + reserved);
         }
 
-        out.clear();
         try
         {
             responseHeadWriter.begin(out, status);
@@ -964,12 +1032,18 @@ final class HttpConnection implements Connection
     private void awaitNextRequest()
     {
         parser.reset();
+        headDeadlineArmed = false;
         state = State.READ_HEAD;
         deadlineNs = System.nanoTime() + io.timeouts().idleNs();
-        interest(SelectionKey.OP_READ, true);
         if (out.position() == 0)
         {
+            interest(SelectionKey.OP_READ, !inputClosed);
             parseHeads();
+        }
+        else
+        {
+            // reading resumes once the response has left (afterFlush)
+            interest(SelectionKey.OP_READ, false);
         }
     }
 
@@ -981,6 +1055,7 @@ final class HttpConnection implements Connection
         }
         else if (state == State.READ_HEAD)
         {
+            interest(SelectionKey.OP_READ, !inputClosed);
             parseHeads();
         }
     }
@@ -1013,7 +1088,8 @@ final class HttpConnection implements Connection
     private void respondLocally(final int status, final String body, final boolean close)
     {
         final byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-        out.clear();
+        // appended: the buffer holds nothing of a response (the next head is parsed only once it is empty)
+        // but may hold an interim 100 Continue the socket has not taken whole
         responseHeadWriter.begin(out, status).header("Content-Type", "text/plain").contentLength(bytes.length);
         if (close || !keepAlive)
         {
@@ -1069,7 +1145,6 @@ final class HttpConnection implements Connection
             close();
             return;
         }
-        out.clear();
         respondLocally(502, "Bad Gateway\n", midRequest);
     }
 
@@ -1204,6 +1279,12 @@ final class HttpConnection implements Connection
      */
     public void checkTimeout(final long nowNs)
     {
+        if (state == State.BODY && ringWaitSinceNs == 0 && io.timeouts().bodyTooSlow(bodyStartNs, bodyBytes, nowNs))
+        {
+            // a body trickling in below the minimum rate holds a channel and a worker thread: cut it off
+            failExchange(408, "Request Timeout\n");
+            return;
+        }
         if (nowNs - deadlineNs < 0)
         {
             return;

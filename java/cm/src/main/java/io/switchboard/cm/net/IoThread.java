@@ -1,6 +1,6 @@
 package io.switchboard.cm.net;
 
-import io.switchboard.cm.config.Router;
+import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpDate;
 import io.switchboard.cm.http.HttpLimits;
@@ -11,6 +11,9 @@ import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.signal.EventCount;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +47,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class IoThread implements Runnable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(IoThread.class);
+
+    /**
+     * Told when an I/O thread cannot go on: its loop threw outside any one connection's handling.
+     */
+    @FunctionalInterface
+    public interface FailureHandler
+    {
+        /**
+         * Called on the failed I/O thread, which then closes its connections and ends.
+         */
+        void onIoThreadFailed(int index, Throwable cause);
+    }
+
     /**
      * Per-connection buffer sizes.
      *
@@ -117,6 +134,10 @@ public final class IoThread implements Runnable
      */
     private final int[] condemnedIncarnation;
     private final WorkerFaultHandler faultHandler;
+    private final FailureHandler failureHandler;
+    private final TestFaultHook testFaultHook = TestFaultHook.fromSystemProperty();
+    /** Published by this thread while stopping, for {@link #isBusy()} on the thread that stops it. */
+    private volatile boolean busyWhileStopping = true;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean stopping;
@@ -136,8 +157,10 @@ public final class IoThread implements Runnable
         final Buffers buffers,
         final int maxWaiting,
         final RpcSettings rpcSettings,
-        final WorkerFaultHandler faultHandler)
+        final WorkerFaultHandler faultHandler,
+        final FailureHandler failureHandler)
     {
+        this.failureHandler = failureHandler;
         this.rpcSettings = rpcSettings;
         this.index = index;
         this.segment = segment;
@@ -240,6 +263,10 @@ public final class IoThread implements Runnable
             int work = 0;
             try
             {
+                if (testFaultHook != null)
+                {
+                    testFaultHook.onLoop();
+                }
                 work += adoptAccepted();
                 work += handleCutOffWorkers();
                 work += handleLostWorkers();
@@ -261,6 +288,10 @@ public final class IoThread implements Runnable
                     nextTimerNs = nowNs + TIMER_INTERVAL_NS;
                 }
 
+                if (stopping)
+                {
+                    busyWhileStopping = hasWorkInFlight();
+                }
                 if (sessionTraffic)
                 {
                     sessionTraffic = false;
@@ -301,15 +332,55 @@ public final class IoThread implements Runnable
             }
             catch (final IOException ex)
             {
-                System.err.println("switchboard: I/O thread " + index + ": " + ex);
+                // the selector itself failed (a connection's own I/O errors are handled inside it)
+                LOG.error("I/O thread {}: the selector failed; the thread cannot go on", index, ex);
+                fail(ex);
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable ex)
             {
-                System.err.println("switchboard: I/O thread " + index + " caught " + ex);
-                ex.printStackTrace();
+                LOG.error("I/O thread {}: failed outside any one connection; the thread cannot go on", index, ex);
+                fail(ex);
             }
         }
         shutdown();
+    }
+
+    /**
+     * The loop cannot go on: no thread would serve this thread's connections, so rather than linger as
+     * an instance that still reports running, the thread ends and the failure handler stops the instance.
+     */
+    private void fail(final Throwable cause)
+    {
+        running = false;
+        busyWhileStopping = false;
+        try
+        {
+            failureHandler.onIoThreadFailed(index, cause);
+        }
+        catch (final Throwable ex)
+        {
+            cause.addSuppressed(ex);
+        }
+    }
+
+    /**
+     * A connection's handling threw: a bug, or memory running out. It costs that connection, never the
+     * thread's others; the worker is not blamed (what a worker wrote wrong is caught, and reported, where it
+     * is read).
+     */
+    private void connectionFailed(final Connection connection, final Throwable cause)
+    {
+        LOG.error("I/O thread {}: a connection failed and is closed (channel {}, worker {})", index,
+            ChannelId.toString(connection.channelId()), connection.workerSlot(), cause);
+        try
+        {
+            connection.abandon();
+        }
+        catch (final Throwable ex)
+        {
+            LOG.error("I/O thread {}: abandoning the failed connection failed too; closing it", index, ex);
+            connection.close();
+        }
     }
 
     private void block() throws IOException
@@ -368,6 +439,12 @@ public final class IoThread implements Runnable
             {
                 closeQuietly(socket);
             }
+            catch (final Throwable ex)
+            {
+                // out of memory for one more connection: it is refused, the others go on
+                LOG.error("I/O thread {}: cannot take a new connection; closed it", index, ex);
+                closeQuietly(socket);
+            }
         }
         return work;
     }
@@ -397,12 +474,9 @@ public final class IoThread implements Runnable
                     connection.onReadable();
                 }
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable ex)
             {
-                // a bug must cost one connection, not the thread's others
-                System.err.println("switchboard: I/O thread " + index + ": connection failed: " + ex);
-                ex.printStackTrace();
-                connection.abandon();
+                connectionFailed(connection, ex);
             }
         }
         return work;
@@ -419,11 +493,9 @@ public final class IoThread implements Runnable
         {
             return Math.max(connection.onOutbound(), 1);
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
-            System.err.println("switchboard: I/O thread " + index + ": relay failed on channel " + slot + ": " + ex);
-            ex.printStackTrace();
-            connection.abandon();
+            connectionFailed(connection, ex);
             return 1;
         }
     }
@@ -438,7 +510,14 @@ public final class IoThread implements Runnable
         blocked.clear();
         for (final Connection connection : blockedScratch)
         {
-            connection.onRingSpace();
+            try
+            {
+                connection.onRingSpace();
+            }
+            catch (final Throwable ex)
+            {
+                connectionFailed(connection, ex);
+            }
         }
         final int work = blockedScratch.size() - blocked.size();
         blockedScratch.clear();
@@ -451,9 +530,18 @@ public final class IoThread implements Runnable
         while (!waiting.isEmpty())
         {
             final Connection next = waiting.peek();
-            if (!next.retryDispatch())
+            try
             {
-                break;
+                if (!next.retryDispatch())
+                {
+                    break;
+                }
+            }
+            catch (final Throwable ex)
+            {
+                waiting.poll();
+                connectionFailed(next, ex);
+                continue;
             }
             waiting.poll();
             work++;
@@ -557,8 +645,7 @@ public final class IoThread implements Runnable
         final String wrong = channels.reclaim(channelId);
         if (wrong != null)
         {
-            System.err.println("switchboard: worker " + worker + " left channel " + ChannelId.toString(channelId) +
-                " rewritten (" + wrong + "); reclaimed it");
+            LOG.warn("worker {} left channel {} rewritten ({}); reclaimed it", worker, ChannelId.toString(channelId), wrong);
         }
     }
 
@@ -572,7 +659,14 @@ public final class IoThread implements Runnable
         {
             final Connection connection = timerScratch[i];
             timerScratch[i] = null;
-            connection.checkTimeout(nowNs);
+            try
+            {
+                connection.checkTimeout(nowNs);
+            }
+            catch (final Throwable ex)
+            {
+                connectionFailed(connection, ex);
+            }
         }
     }
 
@@ -706,8 +800,8 @@ public final class IoThread implements Runnable
         if (!channels.isOutboundEmpty(channelId))
         {
             // whoever wrote there cannot be named: every worker maps every ring
-            System.err.println("switchboard: I/O thread " + index + ": channel " + ChannelId.toString(channelId) +
-                " held frames while FREE (a worker wrote to a channel that is not its own); scrubbed it");
+            LOG.warn("I/O thread {}: channel {} held frames while FREE (a worker wrote to a channel that is not its own);" +
+                " scrubbed it", index, ChannelId.toString(channelId));
             channels.scrub(channelId);
         }
     }
@@ -854,8 +948,8 @@ public final class IoThread implements Runnable
     void reportBadWorker(final int worker, final long channelId, final String what)
     {
         final boolean first = !isCutOff(worker);
-        System.err.println("switchboard: worker " + worker + " wrote garbage on channel " + ChannelId.toString(channelId) +
-            " (slot/generation): " + what + (first ? "; cutting the worker off" : "; already cut off"));
+        LOG.error("worker {} wrote garbage on channel {} (slot/generation): {}; {}", worker,
+            ChannelId.toString(channelId), what, first ? "cutting the worker off" : "already cut off");
         if (first)
         {
             final int incarnation = workers.incarnation(worker);
@@ -912,6 +1006,11 @@ public final class IoThread implements Runnable
         return httpDate;
     }
 
+    TestFaultHook testFaultHook()
+    {
+        return testFaultHook;
+    }
+
     boolean isStopping()
     {
         return stopping;
@@ -950,6 +1049,11 @@ public final class IoThread implements Runnable
      * @return whether any request is in flight on this thread.
      */
     public boolean isBusy()
+    {
+        return busyWhileStopping;
+    }
+
+    private boolean hasWorkInFlight()
     {
         for (final Connection connection : bySlot)
         {

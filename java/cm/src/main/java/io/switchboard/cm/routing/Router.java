@@ -1,4 +1,4 @@
-package io.switchboard.cm.config;
+package io.switchboard.cm.routing;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.switchboard.cm.config;
+package io.switchboard.cm.routing;
 
 /**
  * A path prefix and the application that serves it. The longest matching
