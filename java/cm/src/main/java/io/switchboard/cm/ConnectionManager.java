@@ -169,7 +169,7 @@ public final class ConnectionManager implements AutoCloseable
         ioThreads = new IoThread[config.ioThreads()];
         for (int i = 0; i < ioThreads.length; i++)
         {
-            ioThreads[i] = new IoThread(i, segment, workers, router, limits, config.timeouts(),
+            ioThreads[i] = new IoThread(i, ioThreads.length, segment, workers, router, limits, config.timeouts(),
                 new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(),
                 config.rpcSettings(), this::onWorkerFault, this::onIoThreadFailed);
             ioThreads[i].start();

@@ -169,7 +169,7 @@ final class MiniCm implements AutoCloseable
             {
                 switch (type)
                 {
-                    case HttpFrameType.RESPONSE_HEAD -> head[0] = HeadReader.readResponse(buffer.asSlice(offset, length).asByteBuffer());
+                    case HttpFrameType.RESPONSE_HEAD -> head[0] = ResponseHead.decode(buffer, offset, length);
                     case HttpFrameType.RESPONSE_BODY -> received.writeBytes(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
                     default -> last[0] = type;
                 }

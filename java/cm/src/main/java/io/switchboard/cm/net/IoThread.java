@@ -75,6 +75,8 @@ public final class IoThread implements Runnable
         }
     }
 
+    /** Free workspaces kept for reuse beyond a burst; more are dropped for the collector. */
+    private static final int MAX_RETAINED_WORKSPACES = 256;
     private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MIN_SPIN_NS = Math.min(1_000, Long.getLong("switchboard.io.maxSpinNs", 50_000));
     /** Longest spin before blocking; {@code -Dswitchboard.io.maxSpinNs} overrides it (for measurements). */
@@ -106,6 +108,7 @@ public final class IoThread implements Runnable
     private final Timeouts timeouts;
     private final Buffers buffers;
     private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
+    private final WorkspacePool workspaces;
     private final Connection[] bySlot;
     private final long[] retiringIds;
     /** What each channel slot this thread allocated carries, to check the slot words against. */
@@ -149,6 +152,7 @@ public final class IoThread implements Runnable
 
     public IoThread(
         final int index,
+        final int ioThreadCount,
         final SharedSegment segment,
         final WorkerPool workers,
         final Router router,
@@ -198,6 +202,33 @@ public final class IoThread implements Runnable
             throw new UncheckedIOException("cannot open a selector", ex);
         }
         this.waker = new SelectorWaker(eventCount, selector, "switchboard-io-" + index + "-waker");
+        final RequestBodyPump.ClientBytes ringBytes = new RequestBodyPump.ClientBytes()
+        {
+            public ByteBuffer ringView(final long offset, final int length)
+            {
+                return IoThread.this.ringView(offset, length);
+            }
+
+            public MemorySegment memory()
+            {
+                return memory;
+            }
+        };
+        final ResponseRelay.Context relayContext = new ResponseRelay.Context()
+        {
+            public ByteBuffer ringView(final long offset, final int length)
+            {
+                return IoThread.this.ringView(offset, length);
+            }
+
+            public boolean isStopping()
+            {
+                return stopping;
+            }
+        };
+        this.workspaces = new WorkspacePool(
+            () -> new HttpWorkspace(buffers, limits, httpDate, ringBytes, relayContext),
+            WorkspacePool.defaultMaxWorkspaces(buffers, ioThreadCount), MAX_RETAINED_WORKSPACES);
         this.thread = new Thread(this, "switchboard-io-" + index);
     }
 
@@ -431,7 +462,7 @@ public final class IoThread implements Runnable
                 final SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
                 final Connection connection = next.protocol() == Protocol.RPC ?
                     new RpcConnection(this, rpcSettings, socket, key, buffers, null) :
-                    new HttpConnection(this, socket, key, buffers);
+                    new HttpConnection(this, socket, key);
                 key.attach(connection);
                 connections.add(connection);
             }
@@ -999,6 +1030,11 @@ public final class IoThread implements Runnable
     Buffers buffers()
     {
         return buffers;
+    }
+
+    WorkspacePool workspaces()
+    {
+        return workspaces;
     }
 
     HttpDate httpDate()

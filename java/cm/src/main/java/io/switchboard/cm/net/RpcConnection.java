@@ -314,7 +314,7 @@ final class RpcConnection implements Connection
             {
                 if (length < RpcChannelFrameType.REJECTED_MESSAGE_OFFSET)
                 {
-                    throw new HttpConnection.BadWorkerFrame("SESSION_REJECTED of " + length + " bytes");
+                    throw new BadWorkerFrame("SESSION_REJECTED of " + length + " bytes");
                 }
                 final int status = memory.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
                     .withOrder(java.nio.ByteOrder.BIG_ENDIAN), offset + RpcChannelFrameType.REJECTED_STATUS_OFFSET) & 0xFFFF;
@@ -326,7 +326,7 @@ final class RpcConnection implements Connection
                 refuse(status == RpcHandshake.STATUS_OK ? RpcHandshake.STATUS_NO_WORKER : status,
                     new String(text, StandardCharsets.UTF_8));
             }
-            default -> throw new HttpConnection.BadWorkerFrame(
+            default -> throw new BadWorkerFrame(
                 "expected SESSION_ACCEPTED or SESSION_REJECTED, got " + RpcChannelFrameType.name(type));
         }
     }
@@ -549,7 +549,7 @@ final class RpcConnection implements Connection
                 closeAfterFlush();
             }
         }
-        catch (final HttpConnection.BadWorkerFrame ex)
+        catch (final BadWorkerFrame ex)
         {
             onWorkerFault(ex.getMessage());
         }
@@ -557,7 +557,7 @@ final class RpcConnection implements Connection
         {
             onWorkerFault(ex.getMessage());
         }
-        catch (final IOException | HttpConnection.ClientGone ex)
+        catch (final IOException | ClientGone ex)
         {
             onClientGone();
         }
@@ -569,12 +569,12 @@ final class RpcConnection implements Connection
     {
         if (type != RpcChannelFrameType.STREAM)
         {
-            throw new HttpConnection.BadWorkerFrame("unexpected " + RpcChannelFrameType.name(type) + " in an open session");
+            throw new BadWorkerFrame("unexpected " + RpcChannelFrameType.name(type) + " in an open session");
         }
         final int at = Math.toIntExact(offset);
         if (fromWorker.scan(io.segmentBuffer(), at, length) != length)
         {
-            throw new HttpConnection.BadWorkerFrame(fromWorker.error());
+            throw new BadWorkerFrame(fromWorker.error());
         }
         if (length <= COPY_THRESHOLD && out.remaining() >= length)
         {
@@ -594,7 +594,7 @@ final class RpcConnection implements Connection
         catch (final IOException ex)
         {
             out.clear();
-            throw new HttpConnection.ClientGone();
+            throw new ClientGone();
         }
         finally
         {

@@ -27,7 +27,9 @@ class SegmentHeaderAuditTest
             segment.memory().set(LONG, SegmentHeaderDescriptor.CM_HEARTBEAT_OFFSET, 12345L);
             assertNull(audit.checkAndRestore(), "the heartbeat is the CM's to move");
 
-            segment.memory().set(INT, SegmentHeaderDescriptor.CM_PID_OFFSET, 1);
+            // flip bits of the lowest byte, so the first byte rewritten is 88 whatever the pid (1 was not, for a
+            // pid whose lowest byte is 1)
+            segment.memory().set(INT, SegmentHeaderDescriptor.CM_PID_OFFSET, pid ^ 0x5A);
             final String wrong = audit.checkAndRestore();
             assertTrue(wrong != null && wrong.contains("bytes 88..") && wrong.contains("restored"), wrong);
             assertEquals(pid, segment.memory().get(INT, SegmentHeaderDescriptor.CM_PID_OFFSET));

@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decodes heads (layout in {@link HttpHeadDescriptor}), checking every length
- * against the frame: the writer is another process and is not trusted.
+ * Decodes request heads (layout in {@link HttpHeadDescriptor}) on the worker, checking every length
+ * against the frame: the writer is another process and is not trusted. Response heads have one decoder,
+ * {@link ResponseHeadDecoder}, the CM's.
  */
 public final class HeadReader
 {
@@ -29,21 +30,6 @@ public final class HeadReader
         final String method = readString(buffer, "method");
         final String target = readString(buffer, "target");
         return new RequestHead(application, method, target, versionMinor, flags, contentLength, readHeaders(buffer, count));
-    }
-
-    public static ResponseHead readResponse(final ByteBuffer frame)
-    {
-        final ByteBuffer buffer = frame.slice().order(ByteOrder.LITTLE_ENDIAN);
-        checkFixed(buffer);
-        final int status = buffer.getShort(HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
-        final int count = buffer.getShort(HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
-        final long contentLength = buffer.getLong(HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
-        if (status < 100 || status > 999 || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH)
-        {
-            throw new HeadFormatException("response head: status=" + status + " contentLength=" + contentLength);
-        }
-        buffer.position(HttpHeadDescriptor.FIXED_LENGTH);
-        return new ResponseHead(status, contentLength, readHeaders(buffer, count));
     }
 
     private static List<HttpHeader> readHeaders(final ByteBuffer buffer, final int count)

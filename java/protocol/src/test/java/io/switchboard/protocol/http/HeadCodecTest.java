@@ -2,8 +2,11 @@ package io.switchboard.protocol.http;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -40,8 +43,7 @@ class HeadCodecTest
         final ByteBuffer buffer = ByteBuffer.allocate(128);
         writer.wrap(buffer, 0).responseFixed(404, 1, HttpHeadDescriptor.UNKNOWN_LENGTH)
             .putString("Content-Type").putString("text/plain");
-        assertEquals(new ResponseHead(404, -1, List.of(new HttpHeader("Content-Type", "text/plain"))),
-            HeadReader.readResponse(buffer.slice(0, writer.length())));
+        assertEquals("404 -1 [Content-Type: text/plain]", describe(buffer.slice(0, writer.length())));
     }
 
     @Test
@@ -61,12 +63,31 @@ class HeadCodecTest
         final int length = writer.length();
 
         final HeadFormatException truncated = assertThrows(
-            HeadFormatException.class, () -> HeadReader.readResponse(buffer.slice(0, length - 1)));
-        assertTrue(truncated.getMessage().contains("header value 0"), truncated.getMessage());
+            HeadFormatException.class, () -> describe(buffer.slice(0, length - 1)));
+        assertTrue(truncated.getMessage().contains("runs past the frame"), truncated.getMessage());
+        assertThrows(HeadFormatException.class, () -> describe(buffer.slice(0, length + 1)));
 
         buffer.putShort(HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET, (short)0xFFFF);
-        assertThrows(HeadFormatException.class, () -> HeadReader.readResponse(buffer.slice(0, length)));
-        assertThrows(HeadFormatException.class, () -> HeadReader.readResponse(buffer.slice(0, 10)));
+        assertThrows(HeadFormatException.class, () -> describe(buffer.slice(0, length)));
+        assertThrows(HeadFormatException.class, () -> describe(buffer.slice(0, 10)));
+    }
+
+    @Test
+    void shouldAcceptOnlyFinalStatusesInAResponseHead()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(64);
+        for (final int status : new int[] {100, 101, 199, 600, 999, 0xFFFF})
+        {
+            writer.wrap(buffer, 0).responseFixed(200, 0, 0);
+            buffer.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(HttpHeadDescriptor.STATUS_OFFSET, (short)status);
+            final int length = writer.length();
+            assertThrows(HeadFormatException.class, () -> describe(buffer.slice(0, length)), "status " + status);
+        }
+        for (final int status : new int[] {200, 204, 404, 599})
+        {
+            writer.wrap(buffer, 0).responseFixed(status, 0, 0);
+            assertEquals(status + " 0 []", describe(buffer.slice(0, writer.length())));
+        }
     }
 
     @Test
@@ -85,7 +106,7 @@ class HeadCodecTest
                 }
                 else
                 {
-                    HeadReader.readResponse(ByteBuffer.wrap(garbage));
+                    describe(ByteBuffer.wrap(garbage));
                 }
             }
             catch (final HeadFormatException expected)
@@ -93,5 +114,21 @@ class HeadCodecTest
                 // the only acceptable failure
             }
         }
+    }
+
+    /** status, content length and headers, as the one decoder of response heads reads them. */
+    private static String describe(final ByteBuffer frame)
+    {
+        final MemorySegment memory = MemorySegment.ofBuffer(frame);
+        final ResponseHeadDecoder decoder = new ResponseHeadDecoder().wrap(memory, 0, (int)memory.byteSize());
+        final List<String> headers = new ArrayList<>();
+        decoder.forEachHeader((segment, nameOffset, nameLength, valueOffset, valueLength) -> headers.add(
+            string(segment, nameOffset, nameLength) + ": " + string(segment, valueOffset, valueLength)));
+        return decoder.status() + " " + decoder.contentLength() + " " + headers;
+    }
+
+    private static String string(final MemorySegment memory, final long offset, final int length)
+    {
+        return new String(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
     }
 }

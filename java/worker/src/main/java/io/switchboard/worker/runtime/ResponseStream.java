@@ -4,6 +4,7 @@ import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.protocol.http.ResponseHeadDecoder;
 import io.switchboard.protocol.http.HttpFrameType;
 import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.protocol.http.HeadWriter;
@@ -70,9 +71,11 @@ final class ResponseStream implements HttpResponse
     public HttpResponse status(final int status)
     {
         checkNotCommitted();
-        if (status < 100 || status > 999)
+        // the CM relays final responses only, and takes any other status for a broken worker
+        if (status < ResponseHeadDecoder.MIN_STATUS || status > ResponseHeadDecoder.MAX_STATUS)
         {
-            throw new IllegalArgumentException("status=" + status);
+            throw new IllegalArgumentException("status=" + status + ": a response's status is " +
+                ResponseHeadDecoder.MIN_STATUS + ".." + ResponseHeadDecoder.MAX_STATUS);
         }
         this.status = status;
         return this;
