@@ -6,6 +6,7 @@ import io.switchboard.cm.config.CmConfig;
 import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.cm.net.ConnectionLimit;
 import io.switchboard.cm.net.IoThread;
 import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerListener;
@@ -44,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectionManager implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+    private static final byte[] REFUSED_RESPONSE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n" +
+        "Content-Length: 28\r\nConnection: close\r\n\r\ntoo many connections; later\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final CmConfig config;
     private final java.util.function.Consumer<Throwable> onFatal;
@@ -60,6 +63,9 @@ public final class ConnectionManager implements AutoCloseable
     private AdminServer admin;
     private InetSocketAddress adminAddress;
     private volatile boolean accepting;
+    private ConnectionLimit connectionLimit;
+    private long refusedSinceLog;
+    private long lastRefusalLogNs;
     private boolean closed;
 
     public ConnectionManager(final CmConfig config)
@@ -166,12 +172,13 @@ public final class ConnectionManager implements AutoCloseable
 
         final Router router = new Router(config.routes());
         final HttpLimits limits = config.httpLimits();
+        connectionLimit = new ConnectionLimit(config.maxConnections());
         ioThreads = new IoThread[config.ioThreads()];
         for (int i = 0; i < ioThreads.length; i++)
         {
             ioThreads[i] = new IoThread(i, ioThreads.length, segment, workers, router, limits, config.timeouts(),
                 new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(),
-                config.rpcSettings(), this::onWorkerFault, this::onIoThreadFailed);
+                config.rpcSettings(), this::onWorkerFault, this::onIoThreadFailed, connectionLimit);
             ioThreads[i].start();
         }
 
@@ -259,6 +266,11 @@ public final class ConnectionManager implements AutoCloseable
             try
             {
                 final SocketChannel socket = listener.accept();
+                if (!connectionLimit.tryAcquire())
+                {
+                    refuse(socket, protocol);
+                    continue;
+                }
                 ioThreads[next].adopt(socket, protocol);
                 next = (next + 1) % ioThreads.length;
             }
@@ -272,6 +284,42 @@ public final class ConnectionManager implements AutoCloseable
                 sleepMs(10);
             }
         }
+    }
+
+    /**
+     * Over --max-connections: an HTTP client is told 503 before the close (one small write to a fresh socket,
+     * which cannot block); a session client sees the close. Logged at most once a second, with the count.
+     */
+    private void refuse(final SocketChannel socket, final IoThread.Protocol protocol)
+    {
+        try (socket)
+        {
+            if (protocol == IoThread.Protocol.HTTP_OR_RPC)
+            {
+                socket.write(java.nio.ByteBuffer.wrap(REFUSED_RESPONSE));
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // the client is gone already: refused all the same
+        }
+        refusedSinceLog++;
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastRefusalLogNs > TimeUnit.SECONDS.toNanos(1))
+        {
+            LOG.warn("refused {} connection(s): {} open, --max-connections is {}", refusedSinceLog,
+                connectionLimit.open(), connectionLimit.max());
+            refusedSinceLog = 0;
+            lastRefusalLogNs = nowNs;
+        }
+    }
+
+    /**
+     * @return the client connections open now.
+     */
+    public int openConnections()
+    {
+        return connectionLimit == null ? 0 : connectionLimit.open();
     }
 
     private String status(final ProcessIdentity self)

@@ -2,6 +2,7 @@ package io.switchboard.cm.config;
 
 import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.routing.Route;
+import io.switchboard.cm.net.ConnectionLimit;
 import io.switchboard.cm.net.RpcSettings;
 import io.switchboard.cm.net.Timeouts;
 import io.switchboard.cm.supervisor.RecyclePolicy;
@@ -143,6 +144,11 @@ public final class CmConfig
         description = "admin listener on 127.0.0.1 (status, rolling restart), 0 for any port, -1 for none " +
             "(default: ${DEFAULT-VALUE})")
     int adminPort;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
+        description = "client connections open at once; more are refused (HTTP: 503 and close). 0: what the file " +
+            "descriptor limit and heap allow (default: ${DEFAULT-VALUE})")
+    int maxConnections;
 
     @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
     int backlog;
@@ -286,6 +292,14 @@ public final class CmConfig
         final HttpLimits defaults = HttpLimits.DEFAULT;
         return new HttpLimits(maxRequestLine, maxHead, maxHeaders, defaults.maxLeadingEmptyLines(), maxBody,
             defaults.maxChunkLineLength(), defaults.maxTrailerLength());
+    }
+
+    /**
+     * @return the bound on open client connections, {@link ConnectionLimit#defaultMax()} unless set.
+     */
+    public int maxConnections()
+    {
+        return maxConnections > 0 ? maxConnections : ConnectionLimit.defaultMax();
     }
 
     public Timeouts timeouts()

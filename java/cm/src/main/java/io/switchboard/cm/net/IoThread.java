@@ -138,6 +138,7 @@ public final class IoThread implements Runnable
     private final int[] condemnedIncarnation;
     private final WorkerFaultHandler faultHandler;
     private final FailureHandler failureHandler;
+    private final ConnectionLimit connectionLimit;
     private final TestFaultHook testFaultHook = TestFaultHook.fromSystemProperty();
     /** Published by this thread while stopping, for {@link #isBusy()} on the thread that stops it. */
     private volatile boolean busyWhileStopping = true;
@@ -162,8 +163,10 @@ public final class IoThread implements Runnable
         final int maxWaiting,
         final RpcSettings rpcSettings,
         final WorkerFaultHandler faultHandler,
-        final FailureHandler failureHandler)
+        final FailureHandler failureHandler,
+        final ConnectionLimit connectionLimit)
     {
+        this.connectionLimit = connectionLimit;
         this.failureHandler = failureHandler;
         this.rpcSettings = rpcSettings;
         this.index = index;
@@ -469,12 +472,14 @@ public final class IoThread implements Runnable
             catch (final IOException ex)
             {
                 closeQuietly(socket);
+                connectionLimit.release();
             }
             catch (final Throwable ex)
             {
                 // out of memory for one more connection: it is refused, the others go on
                 LOG.error("I/O thread {}: cannot take a new connection; closed it", index, ex);
                 closeQuietly(socket);
+                connectionLimit.release();
             }
         }
         return work;
@@ -968,7 +973,10 @@ public final class IoThread implements Runnable
 
     void closed(final Connection connection)
     {
-        connections.remove(connection);
+        if (connections.remove(connection))
+        {
+            connectionLimit.release();
+        }
         blocked.remove(connection);
     }
 
@@ -1106,6 +1114,13 @@ public final class IoThread implements Runnable
         for (final Connection connection : connections.toArray(new Connection[0]))
         {
             connection.close();
+        }
+        // handed over but never adopted: nobody else would close them
+        Accepted pending;
+        while ((pending = accepted.poll()) != null)
+        {
+            closeQuietly(pending.socket());
+            connectionLimit.release();
         }
         waker.close();
         try
