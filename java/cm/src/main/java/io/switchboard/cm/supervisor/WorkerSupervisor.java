@@ -103,11 +103,15 @@ public final class WorkerSupervisor implements AutoCloseable
      */
     public void start()
     {
+        final long deadlineNs = context.clock.nanoTime() + context.settings.readyTimeoutNs();
         launchAll();
         final int workerCount = context.settings.workerCount();
-        final long deadlineNs = context.clock.nanoTime() + context.settings.readyTimeoutNs();
         while (true)
         {
+            if (context.stopping)
+            {
+                throw new IllegalStateException("the supervisor was closed while its workers started");
+            }
             final StringBuilder notReady = new StringBuilder();
             for (int slot = 0; slot < workerCount; slot++)
             {
