@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.faults.FaultsSuite;
 import io.switchboard.bench.fuzz.HttpFuzz;
 import io.switchboard.bench.ipc.IpcSuite;
 import io.switchboard.bench.rpc.RpcSuite;
@@ -28,6 +29,7 @@ public final class BenchMain
         {
             System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION +
                 "\n  rpc   " + RpcSuite.DESCRIPTION + "\n  soak  " + SoakSuite.DESCRIPTION +
+                "\n  faults " + FaultsSuite.DESCRIPTION +
                 "\n  fuzz  " + HttpFuzz.DESCRIPTION);
             System.out.println();
             System.out.println(IpcSuite.USAGE);
@@ -35,6 +37,8 @@ public final class BenchMain
             System.out.println(RpcSuite.USAGE);
             System.out.println();
             System.out.println(SoakSuite.USAGE);
+            System.out.println();
+            System.out.println(FaultsSuite.USAGE);
             System.out.println();
             System.out.println(HttpFuzz.USAGE);
             return;
@@ -46,10 +50,11 @@ public final class BenchMain
             case "ipc" -> System.exit(IpcSuite.run(rest));
             case "rpc" -> System.exit(RpcSuite.run(rest));
             case "soak" -> System.exit(SoakSuite.run(rest));
+            case "faults" -> System.exit(FaultsSuite.run(rest));
             case "fuzz" -> System.exit(HttpFuzz.run(rest));
             default ->
             {
-                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc, soak, fuzz)");
+                System.err.println("unknown benchmark suite: " + args[0] + " (known: ipc, rpc, soak, faults, fuzz)");
                 System.exit(2);
             }
         }

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * A CM started from its shaded jar, with the demo worker's jar, on free ports (HTTP, sessions, admin), its
- * output in a temporary log that tells the ports. Stopped by SIGTERM (its workers die with it), SIGKILL if that
+ * output in a temporary log that tells the ports. Used by {@code bench soak} and {@code bench faults}. Stopped by SIGTERM (its workers die with it), SIGKILL if that
  * takes over 10 s; a shutdown hook does the same if the suite itself is stopped.
  */
-final class CmProcess implements AutoCloseable
+public final class CmProcess implements AutoCloseable
 {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+), sessions also on [^:]+:(\\d+)");
     private static final Pattern ADMIN = Pattern.compile("admin on http://[^:]+:(\\d+)/");
@@ -33,7 +33,7 @@ final class CmProcess implements AutoCloseable
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    static CmProcess start(final String cmJar, final String workerJar, final int workers) throws IOException
+    public static CmProcess start(final String cmJar, final String workerJar, final int workers) throws IOException
     {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Path log = Files.createTempFile("switchboard-soak-cm", ".log");
@@ -47,7 +47,7 @@ final class CmProcess implements AutoCloseable
     /**
      * Waits until the log names the ports and every worker is READY.
      */
-    void awaitReady(final int workers, final long timeoutSeconds) throws Exception
+    public void awaitReady(final int workers, final long timeoutSeconds) throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() - deadlineNs < 0)
@@ -71,32 +71,32 @@ final class CmProcess implements AutoCloseable
         throw new IllegalStateException("the CM did not get ready in " + timeoutSeconds + " s:\n" + log());
     }
 
-    String log() throws IOException
+    public String log() throws IOException
     {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
-    long pid()
+    public long pid()
     {
         return process.pid();
     }
 
-    boolean isAlive()
+    public boolean isAlive()
     {
         return process.isAlive();
     }
 
-    int httpPort()
+    public int httpPort()
     {
         return httpPort;
     }
 
-    int rpcPort()
+    public int rpcPort()
     {
         return rpcPort;
     }
 
-    int adminPort()
+    public int adminPort()
     {
         return adminPort;
     }
@@ -105,7 +105,7 @@ final class CmProcess implements AutoCloseable
      * @return whether {@code pid} is a worker of this CM: its child now, so that the killer never hits a process
      * that merely reused a dead worker's pid.
      */
-    boolean isWorker(final long pid)
+    public boolean isWorker(final long pid)
     {
         return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(parent -> parent.pid() == process.pid())
             .orElse(false);
@@ -114,7 +114,7 @@ final class CmProcess implements AutoCloseable
     /**
      * @return the CM's resident set in KiB, from /proc, or -1 once it is gone.
      */
-    long rssKib()
+    public long rssKib()
     {
         try
         {

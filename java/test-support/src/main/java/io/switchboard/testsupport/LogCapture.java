@@ -1,5 +1,6 @@
 package io.switchboard.testsupport;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -15,11 +16,17 @@ import java.util.function.Predicate;
 public final class LogCapture implements AutoCloseable
 {
     private final Logger logger;
+    private final Level levelBefore;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private LogCapture(final Logger logger)
+    private LogCapture(final Logger logger, final Level level)
     {
         this.logger = logger;
+        this.levelBefore = logger.getLevel();
+        if (level != null)
+        {
+            logger.setLevel(level);
+        }
         appender.setContext(logger.getLoggerContext());
         appender.start();
         logger.addAppender(appender);
@@ -28,7 +35,17 @@ public final class LogCapture implements AutoCloseable
     /** Captures the events of the logger named {@code name}, e.g. a package name. */
     public static LogCapture of(final String name)
     {
-        return new LogCapture((Logger)LoggerFactory.getLogger(name));
+        return new LogCapture((Logger)LoggerFactory.getLogger(name), null);
+    }
+
+    /**
+     * Captures the events of the logger named {@code name} from {@code level} up, whatever level the test
+     * configuration gives it (tests log WARN and above): for a test that asserts on INFO events. The logger's
+     * level is restored on close.
+     */
+    public static LogCapture of(final String name, final Level level)
+    {
+        return new LogCapture((Logger)LoggerFactory.getLogger(name), level);
     }
 
     /** Captures the events logged by {@code type}'s logger and its children. */
@@ -77,5 +94,6 @@ public final class LogCapture implements AutoCloseable
     {
         logger.detachAppender(appender);
         appender.stop();
+        logger.setLevel(levelBefore);
     }
 }

@@ -67,7 +67,7 @@ class FailureTest
             client.send(RawHttp.get("/hello"));
             assertEquals("Hello, world!", client.read().text());
         }
-        assertChannelsFreed("channels in use after the test", 5_000);
+        assertChannelsFreed("channels in use after the test", 30_000);
     }
 
     @Test
@@ -84,7 +84,7 @@ class FailureTest
             assertFalse(response.complete(), "the body must not end as if complete");
             assertTrue(client.awaitClosedByServer(), "the connection is closed after the partial output");
         }
-        assertChannelsFreed("channels in use after the test", 5_000);
+        assertChannelsFreed("channels in use after the test", 30_000);
     }
 
     @Test
@@ -102,24 +102,22 @@ class FailureTest
             assertFalse(response.complete(), "the body must not end as if complete");
             assertTrue(client.awaitClosedByServer(), "the connection is closed after the partial output");
         }
-        assertChannelsFreed("channels in use after the test", 5_000);
+        assertChannelsFreed("channels in use after the test", 30_000);
     }
 
     @Test
     void shouldFreeTheChannelWhenTheClientDisconnectsWhileTheHandlerSleeps() throws Exception
     {
-        final long startNs;
         try (RawHttp client = new RawHttp(instance.port()))
         {
-            client.send(RawHttp.get("/sleep?ms=5000"));
-            assertEquals(channelsInUseBefore + 1, awaitChannelsInUseAtLeast(channelsInUseBefore + 1, 5_000),
+            // the handler would sleep for ten minutes, longer than the test may run
+            client.send(RawHttp.get("/sleep?ms=600000"));
+            assertEquals(channelsInUseBefore + 1, awaitChannelsInUseAtLeast(channelsInUseBefore + 1, 30_000),
                 "the request holds a channel");
-            startNs = System.nanoTime();
         }
 
-        // well before the handler's 5 s are up: the CM cancels, the handler stops, the channel comes back
-        assertChannelsFreed("channels in use after the client left", 3_000);
-        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) < 4_000);
+        // so the channel comes back only if the CM cancels and the handler stops
+        assertChannelsFreed("channels in use after the client left", 30_000);
         assertServed();
     }
 
@@ -135,7 +133,7 @@ class FailureTest
             assertEquals(1024 * 1024, some.length);
         }
 
-        assertChannelsFreed("channels in use after the client left", 5_000);
+        assertChannelsFreed("channels in use after the client left", 30_000);
         assertServed();
     }
 
@@ -151,18 +149,20 @@ class FailureTest
         {
             slow.send(RawHttp.get("/bytes?n=1000000000"));
             assertEquals(200, slow.readHead().status());
-            // long enough for the socket buffers and the ring to fill up behind the client that does not read
-            Thread.sleep(300);
+            // the socket buffers have filled up behind the client that does not read, and then the ring: the
+            // handler waits for space from here on
+            while (!instance.outboundRingBackedUp())
+            {
+                Thread.sleep(5);
+            }
             for (int i = 0; i < 20; i++)
             {
-                final long startNs = System.nanoTime();
+                // a request that hung would fail at the socket's read timeout
                 assertServed();
-                assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(2),
-                    "a request took over 2 s while a client was not reading");
             }
             assertTrue(instance.channelsInUse() > channelsInUseBefore, "the slow client's exchange is still on");
         }
-        assertChannelsFreed("channels in use after the slow client left", 5_000);
+        assertChannelsFreed("channels in use after the slow client left", 30_000);
     }
 
     @Test
@@ -192,18 +192,16 @@ class FailureTest
                     // the socket was closed under the writer: expected
                 }
             });
-            // until the writes stall: everything between client and handler is full
-            long last = -1;
-            while (written.get() != last)
+            // until everything between client and handler is full: the CM has stopped reading the socket
+            while (!instance.inboundRingBackedUp())
             {
-                last = written.get();
-                Thread.sleep(300);
+                Thread.sleep(5);
             }
             assertTrue(written.get() < 100_000_000L - 16 * 1024, "the upload never stalled");
             assertEquals(channelsInUseBefore + 1, instance.channelsInUse());
         }
 
-        assertChannelsFreed("channels in use after the client left mid-upload", 5_000);
+        assertChannelsFreed("channels in use after the client left mid-upload", 30_000);
         assertServed();
     }
 
@@ -219,7 +217,7 @@ class FailureTest
             assertEquals("hello", client.readLine());
         }
 
-        assertChannelsFreed("channels in use after the client left mid-body", 5_000);
+        assertChannelsFreed("channels in use after the client left mid-body", 30_000);
         assertServed();
     }
 

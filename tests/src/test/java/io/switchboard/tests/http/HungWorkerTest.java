@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A worker whose poller is stuck stops beating its heartbeat: the supervisor
@@ -31,18 +30,16 @@ class HungWorkerTest
                 before = client.read().text();
             }
 
-            final long startNs = System.nanoTime();
-            try (RawHttp client = new RawHttp(instance.port()))
+            // how soon after the timeout the worker is killed is WorkerHealthCheckTest's, on a clock it moves; here:
+            // the request fails with 502 (the worker was killed), not 504 (the response timeout, a minute)
+            try (RawHttp client = new RawHttp(instance.port(), 50_000))
             {
                 client.send(RawHttp.get("/failing/hang"));
                 assertEquals(502, client.read().status());
             }
-            final long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-            // the heartbeat timeout plus 2 s for the supervisor's check period (timeout / 4) and the kill
-            assertTrue(failedAfterMs < 2_000 + 2_000, "the hung request failed after " + failedAfterMs + " ms");
 
             final Set<String> pids = new HashSet<>();
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (pids.isEmpty() && System.nanoTime() - deadlineNs < 0)
             {
                 try (RawHttp client = new RawHttp(instance.port()))
@@ -59,12 +56,9 @@ class HungWorkerTest
                     Thread.sleep(50);
                 }
             }
-            final long replacedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
             assertEquals(1, pids.size(), "no replacement served");
-            // and the replacement serves within the timeout plus 2 s of the hang, give or take a JVM start
-            assertTrue(replacedAfterMs < 2_000 + 2_000 + 2_000, "the replacement served after " + replacedAfterMs + " ms");
             assertFalse(pids.contains(before), "the hung worker still serves");
-            assertTrue(instance.awaitChannelsInUse(0, 5_000) == 0, "channels left in use");
+            assertEquals(0, instance.awaitChannelsInUse(0, 30_000), "channels left in use");
         }
     }
 }

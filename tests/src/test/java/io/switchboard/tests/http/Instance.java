@@ -2,7 +2,12 @@ package io.switchboard.tests.http;
 
 import io.switchboard.cm.ConnectionManager;
 import io.switchboard.cm.config.CmConfig;
+import io.switchboard.ipc.SharedMemory;
+import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.ring.RingDescriptor;
+import io.switchboard.ipc.segment.SegmentLayout;
+import io.switchboard.ipc.segment.SharedSegment;
 import picocli.CommandLine;
 
 import java.net.InetSocketAddress;
@@ -112,6 +117,51 @@ public final class Instance implements AutoCloseable
     public int channelsInUse()
     {
         return new ChannelTable(cm.segment()).inUseCount();
+    }
+
+    /**
+     * @return whether a channel in use has its outbound ring (worker to CM) backed up: less room left than one
+     * frame of the largest size, so the worker's next write waits for the CM to drain it. For tests that need
+     * backpressure engaged before they go on.
+     */
+    public boolean outboundRingBackedUp()
+    {
+        return anyRingBackedUp(true);
+    }
+
+    /**
+     * @return whether a channel in use has its inbound ring (CM to worker) backed up: the CM's next write of a
+     * request body waits for the worker to take it, and meanwhile it stops reading the client's socket.
+     */
+    public boolean inboundRingBackedUp()
+    {
+        return anyRingBackedUp(false);
+    }
+
+    /**
+     * Reads the rings' positions (layout in {@link RingDescriptor}) of every channel in use.
+     */
+    private boolean anyRingBackedUp(final boolean outbound)
+    {
+        final SharedSegment segment = cm.segment();
+        final SegmentLayout layout = segment.layout();
+        final ChannelTable table = new ChannelTable(segment);
+        final int capacity = layout.ringCapacity();
+        for (int slot = 0; slot < table.slotCount(); slot++)
+        {
+            if (table.state(slot) == ChannelState.FREE)
+            {
+                continue;
+            }
+            final long ring = outbound ? layout.outboundRingOffset(slot) : layout.inboundRingOffset(slot);
+            final long tail = (long)SharedMemory.LONG_HANDLE.getAcquire(segment.memory(), ring + RingDescriptor.TAIL_POSITION_OFFSET);
+            final long head = (long)SharedMemory.LONG_HANDLE.getAcquire(segment.memory(), ring + RingDescriptor.HEAD_POSITION_OFFSET);
+            if (capacity - (tail - head) < RingDescriptor.maxFrameLength(capacity))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

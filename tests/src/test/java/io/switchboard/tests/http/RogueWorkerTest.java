@@ -2,6 +2,7 @@ package io.switchboard.tests.http;
 
 import io.switchboard.ipc.segment.WorkerSlots;
 import io.switchboard.ipc.segment.WorkerState;
+import io.switchboard.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,15 +45,18 @@ class RogueWorkerTest
     private static final long REPLACEMENT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(40);
 
     private static Instance instance;
+    private static LogCapture cmLog;
     private static PrintStream originalErr;
-    private static final ByteArrayOutputStream CM_LOG = new ByteArrayOutputStream();
+    private static final ByteArrayOutputStream CM_ERR = new ByteArrayOutputStream();
 
     @BeforeAll
     static void start()
     {
-        // the CM runs in this JVM and logs to System.err: keep a copy to assert on
+        // the CM runs in this JVM: its log events are captured to assert on
+        cmLog = LogCapture.of("io.switchboard.cm");
+        // the I/O threads still print to System.err (they move to SLF4J in a change of their own): teed until then
         originalErr = System.err;
-        System.setErr(new PrintStream(new TeeStream(originalErr, CM_LOG), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new TeeStream(originalErr, CM_ERR), true, StandardCharsets.UTF_8));
         instance = new Instance("--workers", "2", "--channels", "4", "--heartbeat-timeout-ms", "3000",
             "--route", "/rogue=rogue");
     }
@@ -70,6 +74,7 @@ class RogueWorkerTest
         finally
         {
             System.setErr(originalErr);
+            cmLog.close();
         }
     }
 
@@ -190,7 +195,7 @@ class RogueWorkerTest
     @Test
     void shouldScrubAFreeChannelAnotherWorkerWroteInto() throws Exception
     {
-        final int before = countOccurrences(log(), "held frames while FREE");
+        final int before = countOccurrences(log(LogMark.START), "held frames while FREE");
         final String foreign;
         try (RawHttp client = new RawHttp(instance.port()))
         {
@@ -224,8 +229,8 @@ class RogueWorkerTest
                 client.close();
             }
         }
-        assertTrue(countOccurrences(log(), "held frames while FREE") > before,
-            "the CM did not notice frames in FREE channel " + foreign + ":\n" + log());
+        assertTrue(countOccurrences(log(LogMark.START), "held frames while FREE") > before,
+            "the CM did not notice frames in FREE channel " + foreign + ":\n" + log(LogMark.START));
         assertServes();
     }
 
@@ -266,7 +271,7 @@ class RogueWorkerTest
         throws Exception
     {
         final long[] pids = {instance.cm().supervisor().pid(0), instance.cm().supervisor().pid(1)};
-        final int logStart = log().length();
+        final LogMark logStart = LogMark.now();
         try (RawHttp slow = new RawHttp(instance.port()))
         {
             slow.send(RawHttp.get("/sleep?ms=1500"));
@@ -303,14 +308,12 @@ class RogueWorkerTest
     private static final class Fault
     {
         private final long[] pidsBefore;
-        private final int logStart;
-        private String log;
+        private final LogMark logStart;
 
-        Fault(final long[] pidsBefore, final int logStart)
+        Fault(final long[] pidsBefore, final LogMark logStart)
         {
             this.pidsBefore = pidsBefore;
             this.logStart = logStart;
-            this.log = log().substring(logStart);
         }
 
         /**
@@ -332,14 +335,14 @@ class RogueWorkerTest
                 }
                 if (System.nanoTime() - deadlineNs > 0)
                 {
-                    fail("no worker was replaced; CM log:\n" + log().substring(logStart));
+                    fail("no worker was replaced; CM log:\n" + log(logStart));
                 }
                 Thread.sleep(20);
             }
             final int other = 1 - replaced;
             assertEquals(pidsBefore[other], instance.cm().supervisor().pid(other), "the innocent worker was replaced");
 
-            log = log().substring(logStart);
+            final String log = log(logStart);
             assertTrue(log.contains(cause), "the CM log does not give the cause '" + cause + "':\n" + log);
             assertTrue(log.contains("worker " + replaced + " "), "the CM log does not name worker " + replaced + ":\n" + log);
             assertTrue(log.contains("is rogue") && log.contains("killing it"), "the CM log does not say it killed:\n" + log);
@@ -378,11 +381,33 @@ class RogueWorkerTest
         }
     }
 
-    private static String log()
+    /**
+     * How much of the CM's log there was at a point: events captured and bytes teed from System.err.
+     */
+    private record LogMark(int events, int errBytes)
     {
-        synchronized (CM_LOG)
+        static final LogMark START = new LogMark(0, 0);
+
+        static LogMark now()
         {
-            return CM_LOG.toString(StandardCharsets.UTF_8);
+            synchronized (CM_ERR)
+            {
+                return new LogMark(cmLog.events().size(), CM_ERR.size());
+            }
+        }
+    }
+
+    /**
+     * @return the CM's log since {@code mark}: its events, a line each, then what it printed to System.err.
+     */
+    private static String log(final LogMark mark)
+    {
+        final List<String> messages = cmLog.messages();
+        final String events = String.join("\n", messages.subList(mark.events(), messages.size()));
+        synchronized (CM_ERR)
+        {
+            final byte[] err = CM_ERR.toByteArray();
+            return events + "\n" + new String(err, mark.errBytes(), err.length - mark.errBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -29,28 +29,20 @@ class WorkerDeathTest
             final Set<Long> before = instance.readyWorkerPids();
             assertEquals(2, before.size(), "workers READY at start: " + before);
             final long victim = before.iterator().next();
-            // the CM keeps a spare JVM warm for replacements; a kill in the first second after start would
-            // meet it still loading its applications, which no running instance does
-            final long spareDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (instance.cm().supervisor().spareAgeMs() < 1_500 && System.nanoTime() - spareDeadlineNs < 0)
-            {
-                Thread.sleep(20);
-            }
 
-            final long killedAtNs;
+            // how soon the replacement serves is a figure of ./switchboard bench faults; here: that it does
             final Load load = new Load(instance.port(), "/whoami", 200, 1_000, 10_000);
             try
             {
-                load.awaitMore(2_000, 30_000);
-                killedAtNs = System.nanoTime();
+                load.awaitMore(2_000, 60_000);
                 ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-                // the replacement joins the load: wait until it has answered, or give up after a while
-                final long deadlineNs = killedAtNs + TimeUnit.SECONDS.toNanos(30);
+                // the replacement joins the load: wait until it has answered (a generous deadline, for the message)
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (newPids(load, before).isEmpty() && System.nanoTime() - deadlineNs < 0)
                 {
                     Thread.sleep(10);
                 }
-                load.awaitMore(500, 30_000);
+                load.awaitMore(500, 60_000);
             }
             finally
             {
@@ -62,11 +54,9 @@ class WorkerDeathTest
             assertEquals("", load.statusesOtherThan(200, 502, 503), "answers other than 200, 502, 503");
             final Set<String> replacements = newPids(load, before);
             assertEquals(1, replacements.size(), "pids that answered besides the first two: " + replacements);
-            final long servedAfterMs = TimeUnit.NANOSECONDS.toMillis(
-                load.firstSeenNs().get(replacements.iterator().next()) - killedAtNs);
-            System.out.println("WorkerDeathTest: the replacement first served " + servedAfterMs + " ms after the kill");
-            assertTrue(servedAfterMs <= 2_000, "the replacement first served " + servedAfterMs + " ms after the kill");
-            assertEquals(0, instance.awaitChannelsInUse(0, 5_000), "channels in use once the load stopped");
+            assertTrue(instance.readyWorkerPids().contains(Long.parseLong(replacements.iterator().next())),
+                "the replacement that served is not READY: " + instance.readyWorkerPids());
+            assertEquals(0, instance.awaitChannelsInUse(0, 30_000), "channels in use once the load stopped");
         }
     }
 
@@ -84,32 +74,30 @@ class WorkerDeathTest
         {
             final long healthy = instance.readyWorkerPids().iterator().next();
             Files.createFile(crashFile);
-            final long killedAtNs = System.nanoTime();
             ProcessHandle.of(healthy).ifPresent(ProcessHandle::destroyForcibly);
 
-            Admin.Slot slot = awaitSlotState(instance, 0, "PARKED", 30_000);
-            final long parkedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs);
+            // the delays between the starts (100, 200, 400 ms) are WorkerRestartTest's, on a clock it moves
+            Admin.Slot slot = awaitSlotState(instance, 0, "PARKED", 60_000);
             assertEquals("PARKED", slot.state(), "slot 0: " + slot);
             assertEquals(3, slot.deathsBeforeReady(), "slot 0: " + slot);
             assertEquals(CrashAtStartApplication.EXIT_STATUS, slot.lastExitStatus(), "slot 0: " + slot);
-            // the first start, the restart after the kill, two more after 200 and 400 ms of backoff
+            // the first start, the restart after the kill, two more after backing off
             assertEquals(4, slot.starts(), "slot 0: " + slot);
-            assertTrue(parkedAfterMs >= 100 + 200 + 400, "parked " + parkedAfterMs + " ms after the kill: no backoff");
             assertTrue(slot.nextStartInMs() > 30_000, "slot 0: " + slot);
 
-            // parked means parked: no start in the next second
-            Thread.sleep(1_000);
-            assertEquals(4, slotStatus(instance, 0).starts(), "started again while parked");
-            try (RawHttp client = new RawHttp(instance.port(), 10_000))
+            // parked means parked: no worker serves, so the request waits out its queue timeout, and no start
+            // happens meanwhile
+            try (RawHttp client = new RawHttp(instance.port(), 30_000))
             {
                 client.send(RawHttp.get("/hello"));
                 assertEquals(503, client.read().status(), "no worker: the queued request times out with 503");
             }
+            assertEquals(4, slotStatus(instance, 0).starts(), "started again while parked");
 
             // the operator fixed the cause and restarts: the slot starts at once
             Files.delete(crashFile);
             assertEquals(202, instance.admin("POST", "/admin/workers/restart").status());
-            slot = awaitSlotState(instance, 0, "READY", 30_000);
+            slot = awaitSlotState(instance, 0, "READY", 60_000);
             assertEquals("READY", slot.state(), "slot 0 after the operator's restart: " + slot);
             try (RawHttp client = new RawHttp(instance.port()))
             {

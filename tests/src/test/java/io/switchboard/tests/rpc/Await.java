@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -33,6 +34,21 @@ final class Await
             last = actual.getAsInt();
         }
         assertEquals(expected, last, what);
+    }
+
+    /**
+     * Asserts that {@code actual} reaches at least {@code expected} within the deadline.
+     */
+    static void atLeast(final int expected, final IntSupplier actual, final String what) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_S);
+        int last = actual.getAsInt();
+        while (last < expected && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(20);
+            last = actual.getAsInt();
+        }
+        assertTrue(last >= expected, what + ": " + last + ", expected at least " + expected);
     }
 
     /**

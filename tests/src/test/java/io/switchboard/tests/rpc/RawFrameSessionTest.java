@@ -4,6 +4,7 @@ import io.switchboard.tests.http.Instance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -14,6 +15,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alone: no Switchboard class on the client side, CBOR written and read by hand.
  * If the document and the implementation disagree, this fails.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RawFrameSessionTest
 {
     private static final int TIMEOUT_MS = 10_000;

@@ -47,10 +47,8 @@ class RpcFaultTest
 {
     private static final int SESSIONS = 50;
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(5);
-    /** How long a session on a killed worker may take to learn of it. */
-    private static final long LOSS_BOUND_NS = TimeUnit.MILLISECONDS.toNanos(2_500);
-    /** How long a call of a bystander may take while another client misbehaves on the same worker. */
-    private static final long PROMPT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** Bystander calls that must succeed after a fault, each within its deadline. */
+    private static final int BYSTANDER_CALLS = 50;
 
     private static Instance instance;
 
@@ -154,27 +152,26 @@ class RpcFaultTest
             assertEquals(channelsBefore + SESSIONS, instance.channelsInUse());
 
             callers.forEach(caller -> caller.start(running));
-            Thread.sleep(500);
+            for (final Caller caller : callers)
+            {
+                Await.atLeast(1, () -> (int)caller.calls.get(), "calls of every session before the kill");
+            }
             final long victim = byWorker.keySet().iterator().next();
             final List<Caller> doomed = byWorker.get(victim);
             final List<Caller> bystanders = new ArrayList<>(callers);
             bystanders.removeAll(doomed);
-            final long killedNs = System.nanoTime();
             ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 
-            // every session of the dead worker fails fast, with SessionLostException and nothing else
-            long slowestLossNs = 0;
+            // every session of the dead worker ends, with SessionLostException and nothing else (how soon is a
+            // figure of ./switchboard bench faults; the join's deadline is generous, for the message)
             for (final Caller caller : doomed)
             {
-                caller.thread.join(TimeUnit.NANOSECONDS.toMillis(LOSS_BOUND_NS) + 5_000);
+                caller.thread.join(30_000);
                 assertTrue(caller.lostAtNs != 0, "a session of the killed worker hangs or goes on: " +
                     caller.failures);
-                slowestLossNs = Math.max(slowestLossNs, caller.lostAtNs - killedNs);
                 assertEquals(1, caller.failures.size(), "one failure, the loss: " + caller.failures);
                 assertTrue(caller.failures.peek() instanceof SessionLostException, String.valueOf(caller.failures));
             }
-            assertTrue(slowestLossNs < LOSS_BOUND_NS, "the last session lost after " +
-                TimeUnit.NANOSECONDS.toMillis(slowestLossNs) + " ms");
 
             // a new session is served meanwhile, by the other worker or the replacement
             try (Session fresh = connect(null))
@@ -184,13 +181,17 @@ class RpcFaultTest
                 assertEquals(channelsBefore + bystanders.size() + 1, instance.channelsInUse(),
                     "channels: the live sessions'");
             }
-            Thread.sleep(1_000);
+            // the sessions of the other worker go on being served after the loss
+            for (final Caller caller : bystanders)
+            {
+                final int before = (int)caller.calls.get();
+                Await.atLeast(before + 10, () -> (int)caller.calls.get(), "calls of a bystander after the kill");
+            }
             running.set(false);
             for (final Caller caller : bystanders)
             {
-                caller.thread.join(CALL_DEADLINE.toMillis() + 1_000);
+                caller.thread.join(CALL_DEADLINE.toMillis() + 30_000);
                 assertEquals(List.of(), List.copyOf(caller.failures), "a session of the other worker noticed");
-                assertTrue(caller.calls.get() > 10, "calls of a bystander: " + caller.calls.get());
             }
             Await.equals(channelsBefore + bystanders.size(), instance::channelsInUse, "channels of the live sessions");
         }
@@ -211,6 +212,7 @@ class RpcFaultTest
             final TestServices.Probe probe = observer.withDeadline(observer.lookup("probe", TestServices.Probe.class),
                 CALL_DEADLINE);
             final int interruptedBefore = probe.sleepsInterrupted();
+            final int startedBefore = probe.sleepsStarted();
             Await.equals(1, instance::channelsInUse, "the observer's channel alone in use");
             final int channelsBefore = 1;
             final Path log = JavaProcess.newLog("rpc-mid-call-client");
@@ -220,6 +222,8 @@ class RpcFaultTest
             {
                 final String ready = Await.line(client, log, "READY ");
                 assertEquals(probe.pid(), Long.parseLong(ready.substring("READY ".length())), "same worker");
+                // killed once its call runs on the worker, every time
+                Await.equals(startedBefore + 1, probe::sleepsStarted, "the client's call started on the worker");
                 assertEquals(channelsBefore + 1, instance.channelsInUse());
             }
             finally
@@ -229,9 +233,8 @@ class RpcFaultTest
             // the CM ends the session on the worker, which stops the call that was running for the dead client
             Await.equals(interruptedBefore + 1, probe::sleepsInterrupted, "the dead client's call was interrupted");
             Await.equals(channelsBefore, instance::channelsInUse, "the dead client's channel is freed");
-            final long startNs = System.nanoTime();
-            probe.pid();
-            assertTrue(System.nanoTime() - startNs < PROMPT_NS, "the worker answers the others");
+            // the worker answers the others (within the call's deadline)
+            assertTrue(probe.pid() > 0, "the worker answers the others");
             Files.deleteIfExists(log);
         }
     }
@@ -284,23 +287,14 @@ class RpcFaultTest
                     }
                 }, runnable -> Thread.ofPlatform().daemon().start(runnable));
 
-                // meanwhile the observer, on the same worker, is answered promptly, call after call
-                final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                long slowestNs = 0;
-                int answered = 0;
+                // meanwhile the observer, on the same worker, is answered, call after call, each within its deadline
+                Await.atLeast(1, () -> (int)callsWritten.get(), "calls written by the silent client");
                 final byte[] small = {1, 2, 3};
-                while (System.nanoTime() - endNs < 0)
+                for (int i = 0; i < BYSTANDER_CALLS; i++)
                 {
-                    final long startNs = System.nanoTime();
                     assertEquals(3, echo.echo(small).length);
-                    slowestNs = Math.max(slowestNs, System.nanoTime() - startNs);
-                    answered++;
                     Thread.sleep(20);
                 }
-                assertTrue(slowestNs < PROMPT_NS, "the slowest bystander call took " +
-                    TimeUnit.NANOSECONDS.toMillis(slowestNs) + " ms");
-                assertTrue(answered > 20, "answered " + answered);
-                assertTrue(callsWritten.get() > 0, "the silent client sent nothing");
                 assertEquals(observerWorker, connectedProbePid(affinity), "all on one worker");
             }
             finally
@@ -354,8 +348,7 @@ class RpcFaultTest
                 ClientOptions.defaults().withAffinity(args[1]));
             final long pid = session.lookup("probe", TestServices.Probe.class).pid();
             final CompletableFuture<Boolean> call = session.lookup("slow", TestServices.SlowAsync.class).sleep(60_000);
-            // let the CALL cross the CM and start on the worker
-            Thread.sleep(300);
+            // the test waits for the call to start on the worker before it kills this JVM
             System.out.println("READY " + pid + (call.isDone() ? " (the call ended early)" : ""));
             System.out.flush();
             Thread.sleep(120_000);

@@ -17,6 +17,7 @@ public final class TestRpcApplication implements RpcApplication
 {
     private static final AtomicInteger TRACKED_OPEN = new AtomicInteger();
     private static final AtomicInteger SLEEPS_INTERRUPTED = new AtomicInteger();
+    private static final AtomicInteger SLEEPS_STARTED = new AtomicInteger();
 
     public String name()
     {
@@ -40,6 +41,11 @@ public final class TestRpcApplication implements RpcApplication
             public int sleepsInterrupted()
             {
                 return SLEEPS_INTERRUPTED.get();
+            }
+
+            public int sleepsStarted()
+            {
+                return SLEEPS_STARTED.get();
             }
         }, ServiceOption.SHARED, ServiceOption.CONCURRENT);
         services.deploy("tracked", TestServices.Tracked.class, context -> new TrackedObject());
@@ -88,6 +94,7 @@ public final class TestRpcApplication implements RpcApplication
 
         public boolean sleep(final long ms)
         {
+            SLEEPS_STARTED.incrementAndGet();
             try
             {
                 Thread.sleep(ms);

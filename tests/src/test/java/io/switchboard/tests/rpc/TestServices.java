@@ -31,6 +31,12 @@ final class TestServices
          * @return calls of {@link Slow#sleep} that ended because they were interrupted (cancelled), in this JVM.
          */
         int sleepsInterrupted();
+
+        /**
+         * @return calls of {@link Slow#sleep} that have begun to sleep, in this JVM: a test waits for a call to be
+         * running on the worker before it cancels it or kills its client.
+         */
+        int sleepsStarted();
     }
 
     /**

@@ -120,9 +120,8 @@ class WorkerHttpTest
         final ChannelEnd end = cm.end(id);
         cm.sendHead(end, "demo", "GET", "/sleep?ms=600000", 0, false, "Host", "localhost");
         cm.cancel(id, end);
-        final long startNs = System.nanoTime();
+        // the handler would sleep ten minutes, longer than the test may run: an answer at all means it stopped
         final MiniCm.Response response = cm.exchange(id, end, new byte[0]);
-        assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(30), "the handler kept sleeping");
         assertTrue(response.lastFrameType() == HttpFrameType.RESPONSE_ABORT ||
             response.lastFrameType() == HttpFrameType.RESPONSE_END);
     }

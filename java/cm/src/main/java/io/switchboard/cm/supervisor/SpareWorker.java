@@ -1,9 +1,13 @@
 package io.switchboard.cm.supervisor;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One worker JVM started ahead of need: it has loaded its applications and waits
@@ -16,14 +20,21 @@ import java.util.List;
  */
 final class SpareWorker implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SpareWorker.class);
+
     private final List<String> command;
+    private final WorkerProcesses processes;
+    private final NanoClock clock;
     private Process spare;
+    private WorkerOutputTag spareTag;
     private long startedAtNs;
     private boolean closed;
 
-    SpareWorker(final List<String> command)
+    SpareWorker(final List<String> command, final WorkerProcesses processes, final NanoClock clock)
     {
         this.command = List.copyOf(command);
+        this.processes = processes;
+        this.clock = clock;
     }
 
     /**
@@ -35,19 +46,16 @@ final class SpareWorker implements AutoCloseable
         {
             return;
         }
+        final WorkerOutputTag tag = new WorkerOutputTag(WorkerOutputTag.SPARE);
         try
         {
-            spare = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-            startedAtNs = System.nanoTime();
+            spare = processes.start(command, tag);
+            spareTag = tag;
+            startedAtNs = clock.nanoTime();
         }
         catch (final IOException ex)
         {
-            System.err.println("switchboard: cannot start a spare worker: " + ex.getMessage() +
-                "; workers will be started when needed");
+            LOG.warn("cannot start a spare worker: {}; workers will be started when needed", ex.getMessage());
             spare = null;
         }
     }
@@ -58,7 +66,7 @@ final class SpareWorker implements AutoCloseable
      */
     synchronized long ageMs()
     {
-        return spare != null && spare.isAlive() ? (System.nanoTime() - startedAtNs) / 1_000_000 : -1;
+        return spare != null && spare.isAlive() ? TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startedAtNs) : -1;
     }
 
     /**
@@ -79,6 +87,7 @@ final class SpareWorker implements AutoCloseable
             final OutputStream in = taken.getOutputStream();
             in.write((slot + "\n").getBytes(StandardCharsets.US_ASCII));
             in.flush();
+            spareTag.assign(slot);
             return taken;
         }
         catch (final IOException ex)
@@ -92,6 +101,7 @@ final class SpareWorker implements AutoCloseable
     /**
      * Stops the spare: its input closes and it exits; killed if it does not.
      */
+    @Override
     public synchronized void close()
     {
         closed = true;

@@ -1,6 +1,6 @@
 package io.switchboard.cm.supervisor;
 
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 
 /**
  * What the supervisor knows of one worker slot. Written by the supervisor's
@@ -39,7 +39,7 @@ final class SupervisedSlot
     long lastPid = -1;
     int lastExitStatus = -1;
     /** A scheduled start (BACKOFF or PARKED), or null. */
-    ScheduledFuture<?> pendingStart;
+    Future<?> pendingStart;
     long pendingStartAtNs;
     /** Not before this may the worker be recycled again (after a replacement that failed to start). */
     long replaceNotBeforeNs;

@@ -27,13 +27,15 @@ final class WorkerSlotAudit
     private static final long FUTURE_TOLERANCE_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final WorkerSlots slots;
+    private final NanoClock clock;
     private final ProcessIdentity[] claimed;
     private final long[] claimedEpoch;
     private final long[] lastHeartbeatNs;
 
-    WorkerSlotAudit(final WorkerSlots slots, final int workerCount)
+    WorkerSlotAudit(final WorkerSlots slots, final int workerCount, final NanoClock clock)
     {
         this.slots = slots;
+        this.clock = clock;
         this.claimed = new ProcessIdentity[workerCount];
         this.claimedEpoch = new long[workerCount];
         this.lastHeartbeatNs = new long[workerCount];
@@ -70,7 +72,7 @@ final class WorkerSlotAudit
         }
 
         final long heartbeatNs = slots.heartbeatNs(slot);
-        final long nowNs = System.nanoTime();
+        final long nowNs = clock.nanoTime();
         if (heartbeatNs - nowNs > FUTURE_TOLERANCE_NS)
         {
             return "heartbeat " + TimeUnit.NANOSECONDS.toMillis(heartbeatNs - nowNs) + " ms in the future: heartbeatNs=" +

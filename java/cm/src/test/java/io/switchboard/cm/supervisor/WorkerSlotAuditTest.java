@@ -29,7 +29,7 @@ class WorkerSlotAuditTest
     {
         temp = TempSegment.create(new SegmentLayout(2, 4, 1024, 1));
         slots = new WorkerSlots(temp.segment());
-        audit = new WorkerSlotAudit(slots, 2);
+        audit = new WorkerSlotAudit(slots, 2, NanoClock.SYSTEM);
         slotOffset = temp.segment().layout().workerSlotOffset(1);
         assertTrue(slots.claim(1, new ProcessIdentity(4242, 777)));
         audit.onClaimed(1);

@@ -42,6 +42,17 @@ public final class WorkerSlots
      */
     public boolean claim(final int slot, final ProcessIdentity process)
     {
+        return claim(slot, process, System.nanoTime());
+    }
+
+    /**
+     * {@link #claim(int, ProcessIdentity)} with the CM's clock read by the caller: {@code nowNs} becomes the
+     * slot's heartbeat until the worker beats, the baseline a heartbeat audit compares the worker's beats with.
+     *
+     * @return false if the slot was not FREE.
+     */
+    public boolean claim(final int slot, final ProcessIdentity process, final long nowNs)
+    {
         final long offset = offset(slot);
         if ((int)INT_HANDLE.getAcquire(memory, offset + STATE_OFFSET) != WorkerState.FREE.code())
         {
@@ -52,7 +63,7 @@ public final class WorkerSlots
         memory.set(INT, offset + PID_OFFSET, process.pid());
         memory.set(LONG, offset + START_TIME_OFFSET, process.startTime());
         memory.set(LONG, offset + EPOCH_OFFSET, memory.get(LONG, offset + EPOCH_OFFSET) + 1);
-        LONG_HANDLE.setRelease(memory, offset + HEARTBEAT_OFFSET, System.nanoTime());
+        LONG_HANDLE.setRelease(memory, offset + HEARTBEAT_OFFSET, nowNs);
         return INT_HANDLE.compareAndSet(
             memory, offset + STATE_OFFSET, WorkerState.FREE.code(), WorkerState.STARTING.code());
     }
