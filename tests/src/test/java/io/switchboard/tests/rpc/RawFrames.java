@@ -254,6 +254,36 @@ final class RawFrames
     }
 
     /**
+     * ERROR of a code other than 1: code (u16), then the CBOR map {"message": text} (section 5).
+     */
+    static String errorMessage(final Frame error)
+    {
+        final ByteBuffer cbor = ByteBuffer.wrap(error.body()).position(2);
+        assertEquals(0xA1, cbor.get() & 0xFF, "a CBOR map of one entry");
+        assertEquals("message", readText(cbor));
+        return readText(cbor);
+    }
+
+    /**
+     * A CBOR text string (major type 3), definite length.
+     */
+    static String readText(final ByteBuffer cbor)
+    {
+        final int initial = cbor.get() & 0xFF;
+        assertEquals(3, initial >> 5, "major type 3");
+        final int length = switch (initial & 0x1F)
+        {
+            case 24 -> cbor.get() & 0xFF;
+            case 25 -> cbor.getShort() & 0xFFFF;
+            case 26 -> cbor.getInt();
+            default -> initial & 0x1F;
+        };
+        final byte[] text = new byte[length];
+        cbor.get(text);
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
+    /**
      * GOODBYE: code (u16), message length (u16), message.
      */
     static String goodbyeMessage(final Frame goodbye)

@@ -3,6 +3,7 @@ package io.switchboard.cm.net;
 import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.protocol.rpc.HelloOptions;
 import io.switchboard.protocol.rpc.RpcChannelFrameType;
+import io.switchboard.protocol.rpc.RpcFrame;
 import io.switchboard.protocol.rpc.RpcHandshake;
 
 import java.lang.foreign.MemorySegment;
@@ -18,6 +19,7 @@ import java.util.Map;
  * <pre>
  *   client                    CM                                  worker
  *     HELLO -------------->  {@link #readHello}: version, application, options
+ *                              (max frame length: the smaller of the client's and the CM's)
  *                            {@link #writeSessionOpen} ---------> SESSION_OPEN (session id, limits, application)
  *                            {@link #readWorkerAnswer} <--------- SESSION_ACCEPTED or SESSION_REJECTED
  *     WELCOME <------------ {@link #writeWelcome}
@@ -37,7 +39,7 @@ final class SessionHandshake
     static final int REFUSED = 2;
 
     private final RpcSettings settings;
-    private final int maxFrameLength;
+    private int maxFrameLength;
     private String affinity;
     private byte[] application;
     private int refusalStatus;
@@ -79,6 +81,18 @@ final class SessionHandshake
         {
             affinity = text;
         }
+        final Object clientMaxFrame = options.get(HelloOptions.MAX_FRAME_LENGTH);
+        if (clientMaxFrame != null)
+        {
+            if (!(clientMaxFrame instanceof Long length) || length < RpcFrame.MIN_MAX_FRAME_LENGTH)
+            {
+                return refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "malformed HELLO: option " +
+                    HelloOptions.MAX_FRAME_LENGTH + "=" + clientMaxFrame + " is not an unsigned integer of at least " +
+                    RpcFrame.MIN_MAX_FRAME_LENGTH);
+            }
+            // docs/rpc-protocol.md 2.2: the largest frame either side may send is the smaller of the two
+            maxFrameLength = (int)Math.min(length, settings.maxFrameLength());
+        }
         if (hello.version() != RpcHandshake.VERSION)
         {
             return refuse(RpcHandshake.STATUS_UNSUPPORTED_VERSION, "version " + hello.version() +
@@ -115,6 +129,7 @@ final class SessionHandshake
         // the I/O thread's buffer is shared: HeadWriter leaves it little-endian, the channel frames are big-endian
         ring.order(ByteOrder.BIG_ENDIAN);
         ring.putLong(base + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET, sessionId);
+        // the worker's session encodes nothing longer, so the client is never sent more than it asked for
         ring.putInt(base + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET, maxFrameLength);
         ring.putInt(base + RpcChannelFrameType.OPEN_MAX_CALLS_OFFSET, settings.maxCallsInFlight());
         ring.putShort(base + RpcChannelFrameType.OPEN_APPLICATION_LENGTH_OFFSET, (short)application.length);
@@ -174,7 +189,7 @@ final class SessionHandshake
     }
 
     /**
-     * @return the session's max frame length, whole frames in either direction.
+     * @return the session's max frame length, whole frames in either direction: the CM's, or the client's if smaller.
      */
     int maxFrameLength()
     {
