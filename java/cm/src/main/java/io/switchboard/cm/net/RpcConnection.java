@@ -28,9 +28,10 @@ import java.nio.channels.SocketChannel;
  * <ul>
  *   <li>{@link SessionHandshake}: HELLO, SESSION_OPEN, the worker's answer, WELCOME, and the session's limits;</li>
  *   <li>{@link RpcInboundPump}: in OPEN, client to worker, socket into ring;</li>
- *   <li>{@link RpcOutboundPump}: in OPEN, worker to client, ring onto socket.</li>
+ *   <li>{@link RpcOutboundPump}: in OPEN, worker to client, ring onto socket;</li>
+ *   <li>{@link RpcChannelLease}: the channel held, and the calls awaiting the worker's answer.</li>
  * </ul>
- * Here: the states, deadlines, the channel's retirement, and the ends of a session, each with the GOODBYE
+ * Here: the states and their deadlines, and the ends of a session, each with the WELCOME status or GOODBYE
  * code the protocol gives it. The relay decodes no payload.
  * <p>
  * Not thread-safe: belongs to one {@link IoThread}.
@@ -51,9 +52,8 @@ final class RpcConnection implements Connection
     /** Ready for filling: the WELCOME, GOODBYE, and what the socket did not take. */
     private final ByteBuffer out;
     private final SessionHandshake handshake;
-    private final FrameHandler openingHandler = this::onOpeningFrame;
-
     private final RpcChannelLease channel;
+    private final FrameHandler openingHandler = this::onOpeningFrame;
 
     private State state = State.HELLO;
     private long deadlineNs;
