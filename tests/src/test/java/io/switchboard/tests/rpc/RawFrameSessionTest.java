@@ -1,22 +1,30 @@
 package io.switchboard.tests.rpc;
 
 import io.switchboard.tests.http.Instance;
+import io.switchboard.tests.rpc.RawFrames.Frame;
+import io.switchboard.tests.rpc.RawFrames.Welcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
+import static io.switchboard.tests.rpc.RawFrames.call;
+import static io.switchboard.tests.rpc.RawFrames.connect;
+import static io.switchboard.tests.rpc.RawFrames.frame;
+import static io.switchboard.tests.rpc.RawFrames.goodbyeMessage;
+import static io.switchboard.tests.rpc.RawFrames.hello;
+import static io.switchboard.tests.rpc.RawFrames.lookup;
+import static io.switchboard.tests.rpc.RawFrames.readFrame;
+import static io.switchboard.tests.rpc.RawFrames.readUnsigned;
+import static io.switchboard.tests.rpc.RawFrames.readWelcome;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RawFrameSessionTest
 {
-    private static final int TIMEOUT_MS = 10_000;
     private static Instance instance;
 
     @BeforeAll
@@ -64,8 +71,8 @@ class RawFrameSessionTest
             socket.getOutputStream().write(hello("no-such-app"));
             final DataInputStream in = new DataInputStream(socket.getInputStream());
             final Welcome welcome = readWelcome(in);
-            assertEquals(2, welcome.status);
-            assertTrue(welcome.message.contains("no-such-app"), welcome.message);
+            assertEquals(2, welcome.status());
+            assertTrue(welcome.message().contains("no-such-app"), welcome.message());
             assertEquals(-1, in.read(), "the CM closes after a refusal");
         }
     }
@@ -77,15 +84,15 @@ class RawFrameSessionTest
         {
             bad.getOutputStream().write(hello("demo"));
             final DataInputStream badIn = new DataInputStream(bad.getInputStream());
-            assertEquals(0, readWelcome(badIn).status);
+            assertEquals(0, readWelcome(badIn).status());
             good.getOutputStream().write(hello("demo"));
             final DataInputStream goodIn = new DataInputStream(good.getInputStream());
-            assertEquals(0, readWelcome(goodIn).status);
+            assertEquals(0, readWelcome(goodIn).status());
 
             bad.getOutputStream().write(frame(42, 1, 0, new byte[0]));
             final Frame goodbye = readFrame(badIn);
-            assertEquals(8, goodbye.type, "GOODBYE");
-            assertEquals(7, ByteBuffer.wrap(goodbye.body).getShort() & 0xFFFF, "protocol error");
+            assertEquals(8, goodbye.type(), "GOODBYE");
+            assertEquals(7, ByteBuffer.wrap(goodbye.body()).getShort() & 0xFFFF, "protocol error");
             final String why = goodbyeMessage(goodbye);
             assertTrue(why.contains("42"), why);
             assertEquals(-1, badIn.read(), "the CM closes after GOODBYE");
@@ -94,8 +101,8 @@ class RawFrameSessionTest
             final long echo = lookup(good.getOutputStream(), goodIn, 1, "echo");
             good.getOutputStream().write(call(2, echo, "echo", new byte[] {(byte)0x81, 0x41, 0x2A}));
             final Frame result = readFrame(goodIn);
-            assertEquals(2, result.type);
-            assertArrayEquals(new byte[] {0x41, 0x2A}, result.body);
+            assertEquals(2, result.type());
+            assertArrayEquals(new byte[] {0x41, 0x2A}, result.body());
         }
     }
 
@@ -107,11 +114,11 @@ class RawFrameSessionTest
             socket.getOutputStream().write(hello("demo"));
             final DataInputStream in = new DataInputStream(socket.getInputStream());
             final Welcome welcome = readWelcome(in);
-            final ByteBuffer header = ByteBuffer.allocate(24).putInt(welcome.maxFrameLength).put((byte)1);
+            final ByteBuffer header = ByteBuffer.allocate(24).putInt(welcome.maxFrameLength()).put((byte)1);
             socket.getOutputStream().write(header.array());
             final Frame goodbye = readFrame(in);
-            assertEquals(8, goodbye.type);
-            assertEquals(7, ByteBuffer.wrap(goodbye.body).getShort() & 0xFFFF);
+            assertEquals(8, goodbye.type());
+            assertEquals(7, ByteBuffer.wrap(goodbye.body()).getShort() & 0xFFFF);
             assertEquals(-1, in.read());
         }
     }
@@ -124,10 +131,10 @@ class RawFrameSessionTest
             final DataInputStream in = new DataInputStream(socket.getInputStream());
             out.write(hello("demo"));
             final Welcome welcome = readWelcome(in);
-            assertEquals(0, welcome.status, welcome.message);
-            assertEquals(1, welcome.version);
-            assertTrue(welcome.maxFrameLength >= 1024, "max frame " + welcome.maxFrameLength);
-            assertTrue(welcome.maxCalls >= 1, "max calls " + welcome.maxCalls);
+            assertEquals(0, welcome.status(), welcome.message());
+            assertEquals(1, welcome.version());
+            assertTrue(welcome.maxFrameLength() >= 1024, "max frame " + welcome.maxFrameLength());
+            assertTrue(welcome.maxCalls() >= 1, "max calls " + welcome.maxCalls());
 
             final long counter = lookup(out, in, 1, "counter");
             final long other = lookup(out, in, 2, "counter");
@@ -138,199 +145,50 @@ class RawFrameSessionTest
             {
                 out.write(call(10 + i, counter, "increment", new byte[] {(byte)0x80}));
                 final Frame result = readFrame(in);
-                assertEquals(2, result.type, "RESULT");
-                assertEquals(10 + i, result.callId);
-                assertEquals(i, readUnsigned(ByteBuffer.wrap(result.body)));
+                assertEquals(2, result.type(), "RESULT");
+                assertEquals(10 + i, result.callId());
+                assertEquals(i, readUnsigned(ByteBuffer.wrap(result.body())));
             }
             out.write(call(13, other, "increment", new byte[] {(byte)0x80}));
-            assertEquals(1, readUnsigned(ByteBuffer.wrap(readFrame(in).body)));
+            assertEquals(1, readUnsigned(ByteBuffer.wrap(readFrame(in).body())));
 
             // echo of a byte string: 0x81 = array of 1, 0x44 = bytes of 4
             final long echo = lookup(out, in, 3, "echo");
             out.write(call(20, echo, "echo", new byte[] {(byte)0x81, 0x44, 1, 2, 3, 4}));
             final Frame echoed = readFrame(in);
-            assertEquals(2, echoed.type);
-            assertEquals(20, echoed.callId);
-            assertArrayEquals(new byte[] {0x44, 1, 2, 3, 4}, echoed.body);
+            assertEquals(2, echoed.type());
+            assertEquals(20, echoed.callId());
+            assertArrayEquals(new byte[] {0x44, 1, 2, 3, 4}, echoed.body());
 
             // a method the object does not have: ERROR 3
             out.write(call(21, echo, "nope", new byte[] {(byte)0x80}));
             final Frame error = readFrame(in);
-            assertEquals(3, error.type, "ERROR");
-            assertEquals(21, error.callId);
-            assertEquals(3, ByteBuffer.wrap(error.body).getShort() & 0xFFFF, "NO_SUCH_METHOD");
+            assertEquals(3, error.type(), "ERROR");
+            assertEquals(21, error.callId());
+            assertEquals(3, ByteBuffer.wrap(error.body()).getShort() & 0xFFFF, "NO_SUCH_METHOD");
 
             // a call to an object that does not exist: ERROR 2
             out.write(call(22, 999_999, "get", new byte[] {(byte)0x80}));
             final Frame missing = readFrame(in);
-            assertEquals(3, missing.type);
-            assertEquals(2, ByteBuffer.wrap(missing.body).getShort() & 0xFFFF, "NO_SUCH_OBJECT");
+            assertEquals(3, missing.type());
+            assertEquals(2, ByteBuffer.wrap(missing.body()).getShort() & 0xFFFF, "NO_SUCH_OBJECT");
 
             out.write(frame(6, 77, 0, new byte[0]));
             final Frame pong = readFrame(in);
-            assertEquals(7, pong.type, "PONG");
-            assertEquals(77, pong.callId);
+            assertEquals(7, pong.type(), "PONG");
+            assertEquals(77, pong.callId());
 
             // RELEASE, then a call to the released object: ERROR 2
             out.write(frame(5, 0, other, new byte[0]));
             out.write(call(23, other, "get", new byte[] {(byte)0x80}));
             final Frame released = readFrame(in);
-            assertEquals(3, released.type);
-            assertEquals(2, ByteBuffer.wrap(released.body).getShort() & 0xFFFF);
+            assertEquals(3, released.type());
+            assertEquals(2, ByteBuffer.wrap(released.body()).getShort() & 0xFFFF);
 
             out.write(frame(8, 0, 0, new byte[] {0, 0, 0, 0}));
             socket.shutdownOutput();
             assertEquals(-1, in.read(), "the CM closes after the client's GOODBYE");
         }
-    }
-
-    // ---------------------------------------------------------------- the document, by hand
-
-    private static Socket connect(final int port) throws IOException
-    {
-        final Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
-        socket.setSoTimeout(TIMEOUT_MS);
-        socket.setTcpNoDelay(true);
-        return socket;
-    }
-
-    /**
-     * Section 2.1: magic, version 1, flags 0, application, options (an empty CBOR map).
-     */
-    private static byte[] hello(final String application)
-    {
-        final byte[] name = application.getBytes(StandardCharsets.UTF_8);
-        final ByteBuffer buffer = ByteBuffer.allocate(4 + 2 + 2 + 2 + name.length + 4 + 1);
-        buffer.put((byte)0xC5).put((byte)'S').put((byte)'B').put((byte)'R');
-        buffer.putShort((short)1).putShort((short)0).putShort((short)name.length).put(name);
-        buffer.putInt(1).put((byte)0xA0);
-        return buffer.array();
-    }
-
-    private record Welcome(int version, int status, int maxFrameLength, int maxCalls, long sessionId, String message)
-    {
-    }
-
-    /**
-     * Section 2.2.
-     */
-    private static Welcome readWelcome(final DataInputStream in) throws IOException
-    {
-        final byte[] magic = new byte[4];
-        in.readFully(magic);
-        assertArrayEquals(new byte[] {(byte)0xC5, 'S', 'B', 'W'}, magic);
-        final int version = in.readUnsignedShort();
-        final int status = in.readUnsignedShort();
-        final int maxFrame = in.readInt();
-        final int maxCalls = in.readInt();
-        final long sessionId = in.readLong();
-        final byte[] message = new byte[in.readUnsignedShort()];
-        in.readFully(message);
-        return new Welcome(version, status, maxFrame, maxCalls, sessionId, new String(message, StandardCharsets.UTF_8));
-    }
-
-    private record Frame(int type, long callId, long objectId, byte[] body)
-    {
-    }
-
-    /**
-     * Section 3: length (bytes after the field), type, flags, reserved, call id, object id, the rest.
-     */
-    private static byte[] frame(final int type, final long callId, final long objectId, final byte[] rest)
-    {
-        final ByteBuffer buffer = ByteBuffer.allocate(24 + rest.length);
-        buffer.putInt(20 + rest.length).put((byte)type).put((byte)0).putShort((short)0);
-        buffer.putLong(callId).putLong(objectId).put(rest);
-        return buffer.array();
-    }
-
-    /**
-     * CALL: deadline (u32, 0 = none), method name length (u16), method name, a CBOR array of arguments.
-     */
-    private static byte[] call(final long callId, final long objectId, final String method, final byte[] cborArguments)
-    {
-        final byte[] name = method.getBytes(StandardCharsets.UTF_8);
-        final ByteBuffer rest = ByteBuffer.allocate(4 + 2 + name.length + cborArguments.length);
-        rest.putInt(0).putShort((short)name.length).put(name).put(cborArguments);
-        return frame(1, callId, objectId, rest.array());
-    }
-
-    private static Frame readFrame(final DataInputStream in) throws IOException
-    {
-        final int length;
-        try
-        {
-            length = in.readInt();
-        }
-        catch (final EOFException ex)
-        {
-            throw new AssertionError("the session ended where a frame was expected");
-        }
-        final int type = in.readUnsignedByte();
-        in.readUnsignedByte();
-        in.readUnsignedShort();
-        final long callId = in.readLong();
-        final long objectId = in.readLong();
-        final byte[] body = new byte[length - 20];
-        in.readFully(body);
-        return new Frame(type, callId, objectId, body);
-    }
-
-    /**
-     * Registry (object 0) lookup(name): the RESULT is tag 55801 around [owner, id]; owner 0 is the sender's
-     * (the worker's) object.
-     */
-    private static long lookup(final OutputStream out, final DataInputStream in, final long callId, final String name)
-        throws IOException
-    {
-        final byte[] text = name.getBytes(StandardCharsets.UTF_8);
-        assertTrue(text.length < 24);
-        final byte[] arguments = new byte[2 + text.length];
-        arguments[0] = (byte)0x81;
-        arguments[1] = (byte)(0x60 | text.length);
-        System.arraycopy(text, 0, arguments, 2, text.length);
-        out.write(call(callId, 0, "lookup", arguments));
-        final Frame result = readFrame(in);
-        assertEquals(2, result.type, "RESULT of lookup(" + name + "), got body " + Arrays.toString(result.body));
-        assertEquals(callId, result.callId);
-        final ByteBuffer cbor = ByteBuffer.wrap(result.body);
-        assertEquals((byte)0xD9, cbor.get(), "a tag with a 2-byte number");
-        assertEquals(55801, cbor.getShort() & 0xFFFF);
-        assertEquals((byte)0x82, cbor.get(), "an array of 2");
-        assertEquals(0, readUnsigned(cbor), "owner: the sender's object");
-        return readUnsigned(cbor);
-    }
-
-    /**
-     * A CBOR unsigned integer (major type 0).
-     */
-    private static long readUnsigned(final ByteBuffer cbor)
-    {
-        final int initial = cbor.get() & 0xFF;
-        assertEquals(0, initial >> 5, "major type 0");
-        final int info = initial & 0x1F;
-        return switch (info)
-        {
-            case 24 -> cbor.get() & 0xFF;
-            case 25 -> cbor.getShort() & 0xFFFF;
-            case 26 -> cbor.getInt() & 0xFFFF_FFFFL;
-            case 27 -> cbor.getLong();
-            default ->
-            {
-                assertTrue(info < 24, "unsigned additional info " + info);
-                yield info;
-            }
-        };
-    }
-
-    private static String goodbyeMessage(final Frame goodbye)
-    {
-        final ByteBuffer body = ByteBuffer.wrap(goodbye.body);
-        body.getShort();
-        final byte[] text = new byte[body.getShort() & 0xFFFF];
-        body.get(text);
-        return new String(text, StandardCharsets.UTF_8);
     }
 
     @Test
@@ -345,7 +203,7 @@ class RawFrameSessionTest
             // a bad magic: WELCOME 5, then the CM closes
             socket.getOutputStream().write(new byte[] {(byte)0xC5, 'S', 'B', 'X', 0, 1, 0, 0, 0, 1, 'a', 0, 0, 0, 0});
             final DataInputStream in = new DataInputStream(socket.getInputStream());
-            assertEquals(5, readWelcome(in).status, "malformed HELLO");
+            assertEquals(5, readWelcome(in).status(), "malformed HELLO");
             assertEquals(-1, in.read());
         }
         final long deadlineNs = System.nanoTime() + 5_000_000_000L;

@@ -17,8 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -352,103 +350,6 @@ class RpcFaultTest
             System.out.println("READY " + pid + (call.isDone() ? " (the call ended early)" : ""));
             System.out.flush();
             Thread.sleep(120_000);
-        }
-    }
-
-    /**
-     * The few frames of docs/rpc-protocol.md the silent client needs, written by hand.
-     */
-    private static final class RawFrames
-    {
-        record Welcome(int status, int maxFrameLength, int maxCalls, String message)
-        {
-        }
-
-        /**
-         * HELLO with the options map {"affinity": key}.
-         */
-        static byte[] hello(final String application, final String affinity)
-        {
-            final byte[] name = application.getBytes(StandardCharsets.UTF_8);
-            final byte[] key = "affinity".getBytes(StandardCharsets.UTF_8);
-            final byte[] value = affinity.getBytes(StandardCharsets.UTF_8);
-            assertTrue(value.length < 24);
-            final int optionsLength = 1 + 1 + key.length + 1 + value.length;
-            final ByteBuffer buffer = ByteBuffer.allocate(4 + 2 + 2 + 2 + name.length + 4 + optionsLength);
-            buffer.put((byte)0xC5).put((byte)'S').put((byte)'B').put((byte)'R');
-            buffer.putShort((short)1).putShort((short)0).putShort((short)name.length).put(name);
-            buffer.putInt(optionsLength).put((byte)0xA1);
-            buffer.put((byte)(0x60 | key.length)).put(key).put((byte)(0x60 | value.length)).put(value);
-            return buffer.array();
-        }
-
-        static Welcome readWelcome(final DataInputStream in) throws IOException
-        {
-            in.readInt();
-            in.readUnsignedShort();
-            final int status = in.readUnsignedShort();
-            final int maxFrame = in.readInt();
-            final int maxCalls = in.readInt();
-            in.readLong();
-            final byte[] message = new byte[in.readUnsignedShort()];
-            in.readFully(message);
-            return new Welcome(status, maxFrame, maxCalls, new String(message, StandardCharsets.UTF_8));
-        }
-
-        static byte[] call(final long callId, final long objectId, final String method, final byte[] arguments)
-        {
-            final byte[] name = method.getBytes(StandardCharsets.UTF_8);
-            final ByteBuffer buffer = ByteBuffer.allocate(24 + 6 + name.length + arguments.length);
-            buffer.putInt(buffer.capacity() - 4).put((byte)1).put((byte)0).putShort((short)0);
-            buffer.putLong(callId).putLong(objectId);
-            buffer.putInt(0).putShort((short)name.length).put(name).put(arguments);
-            return buffer.array();
-        }
-
-        /**
-         * echo(bytes): a CBOR array of one byte string with a 4-byte length.
-         */
-        static byte[] echoCall(final long callId, final long objectId, final byte[] payload)
-        {
-            final ByteBuffer arguments = ByteBuffer.allocate(1 + 5 + payload.length);
-            arguments.put((byte)0x81).put((byte)0x5A).putInt(payload.length).put(payload);
-            return call(callId, objectId, "echo", arguments.array());
-        }
-
-        /**
-         * @return the id of the worker's object that {@code lookup(name)} answers with (tag 55801 [0, id]).
-         */
-        static long lookup(final OutputStream out, final DataInputStream in, final long callId, final String name)
-            throws IOException
-        {
-            final byte[] text = name.getBytes(StandardCharsets.UTF_8);
-            final byte[] arguments = new byte[2 + text.length];
-            arguments[0] = (byte)0x81;
-            arguments[1] = (byte)(0x60 | text.length);
-            System.arraycopy(text, 0, arguments, 2, text.length);
-            out.write(call(callId, 0, "lookup", arguments));
-            final int length = in.readInt();
-            final int type = in.readUnsignedByte();
-            in.skipNBytes(3);
-            assertEquals(callId, in.readLong());
-            in.readLong();
-            final byte[] body = new byte[length - 20];
-            in.readFully(body);
-            assertEquals(2, type, "RESULT of lookup(" + name + ")");
-            final ByteBuffer cbor = ByteBuffer.wrap(body);
-            assertEquals((byte)0xD9, cbor.get());
-            assertEquals(55801, cbor.getShort() & 0xFFFF);
-            assertEquals((byte)0x82, cbor.get());
-            assertEquals(0, cbor.get());
-            final int initial = cbor.get() & 0xFF;
-            return switch (initial & 0x1F)
-            {
-                case 24 -> cbor.get() & 0xFF;
-                case 25 -> cbor.getShort() & 0xFFFF;
-                case 26 -> cbor.getInt() & 0xFFFF_FFFFL;
-                case 27 -> cbor.getLong();
-                default -> initial & 0x1F;
-            };
         }
     }
 }

@@ -61,6 +61,15 @@ public final class TestRpcApplication implements RpcApplication
             return sum;
         }, ServiceOption.CONCURRENT);
         services.deploy("values", TestServices.Values.class, context -> value -> value);
+        services.deploy("blob", TestServices.Blob.class, context -> (length, seed) ->
+        {
+            final byte[] bytes = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                bytes[i] = TestServices.patternByte(i, seed);
+            }
+            return bytes;
+        }, ServiceOption.CONCURRENT);
     }
 
     private static final class TrackedObject implements TestServices.Tracked, AutoCloseable

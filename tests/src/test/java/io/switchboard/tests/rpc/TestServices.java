@@ -98,6 +98,31 @@ final class TestServices
     }
 
     /**
+     * Answers as large as asked: what moves big frames towards a client that sends small ones.
+     */
+    @Remote
+    interface Blob
+    {
+        /**
+         * @return {@code length} bytes, byte {@code i} being {@link #patternByte patternByte(i, seed)}.
+         */
+        byte[] bytes(int length, int seed);
+    }
+
+    /**
+     * The content of {@link Blob#bytes}: a hash of the index, so that bytes lost, repeated or moved by any
+     * distance show up as a difference.
+     */
+    static byte patternByte(final int index, final int seed)
+    {
+        int x = index * 0x9E3779B9 + seed;
+        x ^= x >>> 16;
+        x *= 0x85EBCA6B;
+        x ^= x >>> 13;
+        return (byte)x;
+    }
+
+    /**
      * Values of every kind the protocol carries.
      */
     @Remote

@@ -1,15 +1,12 @@
 package io.switchboard.cm.net;
 
 import io.switchboard.ipc.channel.ChannelEnd;
-import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.FrameHandler;
+import io.switchboard.ipc.ring.RingCorruptedException;
 import io.switchboard.ipc.ring.RingWriter;
-import io.switchboard.protocol.rpc.HelloOptions;
 import io.switchboard.protocol.rpc.RpcChannelFrameType;
-import io.switchboard.protocol.rpc.RpcFrame;
-import io.switchboard.protocol.rpc.RpcFrameScanner;
 import io.switchboard.protocol.rpc.RpcGoodbyeCode;
 import io.switchboard.protocol.rpc.RpcHandshake;
 
@@ -18,28 +15,24 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-
 
 /**
- * One distributed session: a client's TCP connection and the one channel that
- * carries the session to its worker (docs/rpc-protocol.md).
+ * One distributed session: a client's TCP connection and the one channel that carries the session to its worker
+ * (docs/rpc-protocol.md). This class is the session's life; each stage's work is another's:
  * <pre>
  *   HELLO --hello--> WAIT_WORKER --channel--> OPENING --SESSION_ACCEPTED--> OPEN --goodbye, EOF,--> CLOSED
  *     |                 (queued; WELCOME 3       |                                 worker lost
  *     |                  on timeout)             +--SESSION_REJECTED: WELCOME with the worker's status--> CLOSED
  *     +--malformed or unknown application: WELCOME 5 or 2--> CLOSED
  * </pre>
- * In OPEN the connection relays the session's byte stream without decoding a
- * payload. Client to worker: the socket is read straight into ring space
- * claimed for it, cut where the read ended; a {@link RpcFrameScanner} follows
- * the frame boundaries and checks each header's length and type, and only the
- * well-formed prefix is published. Worker to client: each ring message is one
- * RPC frame, checked the same way (the segment is not trusted) and written
- * from the ring to the socket; small ones are gathered in the output buffer so
- * that a batch leaves in one write. Backpressure works both ways: a full
- * inbound ring stops reading the socket; a socket that does not take more
- * stops reading the outbound ring, and the worker waits for space.
+ * <ul>
+ *   <li>{@link SessionHandshake}: HELLO, SESSION_OPEN, the worker's answer, WELCOME, and the session's limits;</li>
+ *   <li>{@link RpcInboundPump}: in OPEN, client to worker, socket into ring;</li>
+ *   <li>{@link RpcOutboundPump}: in OPEN, worker to client, ring onto socket;</li>
+ *   <li>{@link RpcChannelLease}: the channel held, and the calls awaiting the worker's answer.</li>
+ * </ul>
+ * Here: the states and their deadlines, and the ends of a session, each with the WELCOME status or GOODBYE
+ * code the protocol gives it. The relay decodes no payload.
  * <p>
  * Not thread-safe: belongs to one {@link IoThread}.
  */
@@ -50,34 +43,23 @@ final class RpcConnection implements Connection
         HELLO, WAIT_WORKER, OPENING, OPEN, CLOSED
     }
 
-    /** Frames up to this size are copied into the output buffer, so that a batch leaves in one write. */
-    private static final int COPY_THRESHOLD = 4096;
-    private static final int FRAMES_PER_BATCH = 64;
-
     private final IoThread io;
-    private final RpcSettings settings;
     private final SocketChannel socket;
     private final ClientSocket client;
     private final SelectionKey key;
+    /** Flipped: the HELLO, then what the client sends before the session opens. */
     private final ByteBuffer in;
+    /** Ready for filling: the WELCOME, GOODBYE, and what the socket did not take. */
     private final ByteBuffer out;
-    private final MemorySegment outSegment;
-    private final ByteBuffer[] gather = new ByteBuffer[2];
-    private final RpcFrameScanner fromClient;
-    private final RpcFrameScanner fromWorker;
+    private final SessionHandshake handshake;
+    private final RpcChannelLease channel;
     private final FrameHandler openingHandler = this::onOpeningFrame;
-    private final FrameHandler streamHandler = this::onStreamFrame;
 
     private State state = State.HELLO;
     private long deadlineNs;
-    private RpcHandshake.Hello hello;
-    private String affinity;
-    private long channelId = ChannelId.NONE;
-    private int workerSlot = -1;
-    private ChannelEnd end;
-    private boolean inboundBlocked;
-    /** Calls the client sent that the worker has not answered yet, as this connection last told its I/O thread. */
-    private long awaitingReported;
+    /** Made once the HELLO is accepted, with the session's max frame length. */
+    private RpcInboundPump inbound;
+    private RpcOutboundPump outbound;
     private boolean closeWhenFlushed;
 
     /**
@@ -92,7 +74,6 @@ final class RpcConnection implements Connection
         final ByteBuffer initial)
     {
         this.io = io;
-        this.settings = settings;
         this.socket = socket;
         this.key = key;
         this.client = new ClientSocket(socket, key);
@@ -104,9 +85,8 @@ final class RpcConnection implements Connection
         }
         in.flip();
         this.out = ByteBuffer.allocateDirect(buffers.outputCapacity());
-        this.outSegment = MemorySegment.ofBuffer(out.duplicate().clear());
-        this.fromClient = new RpcFrameScanner(settings.maxFrameLength());
-        this.fromWorker = new RpcFrameScanner(settings.maxFrameLength());
+        this.handshake = new SessionHandshake(settings);
+        this.channel = new RpcChannelLease(io);
         this.deadlineNs = System.nanoTime() + io.timeouts().headNs();
     }
 
@@ -117,7 +97,7 @@ final class RpcConnection implements Connection
 
     public long channelId()
     {
-        return channelId;
+        return channel.channelId();
     }
 
     /**
@@ -125,12 +105,12 @@ final class RpcConnection implements Connection
      */
     String affinity()
     {
-        return affinity;
+        return handshake.affinity();
     }
 
     public int workerSlot()
     {
-        return workerSlot;
+        return channel.workerSlot();
     }
 
     // ---------------------------------------------------------------- socket events
@@ -166,11 +146,11 @@ final class RpcConnection implements Connection
     {
         try
         {
-            if (!flush())
+            if (!client.flush(out))
             {
                 return;
             }
-            interest(SelectionKey.OP_WRITE, false);
+            client.interest(SelectionKey.OP_WRITE, false);
             if (closeWhenFlushed || state == State.CLOSED)
             {
                 close();
@@ -187,12 +167,7 @@ final class RpcConnection implements Connection
         }
     }
 
-    private int fill() throws IOException
-    {
-        return client.fill(in);
-    }
-
-    // ---------------------------------------------------------------- handshake
+    // ---------------------------------------------------------------- opening
 
     /**
      * Reads until a whole HELLO is in, then answers it or asks for a worker. Also called by the
@@ -200,60 +175,28 @@ final class RpcConnection implements Connection
      */
     void readHello() throws IOException
     {
-        final boolean inputClosed = fill() < 0;
-        try
+        final boolean inputClosed = client.fill(in) < 0;
+        switch (handshake.readHello(in, io.isStopping()))
         {
-            hello = RpcHandshake.readHello(in);
-        }
-        catch (final RpcHandshake.MalformedHandshakeException ex)
-        {
-            refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "malformed HELLO: " + ex.getMessage());
-            return;
-        }
-        if (hello == null)
-        {
-            if (inputClosed)
+            case SessionHandshake.INCOMPLETE ->
             {
-                close();
+                if (inputClosed)
+                {
+                    close();
+                }
             }
-            else if (in.limit() == in.capacity() && in.position() == 0)
+            case SessionHandshake.REFUSED -> refuse(handshake.refusalStatus(), handshake.refusalMessage());
+            default ->
             {
-                refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "HELLO longer than " + in.capacity() + " bytes");
+                inbound = new RpcInboundPump(io, this, socket, client, in, handshake.maxFrameLength());
+                outbound = new RpcOutboundPump(io, socket, out, handshake.maxFrameLength());
+                state = State.WAIT_WORKER;
+                deadlineNs = System.nanoTime() + io.timeouts().queueNs();
+                if (!io.openSession(this) && !io.enqueue(this))
+                {
+                    refuse(RpcHandshake.STATUS_NO_WORKER, "too many sessions and requests waiting for a worker");
+                }
             }
-            return;
-        }
-        try
-        {
-            final Object affinity = HelloOptions.parse(hello.options()).get(HelloOptions.AFFINITY);
-            this.affinity = affinity instanceof String text ? text : null;
-        }
-        catch (final RpcHandshake.MalformedHandshakeException ex)
-        {
-            refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "malformed HELLO: " + ex.getMessage());
-            return;
-        }
-        if (hello.version() != RpcHandshake.VERSION)
-        {
-            refuse(RpcHandshake.STATUS_UNSUPPORTED_VERSION, "version " + hello.version() + " is not spoken here; " +
-                "this CM speaks version " + RpcHandshake.VERSION);
-            return;
-        }
-        if (!settings.applications().contains(hello.application()))
-        {
-            refuse(RpcHandshake.STATUS_UNKNOWN_APPLICATION, "no application '" + hello.application() +
-                "' is deployed for distributed sessions; deployed: " + settings.applications());
-            return;
-        }
-        if (io.isStopping())
-        {
-            refuse(RpcHandshake.STATUS_SHUTTING_DOWN, "the connection manager is shutting down");
-            return;
-        }
-        state = State.WAIT_WORKER;
-        deadlineNs = System.nanoTime() + io.timeouts().queueNs();
-        if (!io.openSession(this) && !io.enqueue(this))
-        {
-            refuse(RpcHandshake.STATUS_NO_WORKER, "too many sessions and requests waiting for a worker");
         }
     }
 
@@ -267,31 +210,21 @@ final class RpcConnection implements Connection
      */
     void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
     {
-        this.channelId = channelId;
-        this.workerSlot = workerSlot;
-        this.end = end;
+        channel.grant(channelId, workerSlot, end);
         // the views are kept per slot: a new generation starts from the positions the CM reset
         end.resync();
-        final byte[] application = hello.application().getBytes(StandardCharsets.UTF_8);
-        final int length = RpcChannelFrameType.OPEN_APPLICATION_OFFSET + application.length;
         final RingWriter writer = end.writer();
-        final long at = writer.tryClaim(RpcChannelFrameType.SESSION_OPEN, FrameDescriptor.UNFRAGMENTED, length);
+        final long at = writer.tryClaim(RpcChannelFrameType.SESSION_OPEN, FrameDescriptor.UNFRAGMENTED,
+            handshake.sessionOpenLength());
         if (at == RingWriter.INSUFFICIENT_CAPACITY)
         {
             // a fresh channel's ring is empty: this cannot happen unless the segment is damaged
             io.reportBadWorker(workerSlot, channelId, "no room for SESSION_OPEN in a fresh ring");
-            retireChannel();
+            channel.giveBack();
             refuse(RpcHandshake.STATUS_NO_WORKER, "the worker's channel could not be opened");
             return;
         }
-        // the I/O thread's buffer is shared: HeadWriter leaves it little-endian, the channel frames are big-endian
-        final ByteBuffer ring = io.segmentBuffer().order(java.nio.ByteOrder.BIG_ENDIAN);
-        final int base = Math.toIntExact(at);
-        ring.putLong(base + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET, channelId);
-        ring.putInt(base + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET, settings.maxFrameLength());
-        ring.putInt(base + RpcChannelFrameType.OPEN_MAX_CALLS_OFFSET, settings.maxCallsInFlight());
-        ring.putShort(base + RpcChannelFrameType.OPEN_APPLICATION_LENGTH_OFFSET, (short)application.length);
-        ring.put(base + RpcChannelFrameType.OPEN_APPLICATION_OFFSET, application);
+        handshake.writeSessionOpen(io.segmentBuffer(), Math.toIntExact(at), channelId);
         writer.commit();
         end.signalPeer();
         state = State.OPENING;
@@ -301,33 +234,15 @@ final class RpcConnection implements Connection
     private void onOpeningFrame(final MemorySegment memory, final long offset, final int length, final int type,
         final int flags)
     {
-        switch (type)
+        if (handshake.readWorkerAnswer(memory, offset, length, type) == SessionHandshake.ACCEPTED)
         {
-            case RpcChannelFrameType.SESSION_ACCEPTED ->
-            {
-                RpcHandshake.writeWelcome(out, RpcHandshake.STATUS_OK, settings.maxFrameLength(),
-                    settings.maxCallsInFlight(), channelId, "session " + ChannelId.toString(channelId) + " on worker " +
-                    workerSlot);
-                state = State.OPEN;
-            }
-            case RpcChannelFrameType.SESSION_REJECTED ->
-            {
-                if (length < RpcChannelFrameType.REJECTED_MESSAGE_OFFSET)
-                {
-                    throw new BadWorkerFrame("SESSION_REJECTED of " + length + " bytes");
-                }
-                final int status = memory.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
-                    .withOrder(java.nio.ByteOrder.BIG_ENDIAN), offset + RpcChannelFrameType.REJECTED_STATUS_OFFSET) & 0xFFFF;
-                final int textLength = Math.min(length - RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
-                    RpcHandshake.MAX_WELCOME_MESSAGE_LENGTH);
-                final byte[] text = memory.asSlice(offset + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET, textLength)
-                    .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                retireChannel();
-                refuse(status == RpcHandshake.STATUS_OK ? RpcHandshake.STATUS_NO_WORKER : status,
-                    new String(text, StandardCharsets.UTF_8));
-            }
-            default -> throw new BadWorkerFrame(
-                "expected SESSION_ACCEPTED or SESSION_REJECTED, got " + RpcChannelFrameType.name(type));
+            handshake.writeWelcome(out, channel.channelId(), channel.workerSlot());
+            state = State.OPEN;
+        }
+        else
+        {
+            channel.giveBack();
+            refuse(handshake.refusalStatus(), handshake.refusalMessage());
         }
     }
 
@@ -338,176 +253,51 @@ final class RpcConnection implements Connection
     {
         io.dequeue(this);
         out.clear();
-        RpcHandshake.writeWelcome(out, status, settings.maxFrameLength(), settings.maxCallsInFlight(), 0, message);
+        handshake.writeRefusal(out, status, message);
         state = State.CLOSED;
         closeAfterFlush();
     }
 
-    // ---------------------------------------------------------------- relay: client to worker
+    // ---------------------------------------------------------------- relay
 
     public void onRingSpace()
     {
         if (state == State.OPEN)
         {
-            inboundBlocked = false;
-            // blockOnRing turned reading off; the pump below may stop on an empty socket rather than a full
-            // ring, and then only the selector can say when the client sends more (or leaves)
-            interest(SelectionKey.OP_READ, true);
+            inbound.onRingSpace();
             pumpInbound();
         }
     }
 
-    /**
-     * Moves client bytes into the inbound ring until the socket has no more or the ring no room.
-     */
     private void pumpInbound()
     {
-        final RingWriter writer = end.writer();
-        boolean published = false;
-        try
+        switch (inbound.pump(channel.end()))
         {
-            // bytes that came with or right after the HELLO, once
-            while (in.hasRemaining())
+            case RpcInboundPump.CLIENT_GONE -> onClientGone();
+            case RpcInboundPump.STREAM_ENDED ->
             {
-                final int room = Math.min(writer.writablePayloadLength(), in.remaining());
-                final long at = claimOrBlock(writer, room);
-                if (at == RingWriter.INSUFFICIENT_CAPACITY)
+                final String error = inbound.scanner().error();
+                if (error != null)
                 {
-                    return;
+                    endSession(RpcGoodbyeCode.PROTOCOL_ERROR, "protocol error: " + error);
                 }
-                final int valid = fromClient.scan(in, in.position(), room);
-                MemorySegment.copy(MemorySegment.ofBuffer(in), 0, io.memory(), at, valid);
-                published |= publish(writer, valid);
-                in.position(in.position() + valid);
-                if (endOfClientStream())
+                else
                 {
-                    return;
+                    // the client's GOODBYE went through; what the worker still has in flight goes nowhere
+                    channel.giveBack();
+                    closeAfterFlush();
                 }
             }
-            while (true)
+            default ->
             {
-                final int room = writer.writablePayloadLength();
-                final long at = claimOrBlock(writer, room);
-                if (at == RingWriter.INSUFFICIENT_CAPACITY)
-                {
-                    return;
-                }
-                final int n;
-                try
-                {
-                    n = socket.read(io.ringView(at, room));
-                }
-                catch (final IOException ex)
-                {
-                    writer.abort();
-                    onClientGone();
-                    return;
-                }
-                if (n <= 0)
-                {
-                    writer.abort();
-                    if (n < 0)
-                    {
-                        onClientGone();
-                    }
-                    return;
-                }
-                published |= publish(writer, fromClient.scan(io.segmentBuffer(), Math.toIntExact(at), n));
-                if (endOfClientStream() || n < room)
-                {
-                    return;
-                }
             }
         }
-        finally
-        {
-            if (published && end != null)
-            {
-                end.signalPeer();
-            }
-            reportAwaiting();
-        }
+        reportAwaiting();
     }
-
-    /**
-     * Claims {@code room} bytes of the inbound ring, or stops reading the client until the worker frees space.
-     *
-     * @return the payload's offset, or {@link RingWriter#INSUFFICIENT_CAPACITY} when reading stopped.
-     */
-    private long claimOrBlock(final RingWriter writer, final int room)
-    {
-        // a refused claim after the writer said it had room means the worker's side of the ring moved under
-        // us (a rogue's head): wait as for a full ring, the audit judges it
-        final long at = room == 0 ? RingWriter.INSUFFICIENT_CAPACITY :
-            writer.tryClaim(RpcChannelFrameType.STREAM, FrameDescriptor.UNFRAGMENTED, room);
-        if (at == RingWriter.INSUFFICIENT_CAPACITY)
-        {
-            blockOnRing();
-        }
-        return at;
-    }
-
-    /**
-     * Tells the I/O thread how many of this client's calls wait for the worker's answer: while any
-     * do, the thread spins instead of sleeping, since the answer is microseconds away and a sleep
-     * would cost two thread wake-ups (see {@link IoThread}).
-     */
-    private void reportAwaiting()
-    {
-        io.sessionTraffic();
-        final long awaiting = channelId == ChannelId.NONE ? 0 : Math.max(0, fromClient.calls() - fromWorker.answers());
-        if (awaiting != awaitingReported)
-        {
-            io.awaitingAnswers(awaiting - awaitingReported);
-            awaitingReported = awaiting;
-        }
-    }
-
-    private static boolean publish(final RingWriter writer, final int length)
-    {
-        if (length == 0)
-        {
-            writer.abort();
-            return false;
-        }
-        writer.commit(length);
-        return true;
-    }
-
-    /**
-     * @return true when the client's stream is over: a protocol error, or its GOODBYE went through.
-     */
-    private boolean endOfClientStream()
-    {
-        if (fromClient.error() != null)
-        {
-            endSession(RpcGoodbyeCode.PROTOCOL_ERROR, "protocol error: " + fromClient.error());
-            return true;
-        }
-        if (fromClient.goodbyeComplete())
-        {
-            // the client will send nothing more; what the worker still has in flight goes nowhere
-            retireChannel();
-            closeAfterFlush();
-            return true;
-        }
-        return false;
-    }
-
-    private void blockOnRing()
-    {
-        if (!inboundBlocked)
-        {
-            inboundBlocked = true;
-            interest(SelectionKey.OP_READ, false);
-            io.blockedOnRing(this);
-        }
-    }
-
-    // ---------------------------------------------------------------- relay: worker to client
 
     public int onOutbound()
     {
+        final ChannelEnd end = channel.end();
         if (end == null)
         {
             return 0;
@@ -518,42 +308,30 @@ final class RpcConnection implements Connection
             if (state == State.OPENING)
             {
                 frames = end.reader().read(openingHandler, 1);
-                if (state == State.OPEN)
-                {
-                    flush();
-                    interest(SelectionKey.OP_READ, true);
-                    pumpInbound();
-                }
-                else
+                if (state != State.OPEN)
                 {
                     return frames;
                 }
+                client.flush(out);
+                client.interest(SelectionKey.OP_READ, true);
+                pumpInbound();
             }
-            while (state == State.OPEN && !closeWhenFlushed && out.position() <= io.buffers().flushThreshold())
+            if (state == State.OPEN && !closeWhenFlushed)
             {
-                final int n = end.reader().read(streamHandler, FRAMES_PER_BATCH);
-                if (n == 0)
-                {
-                    break;
-                }
-                frames += n;
+                frames += outbound.relay(end.reader());
             }
             reportAwaiting();
-            if (!flush())
+            if (!client.flush(out))
             {
                 return frames;
             }
-            if (fromWorker.goodbyeComplete() && state == State.OPEN)
+            if (state == State.OPEN && outbound.scanner().goodbyeComplete())
             {
-                retireChannel();
+                channel.giveBack();
                 closeAfterFlush();
             }
         }
-        catch (final BadWorkerFrame ex)
-        {
-            onWorkerFault(ex.getMessage());
-        }
-        catch (final io.switchboard.ipc.ring.RingCorruptedException ex)
+        catch (final BadWorkerFrame | RingCorruptedException ex)
         {
             onWorkerFault(ex.getMessage());
         }
@@ -564,57 +342,12 @@ final class RpcConnection implements Connection
         return frames;
     }
 
-    private void onStreamFrame(final MemorySegment memory, final long offset, final int length, final int type,
-        final int flags)
-    {
-        if (type != RpcChannelFrameType.STREAM)
-        {
-            throw new BadWorkerFrame("unexpected " + RpcChannelFrameType.name(type) + " in an open session");
-        }
-        final int at = Math.toIntExact(offset);
-        if (fromWorker.scan(io.segmentBuffer(), at, length) != length)
-        {
-            throw new BadWorkerFrame(fromWorker.error());
-        }
-        if (length <= COPY_THRESHOLD && out.remaining() >= length)
-        {
-            MemorySegment.copy(memory, offset, outSegment, out.position(), length);
-            out.position(out.position() + length);
-            return;
-        }
-        // zero copy: what is pending, then the ring's bytes, in one gathering write
-        final ByteBuffer frame = io.ringView(offset, length);
-        out.flip();
-        gather[0] = out;
-        gather[1] = frame;
-        try
-        {
-            socket.write(gather, 0, 2);
-        }
-        catch (final IOException ex)
-        {
-            out.clear();
-            throw new ClientGone();
-        }
-        finally
-        {
-            gather[1] = null;
-        }
-        // whatever the socket did not take is copied and sent when it drains: the output
-        // buffer holds two ring frames, and the loop reads no more once it is half full
-        out.compact();
-        if (frame.hasRemaining())
-        {
-            out.put(frame);
-        }
-    }
-
     /**
-     * @return true when everything is written.
+     * Calls the client sent less answers the worker sent: while any are awaited, the I/O thread spins.
      */
-    private boolean flush() throws IOException
+    private void reportAwaiting()
     {
-        return client.flush(out);
+        channel.reportAwaiting(inbound.scanner().calls() - outbound.scanner().answers());
     }
 
     // ---------------------------------------------------------------- the end
@@ -625,61 +358,39 @@ final class RpcConnection implements Connection
      */
     private void endSession(final int code, final String message)
     {
-        if (fromWorker.atFrameBoundary() && state == State.OPEN)
+        if (state == State.OPEN && outbound.atFrameBoundary())
         {
-            appendGoodbye(code, message);
+            outbound.appendGoodbye(code, message);
         }
-        retireChannel();
+        channel.giveBack();
         state = State.CLOSED;
         closeAfterFlush();
     }
 
-    private void appendGoodbye(final int code, final String message)
-    {
-        final byte[] text = message.getBytes(StandardCharsets.UTF_8);
-        final int textLength = Math.min(text.length, Math.min(1024, out.remaining() - RpcFrame.GOODBYE_MESSAGE_OFFSET));
-        if (textLength < 0)
-        {
-            return;
-        }
-        out.putInt(RpcFrame.GOODBYE_MESSAGE_OFFSET - RpcFrame.LENGTH_FIELD_LENGTH + textLength)
-            .put((byte)RpcFrame.GOODBYE)
-            .put((byte)0)
-            .putShort((short)0)
-            .putLong(0)
-            .putLong(0)
-            .putShort((short)code)
-            .putShort((short)textLength)
-            .put(text, 0, textLength);
-    }
-
     public void onWorkerFault(final String what)
     {
-        if (channelId == ChannelId.NONE)
+        if (!channel.isHeld())
         {
             return;
         }
-        io.reportBadWorker(workerSlot, channelId, what);
+        io.reportBadWorker(channel.workerSlot(), channel.channelId(), what);
         if (state == State.OPENING)
         {
-            retireChannel();
+            channel.giveBack();
             refuse(RpcHandshake.STATUS_NO_WORKER, "the worker broke the protocol while opening the session");
             return;
         }
-        endSession(RpcGoodbyeCode.SESSION_LOST, "session lost: worker " + workerSlot + " broke the protocol");
+        endSession(RpcGoodbyeCode.SESSION_LOST, "session lost: worker " + channel.workerSlot() + " broke the protocol");
     }
 
     public void onWorkerLost()
     {
         // the I/O thread released the channel already
-        io.awaitingAnswers(-awaitingReported);
-        awaitingReported = 0;
-        channelId = ChannelId.NONE;
-        end = null;
+        channel.lost();
         switch (state)
         {
             case OPENING -> refuse(RpcHandshake.STATUS_NO_WORKER, "the worker died while opening the session");
-            case OPEN -> endSession(RpcGoodbyeCode.SESSION_LOST, "session lost: worker " + workerSlot + " died");
+            case OPEN -> endSession(RpcGoodbyeCode.SESSION_LOST, "session lost: worker " + channel.workerSlot() + " died");
             default -> close();
         }
     }
@@ -691,7 +402,7 @@ final class RpcConnection implements Connection
 
     private void onClientGone()
     {
-        retireChannel();
+        channel.giveBack();
         io.dequeue(this);
         close();
     }
@@ -714,7 +425,7 @@ final class RpcConnection implements Connection
             case WAIT_WORKER -> refuse(RpcHandshake.STATUS_NO_WORKER, "no worker free within the queue timeout");
             case OPENING ->
             {
-                retireChannel();
+                channel.giveBack();
                 refuse(RpcHandshake.STATUS_NO_WORKER, "the worker did not take the session within the queue timeout");
             }
             case OPEN ->
@@ -724,28 +435,12 @@ final class RpcConnection implements Connection
         }
     }
 
-    private void retireChannel()
-    {
-        if (awaitingReported != 0)
-        {
-            io.awaitingAnswers(-awaitingReported);
-            awaitingReported = 0;
-        }
-        if (channelId != ChannelId.NONE)
-        {
-            io.retire(channelId, workerSlot, end);
-            io.sessionClosed(workerSlot);
-            channelId = ChannelId.NONE;
-            end = null;
-        }
-    }
-
     private void closeAfterFlush()
     {
         closeWhenFlushed = true;
         try
         {
-            if (flush())
+            if (client.flush(out))
             {
                 close();
             }
@@ -762,14 +457,9 @@ final class RpcConnection implements Connection
         {
             return;
         }
-        retireChannel();
+        channel.giveBack();
         state = State.CLOSED;
         io.closed(this);
         client.close();
-    }
-
-    private void interest(final int op, final boolean on)
-    {
-        client.interest(op, on);
     }
 }

@@ -96,6 +96,21 @@ public final class RingReader implements WakeCondition
      */
     public int read(final FrameHandler handler, final int frameLimit)
     {
+        return read(handler, frameLimit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Handles up to {@code frameLimit} frames whose payloads add up to at most {@code byteLimit} bytes, then
+     * releases their space in one store. The frame that would go over the byte limit stays in the ring, first
+     * in line for the next read: a handler that keeps what it cannot pass on at once (the part of a frame a
+     * socket did not take) bounds what it keeps by the room it has. A limit below {@link #maxPayloadLength()}
+     * may leave a frame unread for ever.
+     *
+     * @return frames handled (padding not counted).
+     * @throws RingCorruptedException when the producer wrote impossible positions or headers.
+     */
+    public int read(final FrameHandler handler, final int frameLimit, final int byteLimit)
+    {
         final long head = headPosition;
         final long tail = (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset);
         if (tail == head)
@@ -111,6 +126,7 @@ public final class RingReader implements WakeCondition
         final MemorySegment memory = this.memory;
         final long dataOffset = this.dataOffset;
         int frames = 0;
+        int bytes = 0;
         long position = head;
         try
         {
@@ -144,9 +160,16 @@ public final class RingReader implements WakeCondition
                         Integer.toHexString(flags) + " (type=" + type + ")", head, tail, position, frameLength);
                 }
 
+                final int payloadLength = frameLength - HEADER_LENGTH;
+                if (payloadLength > byteLimit - bytes)
+                {
+                    break;
+                }
+
                 position += alignedLength;
                 frames++;
-                handler.onFrame(memory, frameOffset + HEADER_LENGTH, frameLength - HEADER_LENGTH, type, flags);
+                bytes += payloadLength;
+                handler.onFrame(memory, frameOffset + HEADER_LENGTH, payloadLength, type, flags);
             }
         }
         finally
@@ -183,6 +206,14 @@ public final class RingReader implements WakeCondition
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * @return the largest payload a frame of this ring carries.
+     */
+    public int maxPayloadLength()
+    {
+        return maxFrameLength - HEADER_LENGTH;
     }
 
     /**

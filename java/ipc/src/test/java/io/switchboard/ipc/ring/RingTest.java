@@ -149,6 +149,45 @@ class RingTest
         assertEquals(5 * FrameDescriptor.alignedFrameLength(8), memory.get(LONG, headOffset));
     }
 
+    @Test
+    void shouldLeaveTheFrameThatWouldGoOverTheByteLimitFirstInLine()
+    {
+        final int[] lengths = {40, 100, 60, 8};
+        for (int i = 0; i < lengths.length; i++)
+        {
+            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(lengths[i], i)), 0, lengths[i]));
+        }
+
+        // 40 + 100 fit in 150, 40 + 100 + 60 do not
+        assertEquals(2, reader.read(collector, Integer.MAX_VALUE, 150));
+        assertEquals(FrameDescriptor.alignedFrameLength(40) + FrameDescriptor.alignedFrameLength(100),
+            reader.headPosition());
+        // a limit the next frame does not fit in reads nothing and releases nothing
+        assertEquals(0, reader.read(collector, Integer.MAX_VALUE, 59));
+        assertEquals(2, received.size());
+        // exactly the limit fits
+        assertEquals(2, reader.read(collector, Integer.MAX_VALUE, 68));
+
+        assertEquals(4, received.size());
+        for (int i = 0; i < lengths.length; i++)
+        {
+            assertArrayEquals(bytes(lengths[i], i), received.get(i));
+        }
+        assertFalse(reader.isSatisfied());
+    }
+
+    @Test
+    void shouldNotCountPaddingAgainstTheByteLimit()
+    {
+        final int payload = FrameDescriptor.alignedFrameLength(8) * 2;
+        // fill the ring to 8 bytes before its end, then free it all: the next frame pads and wraps
+        advance(CAPACITY - 8);
+        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(payload, 3)), 0, payload));
+
+        assertEquals(1, reader.read(collector, Integer.MAX_VALUE, payload));
+        assertArrayEquals(bytes(payload, 3), received.getLast());
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 8, 16, 56, 120})
     void shouldPadTheEndOfTheRingWhenAFrameDoesNotFitBeforeTheWrap(final int slackBeforeEnd)

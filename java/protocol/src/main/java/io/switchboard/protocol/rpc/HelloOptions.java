@@ -16,6 +16,8 @@ public final class HelloOptions
     /** Sessions with the same affinity go to the same worker while it lives (text). */
     public static final String AFFINITY = "affinity";
     public static final String CLIENT = "client";
+    /** The largest frame the client is willing to receive (unsigned integer); the session's limit is at most this. */
+    public static final String MAX_FRAME_LENGTH = "maxFrameLength";
 
     private static final int MAX_DEPTH = 8;
 

@@ -20,6 +20,7 @@ package io.switchboard.protocol.rpc;
  * <pre>
  *   session id (u64) | max frame length (u32) | max calls in flight (u32) | app length (u16) | app (UTF-8)
  * </pre>
+ * The max frame length is the session's, as the WELCOME announces it: the worker sends no longer frame.
  * SESSION_REJECTED's payload: a WELCOME status (u16), then a message for people (UTF-8, the rest).
  */
 public final class RpcChannelFrameType

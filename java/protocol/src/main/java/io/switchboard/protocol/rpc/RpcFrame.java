@@ -56,6 +56,8 @@ public final class RpcFrame
 
     /** The largest frame either side may send unless the CM's WELCOME says otherwise: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 16 << 20;
+    /** The least max frame length a session works with: room for the ERROR that says an answer was too large. */
+    public static final int MIN_MAX_FRAME_LENGTH = 256;
     /** Calls one side may have in flight towards the other unless the WELCOME says otherwise. */
     public static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 1024;
 

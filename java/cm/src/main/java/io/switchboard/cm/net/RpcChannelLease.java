@@ -1,0 +1,119 @@
+package io.switchboard.cm.net;
+
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+
+/**
+ * The channel a distributed session holds, from the I/O thread's grant to its return: the channel's id, its
+ * worker, the CM's end of its rings, and the I/O thread's count of the client's calls that await the worker's
+ * answer, which goes back with the channel.
+ * <pre>
+ *   free --{@link #grant}--> held --{@link #giveBack}: the CM retires the channel--> free
+ *                              \--{@link #lost}: the worker died, the I/O thread has it back already--> free
+ * </pre>
+ * The worker's slot outlives the hold, for the messages that name it.
+ * <p>
+ * Not thread-safe: belongs to one connection, on its I/O thread.
+ */
+final class RpcChannelLease
+{
+    private final IoThread io;
+    private long channelId = ChannelId.NONE;
+    private int workerSlot = -1;
+    private ChannelEnd end;
+    /** Calls awaiting an answer, as this session last told its I/O thread. */
+    private long awaitingReported;
+
+    RpcChannelLease(final IoThread io)
+    {
+        this.io = io;
+    }
+
+    void grant(final long channelId, final int workerSlot, final ChannelEnd end)
+    {
+        this.channelId = channelId;
+        this.workerSlot = workerSlot;
+        this.end = end;
+    }
+
+    boolean isHeld()
+    {
+        return channelId != ChannelId.NONE;
+    }
+
+    /**
+     * @return the channel held, or {@link ChannelId#NONE}.
+     */
+    long channelId()
+    {
+        return channelId;
+    }
+
+    /**
+     * @return the worker of the channel held, or last held; -1 before any.
+     */
+    int workerSlot()
+    {
+        return workerSlot;
+    }
+
+    /**
+     * @return the CM's end of the channel held, or null.
+     */
+    ChannelEnd end()
+    {
+        return end;
+    }
+
+    /**
+     * Tells the I/O thread how many of the client's calls wait for the worker's answer: while any do, the thread
+     * spins instead of sleeping, since the answer is microseconds away and a sleep would cost two thread wake-ups
+     * (see {@link IoThread}). Also that the session had traffic.
+     *
+     * @param awaiting calls sent less answers received; counted only while the channel is held.
+     */
+    void reportAwaiting(final long awaiting)
+    {
+        io.sessionTraffic();
+        final long count = isHeld() ? Math.max(0, awaiting) : 0;
+        if (count != awaitingReported)
+        {
+            io.awaitingAnswers(count - awaitingReported);
+            awaitingReported = count;
+        }
+    }
+
+    /**
+     * Retires the channel (the worker is told the session is over) and takes back what was reported. Idempotent.
+     */
+    void giveBack()
+    {
+        withdrawAwaiting();
+        if (isHeld())
+        {
+            io.retire(channelId, workerSlot, end);
+            io.sessionClosed(workerSlot);
+            channelId = ChannelId.NONE;
+            end = null;
+        }
+    }
+
+    /**
+     * The worker died and the I/O thread released the channel itself: forget it.
+     */
+    void lost()
+    {
+        withdrawAwaiting();
+        channelId = ChannelId.NONE;
+        end = null;
+    }
+
+    private void withdrawAwaiting()
+    {
+        if (awaitingReported != 0)
+        {
+            io.awaitingAnswers(-awaitingReported);
+            awaitingReported = 0;
+        }
+    }
+}
