@@ -84,8 +84,8 @@ sb_proc_start_time(int32_t pid)
 
 /*
  * Asks the kernel to send this process `signal` when its parent *thread*
- * exits. Not a full answer to "die with the CM" (see DESIGN.md): workers also
- * watch the CM's liveness whenever a wait times out.
+ * exits. Not a full answer to "die with the CM" (docs/architecture.md, section
+ * 7.6): workers also watch the CM's liveness whenever a wait times out.
  */
 int
 sb_proc_set_parent_death_signal(int32_t signal)
