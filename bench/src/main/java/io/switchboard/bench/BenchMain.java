@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.switchboard.bench.faults.FaultsSuite;
 import io.switchboard.bench.fuzz.HttpFuzz;
+import io.switchboard.bench.idle.IdleSuite;
 import io.switchboard.bench.ipc.IpcSuite;
 import io.switchboard.bench.rpc.RpcSuite;
 import io.switchboard.bench.soak.SoakSuite;
@@ -30,6 +31,7 @@ public final class BenchMain
             System.out.println("usage: switchboard bench SUITE [options]\n\nsuites:\n  ipc   " + IpcSuite.DESCRIPTION +
                 "\n  rpc   " + RpcSuite.DESCRIPTION + "\n  soak  " + SoakSuite.DESCRIPTION +
                 "\n  faults " + FaultsSuite.DESCRIPTION +
+                "\n  idle  " + IdleSuite.DESCRIPTION +
                 "\n  fuzz  " + HttpFuzz.DESCRIPTION);
             System.out.println();
             System.out.println(IpcSuite.USAGE);
@@ -39,6 +41,7 @@ public final class BenchMain
             System.out.println(SoakSuite.USAGE);
             System.out.println();
             System.out.println(FaultsSuite.USAGE);
+            System.out.println(IdleSuite.USAGE);
             System.out.println();
             System.out.println(HttpFuzz.USAGE);
             return;
@@ -51,6 +54,7 @@ public final class BenchMain
             case "rpc" -> System.exit(RpcSuite.run(rest));
             case "soak" -> System.exit(SoakSuite.run(rest));
             case "faults" -> System.exit(FaultsSuite.run(rest));
+            case "idle" -> System.exit(IdleSuite.run(rest));
             case "fuzz" -> System.exit(HttpFuzz.run(rest));
             default ->
             {

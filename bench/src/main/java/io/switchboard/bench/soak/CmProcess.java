@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,12 +37,23 @@ public final class CmProcess implements AutoCloseable
 
     public static CmProcess start(final String cmJar, final String workerJar, final int workers) throws IOException
     {
+        return start(cmJar, workerJar, workers, new String[0]);
+    }
+
+    /**
+     * @param options more of the CM's options, after those that start it on free ports.
+     */
+    public static CmProcess start(final String cmJar, final String workerJar, final int workers,
+        final String... options) throws IOException
+    {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Path log = Files.createTempFile("switchboard-soak-cm", ".log");
-        final Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-            "-Xms64m", "-Xmx512m", "-jar", cmJar, "--worker-classpath", workerJar, "--workers", String.valueOf(workers),
-            "--port", "0", "--rpc-port", "0", "--admin-port", "0")
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final List<String> command = new ArrayList<>(List.of(java,
+            "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-jar", cmJar,
+            "--worker-classpath", workerJar, "--workers", String.valueOf(workers),
+            "--port", "0", "--rpc-port", "0", "--admin-port", "0"));
+        command.addAll(List.of(options));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new CmProcess(process, log);
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.cm.dispatch;
 
+import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.cm.supervisor.WorkerLoad;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -140,17 +141,21 @@ public final class WorkerPool implements WorkerLoad
     }
 
     /**
-     * Picks a worker for a request and counts a channel opened to it, and a request given to it.
-     * The caller gives the channel back with {@link #channelClosed}, or, when it found no channel
-     * after all, both with {@link #unacquire}.
+     * Picks a worker for a channel of {@code kind} and counts the channel, and the request or session, as
+     * given to it: a request goes to the least loaded READY worker; a session to the READY worker with the
+     * fewest sessions, or, with an {@code affinity}, to the same READY worker as other sessions naming it,
+     * as long as the set of READY workers does not change (the demo's chat room lives in one worker). The
+     * caller gives the channel back with {@link #channelClosed} (and a session with {@link #sessionClosed}),
+     * or, when it found no channel after all, with {@link #unacquire}.
      *
+     * @param affinity a session's affinity key, or null.
      * @return the worker's slot, or {@link #NONE}.
      */
-    public int acquire()
+    public int acquire(final ChannelKind kind, final String affinity)
     {
         for (int attempt = 0; attempt < slotCount; attempt++)
         {
-            final int slot = pick();
+            final int slot = kind != ChannelKind.RPC ? pick() : affinity == null ? pickFewestSessions() : pickByAffinity(affinity);
             if (slot == NONE)
             {
                 return NONE;
@@ -158,7 +163,14 @@ public final class WorkerPool implements WorkerLoad
             openChannels.incrementAndGet(slot);
             if (ready.get(slot) == 1)
             {
-                dispatched.incrementAndGet(slot);
+                if (kind == ChannelKind.RPC)
+                {
+                    sessions.incrementAndGet(slot);
+                }
+                else
+                {
+                    dispatched.incrementAndGet(slot);
+                }
                 return slot;
             }
             // began draining between the pick and the count: its drainer may have seen zero already
@@ -168,58 +180,18 @@ public final class WorkerPool implements WorkerLoad
     }
 
     /**
-     * Undoes an {@link #acquire()} whose request found no channel.
+     * Undoes an {@link #acquire} that found no channel.
      */
-    public void unacquire(final int slot)
+    public void unacquire(final int slot, final ChannelKind kind)
     {
-        dispatched.decrementAndGet(slot);
-        openChannels.decrementAndGet(slot);
-    }
-
-    /**
-     * Picks a worker for a distributed session and counts its channel and session, as
-     * {@link #acquire()} does for a request. Given back with {@link #channelClosed} and
-     * {@link #sessionClosed}, or with {@link #unacquireSession} when no channel was found.
-     *
-     * @return the worker's slot, or {@link #NONE}.
-     */
-    public int acquireSession()
-    {
-        return acquireSession(null);
-    }
-
-    /**
-     * As {@link #acquireSession()}, but sessions naming the same affinity go to the same READY worker, as long as
-     * the set of READY workers does not change (the demo's chat room lives in one worker).
-     *
-     * @param affinity a client's affinity key, or null for the worker with the fewest sessions.
-     */
-    public int acquireSession(final String affinity)
-    {
-        for (int attempt = 0; attempt < slotCount; attempt++)
+        if (kind == ChannelKind.RPC)
         {
-            final int slot = affinity == null ? pickFewestSessions() : pickByAffinity(affinity);
-            if (slot == NONE)
-            {
-                return NONE;
-            }
-            openChannels.incrementAndGet(slot);
-            if (ready.get(slot) == 1)
-            {
-                sessions.incrementAndGet(slot);
-                return slot;
-            }
-            openChannels.decrementAndGet(slot);
+            sessions.decrementAndGet(slot);
         }
-        return NONE;
-    }
-
-    /**
-     * Undoes an {@link #acquireSession()} that found no channel.
-     */
-    public void unacquireSession(final int slot)
-    {
-        sessions.decrementAndGet(slot);
+        else
+        {
+            dispatched.decrementAndGet(slot);
+        }
         openChannels.decrementAndGet(slot);
     }
 

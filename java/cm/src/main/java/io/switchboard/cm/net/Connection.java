@@ -11,6 +11,11 @@ import io.switchboard.ipc.channel.ChannelKind;
  */
 interface Connection
 {
+    /**
+     * The I/O thread opened a channel to a worker for this connection.
+     */
+    void onChannel(long channelId, int workerSlot, io.switchboard.ipc.channel.ChannelEnd end);
+
     void onReadable();
 
     void onWritable();

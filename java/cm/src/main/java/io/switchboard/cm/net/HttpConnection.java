@@ -261,7 +261,7 @@ final class HttpConnection implements Connection
         leg.pumpBody();
     }
 
-    void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
+    public void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
     {
         leg.onChannel(channelId, workerSlot, end);
     }

@@ -78,26 +78,12 @@ public final class IoThread implements Runnable
     /** Free workspaces kept for reuse beyond a burst; more are dropped for the collector. */
     private static final int MAX_RETAINED_WORKSPACES = 256;
     private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MIN_SPIN_NS = Math.min(1_000, Long.getLong("switchboard.io.maxSpinNs", 50_000));
-    /** Longest spin before blocking; {@code -Dswitchboard.io.maxSpinNs} overrides it (for measurements). */
-    private static final long MAX_SPIN_NS = Long.getLong("switchboard.io.maxSpinNs", 50_000);
-    /**
-     * How long to poll (yielding), rather than sleep, while a distributed session waits for its worker's answer,
-     * and after a session's last frame went by: a worker answers in microseconds, and sleeping would put two
-     * thread wake-ups (worker to waker, waker to selector) on every call; a client that got its answer calls
-     * again one round trip later, and a sleeping selector would add a wake-up to that call too.
-     * {@code -Dswitchboard.io.rpcSpinNs} overrides it.
-     */
-    private static final long RPC_AWAIT_SPIN_NS = Long.getLong("switchboard.io.rpcSpinNs", 200_000);
-    private static final long IDLE_SELECT_MS = 100;
-    private static final long EMPTY_SELECT_MS = 1_000;
 
     private final int index;
     private final SharedSegment segment;
     private final MemorySegment memory;
     private final ByteBuffer segmentBuffer;
     private final ByteBuffer ringView;
-    private final ChannelTable channels;
     private final WorkerPool workers;
     private final Doorbell doorbell;
     private final EventCount eventCount;
@@ -109,33 +95,14 @@ public final class IoThread implements Runnable
     private final Buffers buffers;
     private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
     private final WorkspacePool workspaces;
-    private final Connection[] bySlot;
-    private final long[] retiringIds;
-    /** What each channel slot this thread allocated carries, to check the slot words against. */
-    private final ChannelKind[] heldKinds;
-    /** Which incarnation of its worker each channel slot this thread allocated was given to. */
-    private final int[] heldIncarnations;
-    private final int[] retiringWorkers;
-    private int retiringCount;
-    private final ChannelEnd[][] ends;
-    private final Set<Connection> connections = new HashSet<>();
-    private Connection[] timerScratch = new Connection[64];
-    private final ArrayDeque<Connection> waiting = new ArrayDeque<>();
-    private final int maxWaiting;
-    private final List<Connection> blocked = new ArrayList<>();
-    private final List<Connection> blockedScratch = new ArrayList<>();
+    private final ChannelLedger ledger;
+    private final IoConnections connections;
+    private final IdlePolicy idle = new IdlePolicy();
     private final RpcSettings rpcSettings;
     private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<Long> lostWorkers = new ConcurrentLinkedQueue<>();
     /** Worker slot (low half) and incarnation (high half) of each cut-off request. */
     private final Queue<Long> cutOffWorkers = new ConcurrentLinkedQueue<>();
-    /**
-     * Per worker slot, the incarnation cut off for writing garbage: while it is
-     * the slot's current one ({@link WorkerPool#incarnation}), none of its rings
-     * is read. Keyed by incarnation, so that a cut-off arriving late (another
-     * thread's, after the death was handled here) cannot condemn the replacement.
-     */
-    private final int[] condemnedIncarnation;
     private final WorkerFaultHandler faultHandler;
     private final FailureHandler failureHandler;
     private final ConnectionLimit connectionLimit;
@@ -145,10 +112,6 @@ public final class IoThread implements Runnable
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean stopping;
-    private long spinBudgetNs = MAX_SPIN_NS;
-    private long awaitingAnswers;
-    private boolean sessionTraffic;
-    private long lastSessionTrafficNs;
     private long nextTimerNs;
 
     public IoThread(
@@ -178,7 +141,6 @@ public final class IoThread implements Runnable
         }
         this.segmentBuffer = memory.asByteBuffer();
         this.ringView = segmentBuffer.duplicate();
-        this.channels = new ChannelTable(segment);
         this.workers = workers;
         this.doorbell = segment.cmDoorbell(index);
         this.eventCount = doorbell.eventCount();
@@ -186,16 +148,9 @@ public final class IoThread implements Runnable
         this.limits = limits;
         this.timeouts = timeouts;
         this.buffers = buffers;
-        this.maxWaiting = maxWaiting;
+        this.connections = new IoConnections(maxWaiting, this::connectionFailed);
         this.faultHandler = faultHandler;
-        this.condemnedIncarnation = new int[workers.slotCount()];
-        java.util.Arrays.fill(condemnedIncarnation, -1);
-        this.bySlot = new Connection[channels.slotCount()];
-        this.retiringIds = new long[channels.slotCount()];
-        this.heldKinds = new ChannelKind[channels.slotCount()];
-        this.heldIncarnations = new int[channels.slotCount()];
-        this.retiringWorkers = new int[channels.slotCount()];
-        this.ends = new ChannelEnd[channels.slotCount()][];
+        this.ledger = new ChannelLedger(index, segment, workers, faultHandler, this::connectionFailed);
         try
         {
             this.selector = Selector.open();
@@ -291,7 +246,6 @@ public final class IoThread implements Runnable
     public void run()
     {
         nextTimerNs = System.nanoTime() + TIMER_INTERVAL_NS;
-        long idleSinceNs = 0;
         while (running)
         {
             int work = 0;
@@ -309,16 +263,17 @@ public final class IoThread implements Runnable
                     work += handleKeys();
                 }
                 work += doorbell.poll(this::onChannelReady);
-                if (retiringCount > 0)
+                if (ledger.hasRetiring())
                 {
-                    work += releaseRetired();
+                    work += ledger.releaseRetired();
                 }
-                work += retryBlocked();
-                work += retryWaiting();
+                work += connections.retryBlocked();
+                work += connections.retryWaiting();
                 final long nowNs = System.nanoTime();
                 if (nowNs - nextTimerNs >= 0)
                 {
-                    checkTimers(nowNs);
+                    ledger.audit();
+                    connections.checkTimeouts(nowNs);
                     nextTimerNs = nowNs + TIMER_INTERVAL_NS;
                 }
 
@@ -326,43 +281,10 @@ public final class IoThread implements Runnable
                 {
                     busyWhileStopping = hasWorkInFlight();
                 }
-                if (sessionTraffic)
+                if (idle.shouldBlock(work, nowNs))
                 {
-                    sessionTraffic = false;
-                    lastSessionTrafficNs = nowNs;
+                    block();
                 }
-                if (work > 0)
-                {
-                    if (idleSinceNs != 0)
-                    {
-                        // work came while spinning: the spin paid off
-                        spinBudgetNs = Math.min(MAX_SPIN_NS, spinBudgetNs * 2);
-                    }
-                    idleSinceNs = 0;
-                    continue;
-                }
-
-                if (idleSinceNs == 0)
-                {
-                    idleSinceNs = nowNs;
-                }
-                if ((awaitingAnswers > 0 || nowNs - lastSessionTrafficNs < RPC_AWAIT_SPIN_NS) &&
-                    nowNs - idleSinceNs < RPC_AWAIT_SPIN_NS)
-                {
-                    // yield, not a bare spin: on a machine with few cores the client and the worker
-                    // need the CPU this thread would burn, and a yield gives it to them
-                    Thread.yield();
-                    continue;
-                }
-                if (nowNs - idleSinceNs < spinBudgetNs)
-                {
-                    Thread.onSpinWait();
-                    continue;
-                }
-
-                spinBudgetNs = Math.max(MIN_SPIN_NS, spinBudgetNs / 2);
-                block();
-                idleSinceNs = 0;
             }
             catch (final IOException ex)
             {
@@ -435,7 +357,7 @@ public final class IoThread implements Runnable
             return;
         }
         // deadlines need the timer only while there are connections; an empty thread sleeps long
-        final long timeoutMs = !blocked.isEmpty() ? 1 : connections.isEmpty() ? EMPTY_SELECT_MS : IDLE_SELECT_MS;
+        final long timeoutMs = IdlePolicy.selectTimeoutMs(connections.hasBlocked(), connections.isEmpty());
         try
         {
             if (selector.select(timeoutMs) > 0)
@@ -520,8 +442,8 @@ public final class IoThread implements Runnable
 
     private int onChannelReady(final int slot)
     {
-        final Connection connection = bySlot[slot];
-        if (connection == null || isCutOff(connection.workerSlot()))
+        final Connection connection = ledger.connectionAt(slot);
+        if (connection == null || ledger.isCutOff(connection.workerSlot()))
         {
             return 0;
         }
@@ -536,55 +458,6 @@ public final class IoThread implements Runnable
         }
     }
 
-    private int retryBlocked()
-    {
-        if (blocked.isEmpty())
-        {
-            return 0;
-        }
-        blockedScratch.addAll(blocked);
-        blocked.clear();
-        for (final Connection connection : blockedScratch)
-        {
-            try
-            {
-                connection.onRingSpace();
-            }
-            catch (final Throwable ex)
-            {
-                connectionFailed(connection, ex);
-            }
-        }
-        final int work = blockedScratch.size() - blocked.size();
-        blockedScratch.clear();
-        return Math.max(work, 0);
-    }
-
-    private int retryWaiting()
-    {
-        int work = 0;
-        while (!waiting.isEmpty())
-        {
-            final Connection next = waiting.peek();
-            try
-            {
-                if (!next.retryDispatch())
-                {
-                    break;
-                }
-            }
-            catch (final Throwable ex)
-            {
-                waiting.poll();
-                connectionFailed(next, ex);
-                continue;
-            }
-            waiting.poll();
-            work++;
-        }
-        return work;
-    }
-
     private int handleCutOffWorkers()
     {
         Long request;
@@ -592,42 +465,9 @@ public final class IoThread implements Runnable
         while ((request = cutOffWorkers.poll()) != null)
         {
             work++;
-            final int slot = (int)(long)request;
-            final int incarnation = (int)(request >>> 32);
-            if (incarnation != workers.incarnation(slot))
-            {
-                // the worker died and was replaced since: its channels were reclaimed already
-                continue;
-            }
-            condemnedIncarnation[slot] = incarnation;
-            for (int channel = 0; channel < bySlot.length; channel++)
-            {
-                final Connection connection = bySlot[channel];
-                if (connection != null && connection.workerSlot() == slot)
-                {
-                    final long id = connection.channelId();
-                    bySlot[channel] = null;
-                    workers.channelClosed(slot);
-                    if (connection.channelKind() == ChannelKind.RPC)
-                    {
-                        workers.sessionClosed(slot);
-                    }
-                    holdUntilDead(id, slot);
-                    connection.onWorkerLost();
-                }
-            }
+            ledger.cutOff((int)(long)request, (int)(request >>> 32));
         }
         return work;
-    }
-
-    /**
-     * Keeps a cut-off worker's channel out of the free list: {@link #handleLostWorkers} frees it.
-     */
-    private void holdUntilDead(final long channelId, final int worker)
-    {
-        retiringIds[retiringCount] = channelId;
-        retiringWorkers[retiringCount] = worker;
-        retiringCount++;
     }
 
     private int handleLostWorkers()
@@ -637,96 +477,9 @@ public final class IoThread implements Runnable
         while ((notice = lostWorkers.poll()) != null)
         {
             work++;
-            final int slot = (int)(long)notice;
-            final int incarnation = (int)(notice >>> 32);
-            for (int channel = 0; channel < bySlot.length; channel++)
-            {
-                final Connection connection = bySlot[channel];
-                if (connection != null && connection.workerSlot() == slot && heldIncarnations[channel] == incarnation)
-                {
-                    final long id = connection.channelId();
-                    bySlot[channel] = null;
-                    reclaim(id, slot);
-                    workers.channelClosed(slot);
-                    if (connection.channelKind() == ChannelKind.RPC)
-                    {
-                        workers.sessionClosed(slot);
-                    }
-                    connection.onWorkerLost();
-                }
-            }
-            for (int i = 0; i < retiringCount; )
-            {
-                if (retiringWorkers[i] == slot && heldIncarnations[ChannelId.slot(retiringIds[i])] == incarnation)
-                {
-                    reclaim(retiringIds[i], slot);
-                    retiringCount--;
-                    retiringIds[i] = retiringIds[retiringCount];
-                    retiringWorkers[i] = retiringWorkers[retiringCount];
-                }
-                else
-                {
-                    i++;
-                }
-            }
+            ledger.workerLost((int)(long)notice, (int)(notice >>> 32));
         }
         return work;
-    }
-
-    /**
-     * Frees a channel of a dead worker whatever the worker left in its slot; what it left wrong is logged.
-     */
-    private void reclaim(final long channelId, final int worker)
-    {
-        final String wrong = channels.reclaim(channelId);
-        if (wrong != null)
-        {
-            LOG.warn("worker {} left channel {} rewritten ({}); reclaimed it", worker, ChannelId.toString(channelId), wrong);
-        }
-    }
-
-    private void checkTimers(final long nowNs)
-    {
-        auditChannels();
-        // a copy, because a timeout closes its connection; the array is kept and only grows
-        timerScratch = connections.toArray(timerScratch);
-        final int count = connections.size();
-        for (int i = 0; i < count; i++)
-        {
-            final Connection connection = timerScratch[i];
-            timerScratch[i] = null;
-            try
-            {
-                connection.checkTimeout(nowNs);
-            }
-            catch (final Throwable ex)
-            {
-                connectionFailed(connection, ex);
-            }
-        }
-    }
-
-    /**
-     * Checks the slot words of every channel in flight against what its worker may
-     * write (see {@link ChannelTable#checkHeld}). On the timer, not per frame: a
-     * worker that rewrites its channel's generation makes its own runtime stop
-     * writing to it, so without this look the request would wait for its timeout.
-     */
-    private void auditChannels()
-    {
-        for (int slot = 0; slot < bySlot.length; slot++)
-        {
-            final Connection connection = bySlot[slot];
-            if (connection != null && !isCutOff(connection.workerSlot()))
-            {
-                final String wrong = channels.checkHeld(
-                    connection.channelId(), connection.channelKind(), connection.workerSlot(), index);
-                if (wrong != null)
-                {
-                    connection.onWorkerFault(wrong);
-                }
-            }
-        }
     }
 
     // ---------------------------------------------------------------- called by connections
@@ -738,53 +491,18 @@ public final class IoThread implements Runnable
      */
     boolean dispatch(final HttpConnection connection)
     {
-        // counted as open before the channel exists: a worker being drained then waits for it (see WorkerPool)
-        final int worker = workers.acquire();
-        if (worker == WorkerPool.NONE)
-        {
-            return false;
-        }
-        final long channelId = channels.allocate(ChannelKind.HTTP, worker, index);
-        if (channelId == ChannelId.NONE)
-        {
-            workers.unacquire(worker);
-            return false;
-        }
-        scrubIfWritten(channelId);
-        final int slot = ChannelId.slot(channelId);
-        heldKinds[slot] = ChannelKind.HTTP;
-        heldIncarnations[slot] = workers.incarnation(worker);
-        bySlot[slot] = connection;
-        connection.onChannel(channelId, worker, end(slot, worker));
-        return true;
+        return ledger.open(connection, ChannelKind.HTTP, null);
     }
 
     /**
-     * Opens the one channel of a distributed session, to the ready worker with the fewest sessions.
+     * Opens the one channel of a distributed session, to the ready worker with the fewest sessions (or the
+     * one its affinity names).
      *
      * @return false when no channel or no worker is available now.
      */
     boolean openSession(final RpcConnection connection)
     {
-        // counted before the channel exists, as for a request (see WorkerPool)
-        final int worker = workers.acquireSession(connection.affinity());
-        if (worker == WorkerPool.NONE)
-        {
-            return false;
-        }
-        final long channelId = channels.allocate(ChannelKind.RPC, worker, index);
-        if (channelId == ChannelId.NONE)
-        {
-            workers.unacquireSession(worker);
-            return false;
-        }
-        scrubIfWritten(channelId);
-        final int slot = ChannelId.slot(channelId);
-        heldKinds[slot] = ChannelKind.RPC;
-        heldIncarnations[slot] = workers.incarnation(worker);
-        bySlot[slot] = connection;
-        connection.onChannel(channelId, worker, end(slot, worker));
-        return true;
+        return ledger.open(connection, ChannelKind.RPC, connection.affinity());
     }
 
     /**
@@ -792,7 +510,7 @@ public final class IoThread implements Runnable
      */
     void awaitingAnswers(final long delta)
     {
-        awaitingAnswers += delta;
+        idle.awaitingAnswers(delta);
     }
 
     /**
@@ -800,7 +518,7 @@ public final class IoThread implements Runnable
      */
     void sessionTraffic()
     {
-        sessionTraffic = true;
+        idle.sessionTraffic();
     }
 
     void sessionClosed(final int worker)
@@ -829,146 +547,34 @@ public final class IoThread implements Runnable
     }
 
     /**
-     * A FREE slot is no worker's: frames in it were written by a worker into a channel not its own.
-     */
-    private void scrubIfWritten(final long channelId)
-    {
-        if (!channels.isOutboundEmpty(channelId))
-        {
-            // whoever wrote there cannot be named: every worker maps every ring
-            LOG.warn("I/O thread {}: channel {} held frames while FREE (a worker wrote to a channel that is not its own);" +
-                " scrubbed it", index, ChannelId.toString(channelId));
-            channels.scrub(channelId);
-        }
-    }
-
-    private ChannelEnd end(final int slot, final int worker)
-    {
-        ChannelEnd[] perWorker = ends[slot];
-        if (perWorker == null)
-        {
-            perWorker = new ChannelEnd[workers.slotCount()];
-            ends[slot] = perWorker;
-        }
-        ChannelEnd end = perWorker[worker];
-        if (end == null)
-        {
-            end = ChannelEnd.forCm(segment, slot, worker);
-            perWorker[worker] = end;
-        }
-        return end;
-    }
-
-    /**
-     * Queues a connection until a worker or channel is free; {@link Connection#retryDispatch()} is retried in order.
-     *
-     * @return false when the queue is full: the connection must fail what it wanted.
+     * Queues a connection until a worker or channel is free: see {@link IoConnections#enqueue}.
      */
     boolean enqueue(final Connection connection)
     {
-        if (waiting.size() >= maxWaiting)
-        {
-            return false;
-        }
-        waiting.add(connection);
-        return true;
+        return connections.enqueue(connection);
     }
 
     void dequeue(final Connection connection)
     {
-        waiting.remove(connection);
+        connections.dequeue(connection);
     }
 
     void blockedOnRing(final Connection connection)
     {
-        if (!blocked.contains(connection))
-        {
-            blocked.add(connection);
-        }
+        connections.blockedOnRing(connection);
     }
 
     /**
-     * A connection is done with its channel: CLOSING now, released (and the slot
-     * reused) once the worker has marked the generation done, so that a worker
-     * still finishing cannot meet the slot's next request. The worker's mark
-     * rings this thread's doorbell.
+     * A connection is done with its channel: see {@link ChannelLedger#retire}.
      */
     void retire(final long channelId, final int worker, final ChannelEnd end)
     {
-        final int slot = ChannelId.slot(channelId);
-        if (bySlot[slot] != null && bySlot[slot].channelId() == channelId)
-        {
-            bySlot[slot] = null;
-        }
-        workers.channelClosed(worker);
-        if (isCutOff(worker))
-        {
-            // a rogue may mark the channel done and write on: it is freed once the process is gone
-            holdUntilDead(channelId, worker);
-            return;
-        }
-        final String wrong = channels.checkHeld(channelId, heldKinds[slot], worker, index);
-        if (wrong != null)
-        {
-            reportBadWorker(worker, channelId, wrong);
-            holdUntilDead(channelId, worker);
-            return;
-        }
-        channels.beginClose(channelId);
-        if (channels.isWorkerDone(channelId))
-        {
-            channels.release(channelId);
-            return;
-        }
-        retiringIds[retiringCount] = channelId;
-        retiringWorkers[retiringCount] = worker;
-        retiringCount++;
-        if (end != null)
-        {
-            // the worker learns of CLOSING from its doorbell
-            end.signalPeer();
-        }
-    }
-
-    private int releaseRetired()
-    {
-        int released = 0;
-        for (int i = 0; i < retiringCount; )
-        {
-            final long id = retiringIds[i];
-            final int worker = retiringWorkers[i];
-            if (isCutOff(worker))
-            {
-                i++;
-                continue;
-            }
-            final String wrong = channels.checkHeld(id, heldKinds[ChannelId.slot(id)], worker, index);
-            if (wrong != null)
-            {
-                // stays in the list, held until the worker is gone
-                reportBadWorker(worker, id, wrong);
-                i++;
-                continue;
-            }
-            if (channels.isWorkerDone(id))
-            {
-                channels.release(id);
-                retiringCount--;
-                retiringIds[i] = retiringIds[retiringCount];
-                retiringWorkers[i] = retiringWorkers[retiringCount];
-                released++;
-            }
-            else
-            {
-                i++;
-            }
-        }
-        return released;
+        ledger.retire(channelId, worker, end);
     }
 
     void beginClose(final long channelId)
     {
-        channels.beginClose(channelId);
+        ledger.beginClose(channelId);
     }
 
     void closed(final Connection connection)
@@ -977,29 +583,19 @@ public final class IoThread implements Runnable
         {
             connectionLimit.release();
         }
-        blocked.remove(connection);
     }
 
     /**
-     * A worker wrote what no correct worker writes: logs it with the channel and
-     * cuts the worker off (here at once, on the other threads through the handler).
+     * A worker wrote what no correct worker writes: see {@link ChannelLedger#reportBadWorker}.
      */
     void reportBadWorker(final int worker, final long channelId, final String what)
     {
-        final boolean first = !isCutOff(worker);
-        LOG.error("worker {} wrote garbage on channel {} (slot/generation): {}; {}", worker,
-            ChannelId.toString(channelId), what, first ? "cutting the worker off" : "already cut off");
-        if (first)
-        {
-            final int incarnation = workers.incarnation(worker);
-            condemnedIncarnation[worker] = incarnation;
-            faultHandler.onWorkerFault(worker, incarnation, "channel " + ChannelId.toString(channelId) + ": " + what);
-        }
+        ledger.reportBadWorker(worker, channelId, what);
     }
 
     boolean isCutOff(final int worker)
     {
-        return condemnedIncarnation[worker] == workers.incarnation(worker);
+        return ledger.isCutOff(worker);
     }
 
     ByteBuffer ringView(final long offset, final int length)
@@ -1099,22 +695,12 @@ public final class IoThread implements Runnable
 
     private boolean hasWorkInFlight()
     {
-        for (final Connection connection : bySlot)
-        {
-            if (connection != null)
-            {
-                return true;
-            }
-        }
-        return !waiting.isEmpty() || retiringCount > 0;
+        return ledger.hasChannelsInFlight() || connections.hasWaiting();
     }
 
     private void shutdown()
     {
-        for (final Connection connection : connections.toArray(new Connection[0]))
-        {
-            connection.close();
-        }
+        connections.closeAll();
         // handed over but never adopted: nobody else would close them
         Accepted pending;
         while ((pending = accepted.poll()) != null)

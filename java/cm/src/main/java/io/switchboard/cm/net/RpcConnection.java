@@ -208,7 +208,7 @@ final class RpcConnection implements Connection
     /**
      * The I/O thread has a channel for this session: tell the worker.
      */
-    void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
+    public void onChannel(final long channelId, final int workerSlot, final ChannelEnd end)
     {
         channel.grant(channelId, workerSlot, end);
         // the views are kept per slot: a new generation starts from the positions the CM reset

@@ -1,0 +1,173 @@
+package io.switchboard.cm.net;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The connections of one {@link IoThread} and what each waits for: those queued for a channel or a ready
+ * worker (retried in arrival order), those whose ring was full (retried each pass), and every one's
+ * deadline (checked on the timer). A connection whose handling throws is handed to the failure handler,
+ * which closes it: one connection's fault never reaches the others.
+ * <p>
+ * Not thread-safe: belongs to one {@link IoThread}.
+ */
+final class IoConnections
+{
+    private final ChannelLedger.ConnectionFailures failures;
+    private final int maxWaiting;
+    private final Set<Connection> all = new HashSet<>();
+    private Connection[] timerScratch = new Connection[64];
+    private final ArrayDeque<Connection> waiting = new ArrayDeque<>();
+    private final List<Connection> blocked = new ArrayList<>();
+    private final List<Connection> blockedScratch = new ArrayList<>();
+
+    IoConnections(final int maxWaiting, final ChannelLedger.ConnectionFailures failures)
+    {
+        this.maxWaiting = maxWaiting;
+        this.failures = failures;
+    }
+
+    void add(final Connection connection)
+    {
+        all.add(connection);
+    }
+
+    /**
+     * @return whether it was one of this thread's (then its place under --max-connections is to be returned).
+     */
+    boolean remove(final Connection connection)
+    {
+        blocked.remove(connection);
+        return all.remove(connection);
+    }
+
+    boolean isEmpty()
+    {
+        return all.isEmpty();
+    }
+
+    /**
+     * Queues a connection until a worker or channel is free; {@link Connection#retryDispatch()} is retried in
+     * order.
+     *
+     * @return false when the queue is full: the connection must fail what it wanted.
+     */
+    boolean enqueue(final Connection connection)
+    {
+        if (waiting.size() >= maxWaiting)
+        {
+            return false;
+        }
+        waiting.add(connection);
+        return true;
+    }
+
+    void dequeue(final Connection connection)
+    {
+        waiting.remove(connection);
+    }
+
+    boolean hasWaiting()
+    {
+        return !waiting.isEmpty();
+    }
+
+    void blockedOnRing(final Connection connection)
+    {
+        if (!blocked.contains(connection))
+        {
+            blocked.add(connection);
+        }
+    }
+
+    boolean hasBlocked()
+    {
+        return !blocked.isEmpty();
+    }
+
+    /**
+     * @return connections that moved on.
+     */
+    int retryBlocked()
+    {
+        if (blocked.isEmpty())
+        {
+            return 0;
+        }
+        blockedScratch.addAll(blocked);
+        blocked.clear();
+        for (final Connection connection : blockedScratch)
+        {
+            try
+            {
+                connection.onRingSpace();
+            }
+            catch (final Throwable ex)
+            {
+                failures.failed(connection, ex);
+            }
+        }
+        final int work = blockedScratch.size() - blocked.size();
+        blockedScratch.clear();
+        return Math.max(work, 0);
+    }
+
+    /**
+     * @return connections that got what they waited for.
+     */
+    int retryWaiting()
+    {
+        int work = 0;
+        while (!waiting.isEmpty())
+        {
+            final Connection next = waiting.peek();
+            try
+            {
+                if (!next.retryDispatch())
+                {
+                    break;
+                }
+            }
+            catch (final Throwable ex)
+            {
+                waiting.poll();
+                failures.failed(next, ex);
+                continue;
+            }
+            waiting.poll();
+            work++;
+        }
+        return work;
+    }
+
+    void checkTimeouts(final long nowNs)
+    {
+        // a copy, because a timeout closes its connection; the array is kept and only grows
+        timerScratch = all.toArray(timerScratch);
+        final int count = all.size();
+        for (int i = 0; i < count; i++)
+        {
+            final Connection connection = timerScratch[i];
+            timerScratch[i] = null;
+            try
+            {
+                connection.checkTimeout(nowNs);
+            }
+            catch (final Throwable ex)
+            {
+                failures.failed(connection, ex);
+            }
+        }
+    }
+
+    void closeAll()
+    {
+        for (final Connection connection : all.toArray(new Connection[0]))
+        {
+            connection.close();
+        }
+    }
+}
