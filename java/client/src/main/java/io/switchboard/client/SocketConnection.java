@@ -1,6 +1,7 @@
 package io.switchboard.client;
 
 import io.switchboard.rpc.RpcSession;
+import io.switchboard.rpc.stream.FrameAssembler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,9 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A session's TCP connection: the writer and the reader, and how it is taken down. Closing it after GOODBYE shuts
- * the output down first and closes the socket when the CM closes its side (or after a grace period), so the GOODBYE
- * is not lost to a reset.
+ * A session's TCP connection: its parts wired together (the writer and its hold policy, the reader, the read token
+ * and pump), and how it is taken down. Closing it after GOODBYE shuts the output down first and closes
+ * the socket when the CM closes its side (or after a grace period), so the GOODBYE is not lost to a reset.
  */
 final class SocketConnection
 {
@@ -20,13 +21,26 @@ final class SocketConnection
     private final Socket socket;
     private final CoalescingWriter writer;
     private final SocketReader reader;
+    private final ReadPump pump;
+    private final ReadToken token;
     private volatile RpcSession session;
 
     SocketConnection(final Socket socket, final InputStream in, final OutputStream out, final String name)
     {
+        this(socket, in, out, name, ReadPump.LINGER_NS);
+    }
+
+    /**
+     * @param lingerNs how long the pump keeps away after a synchronous call (tests lengthen it).
+     */
+    SocketConnection(final Socket socket, final InputStream in, final OutputStream out, final String name,
+        final long lingerNs)
+    {
         this.socket = socket;
         this.writer = new CoalescingWriter(out, this::failed, this::closeGracefully);
-        this.reader = new SocketReader(socket, in, writer, this::failed, name);
+        this.reader = new SocketReader(socket, in, writer.holdPolicy(), this::failed);
+        this.pump = new ReadPump(reader, name, lingerNs);
+        this.token = new ReadToken(reader, writer.holdPolicy(), pump);
     }
 
     CoalescingWriter writer()
@@ -39,9 +53,26 @@ final class SocketConnection
         return reader;
     }
 
+    /**
+     * @return the session's {@link io.switchboard.rpc.AnswerWaiter}: calling threads read for themselves.
+     */
+    ReadToken readToken()
+    {
+        return token;
+    }
+
     void attach(final RpcSession rpcSession)
     {
         this.session = rpcSession;
+    }
+
+    /**
+     * Starts reading, into {@code assembler}.
+     */
+    void start(final FrameAssembler assembler)
+    {
+        reader.attach(assembler);
+        pump.start(token);
     }
 
     long[] writeCounters()
@@ -76,6 +107,8 @@ final class SocketConnection
     void closeNow()
     {
         reader.stop();
+        token.wakeFollowers();
+        pump.wake();
         try
         {
             socket.close();

@@ -71,7 +71,7 @@ public final class Switchboard
                 .sessionId(welcome.sessionId())
                 .name(name)
                 .answerWaiter(Boolean.parseBoolean(System.getProperty(LEADER_FOLLOWER_PROPERTY, "true")) ?
-                    connection.reader() : io.switchboard.rpc.AnswerWaiter.PARKING)
+                    connection.readToken() : io.switchboard.rpc.AnswerWaiter.PARKING)
                 .build();
             connection.attach(rpc);
             final FrameAssembler assembler = new FrameAssembler(welcome.maxFrameLength(), rpc);
@@ -79,7 +79,7 @@ public final class Switchboard
             {
                 assembler.onBytes(leftover.array(), leftover.position(), leftover.remaining());
             }
-            connection.reader().start(assembler);
+            connection.start(assembler);
             return new Session(rpc, connection, application);
         }
         catch (final IOException | RpcHandshake.MalformedHandshakeException ex)
