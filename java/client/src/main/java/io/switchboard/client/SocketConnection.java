@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A session's TCP connection: its parts wired together (the writer and its hold policy, the reader, the read token
- * and pump), and how it is taken down. Closing it after GOODBYE shuts the output down first and closes
+ * and pump, the keepalive), and how it is taken down. Closing it after GOODBYE shuts the output down first and closes
  * the socket when the CM closes its side (or after a grace period), so the GOODBYE is not lost to a reset.
  */
 final class SocketConnection
@@ -19,11 +19,13 @@ final class SocketConnection
     private static final long CLOSE_GRACE_MS = 2_000;
 
     private final Socket socket;
+    private final String name;
     private final CoalescingWriter writer;
     private final SocketReader reader;
     private final ReadPump pump;
     private final ReadToken token;
     private volatile RpcSession session;
+    private volatile Keepalive keepalive;
 
     SocketConnection(final Socket socket, final InputStream in, final OutputStream out, final String name)
     {
@@ -37,6 +39,7 @@ final class SocketConnection
         final long lingerNs)
     {
         this.socket = socket;
+        this.name = name;
         this.writer = new CoalescingWriter(out, this::failed, this::closeGracefully);
         this.reader = new SocketReader(socket, in, writer.holdPolicy(), this::failed);
         this.pump = new ReadPump(reader, name, lingerNs);
@@ -67,12 +70,27 @@ final class SocketConnection
     }
 
     /**
-     * Starts reading, into {@code assembler}.
+     * Starts reading, into {@code assembler}, and pinging while quiet.
+     *
+     * @param pingIntervalNs how long the session may be quiet before a PING; 0 for no keepalive.
      */
-    void start(final FrameAssembler assembler)
+    void start(final FrameAssembler assembler, final long pingIntervalNs)
     {
         reader.attach(assembler);
         pump.start(token);
+        if (pingIntervalNs > 0)
+        {
+            final RpcSession rpc = session;
+            final Keepalive started = new Keepalive(name, pingIntervalNs, writer::framesSent, reader::readsWithBytes,
+                rpc::ping, this::failed, System.nanoTime());
+            keepalive = started;
+            started.start();
+            if (reader.isClosed())
+            {
+                // the connection failed while the keepalive started: nobody else will stop it
+                started.stop();
+            }
+        }
     }
 
     long[] writeCounters()
@@ -92,6 +110,7 @@ final class SocketConnection
 
     private void closeGracefully()
     {
+        stopKeepalive();
         try
         {
             socket.shutdownOutput();
@@ -109,6 +128,7 @@ final class SocketConnection
         reader.stop();
         token.wakeFollowers();
         pump.wake();
+        stopKeepalive();
         try
         {
             socket.close();
@@ -116,6 +136,15 @@ final class SocketConnection
         catch (final IOException ignore)
         {
             // closing: nothing left to tell
+        }
+    }
+
+    private void stopKeepalive()
+    {
+        final Keepalive running = keepalive;
+        if (running != null)
+        {
+            running.stop();
         }
     }
 }

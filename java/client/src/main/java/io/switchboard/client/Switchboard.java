@@ -79,7 +79,7 @@ public final class Switchboard
             {
                 assembler.onBytes(leftover.array(), leftover.position(), leftover.remaining());
             }
-            connection.start(assembler);
+            connection.start(assembler, options.pingInterval().toNanos());
             return new Session(rpc, connection, application);
         }
         catch (final IOException | RpcHandshake.MalformedHandshakeException ex)

@@ -25,7 +25,7 @@ class ReadPumpTest
         {
             final CompletableFuture<?>[] calls = calls(2);
             pair.answerEveryCall();
-            pair.connection.start(new FrameAssembler(1 << 20, completing(calls)));
+            pair.connection.start(new FrameAssembler(1 << 20, completing(calls)), 0);
             final CoalescingWriter writer = pair.connection.writer();
             final ReadToken token = pair.connection.readToken();
 
@@ -50,7 +50,7 @@ class ReadPumpTest
         try (SocketPair pair = new SocketPair(ReadPump.LINGER_NS))
         {
             final CompletableFuture<?>[] calls = calls(2);
-            pair.connection.start(new FrameAssembler(1 << 20, completing(calls)));
+            pair.connection.start(new FrameAssembler(1 << 20, completing(calls)), 0);
 
             pair.answer(1);
             pair.answer(2);

@@ -100,7 +100,7 @@ class ReadTokenTest
                     throw new AssertionError(reason);
                 }
             };
-            pair.connection.start(new FrameAssembler(1 << 20, handler));
+            pair.connection.start(new FrameAssembler(1 << 20, handler), 0);
 
             pair.answer(1);
             delivered.get();
@@ -120,7 +120,7 @@ class ReadTokenTest
         {
             final CompletableFuture<?>[] calls = calls(1);
             pair.answerEveryCall();
-            pair.connection.start(new FrameAssembler(1 << 20, completing(calls)));
+            pair.connection.start(new FrameAssembler(1 << 20, completing(calls)), 0);
             until(pair.connection.reader()::isInRead);
 
             final HoldPolicy hold = pair.connection.writer().holdPolicy();
