@@ -158,14 +158,6 @@ final class ReadToken implements AnswerWaiter
     }
 
     /**
-     * @return followers parked or about to park (tests stage their races with it).
-     */
-    int followerCount()
-    {
-        return followers.size();
-    }
-
-    /**
      * The reader is closed: every follower wakes and leaves.
      */
     void wakeFollowers()

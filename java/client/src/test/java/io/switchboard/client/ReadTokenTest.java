@@ -46,8 +46,9 @@ class ReadTokenTest
             {
                 final CompletableFuture<?> call = calls[id];
                 callers[id - 1] = Thread.ofPlatform().start(() -> awaitQuietly(token, call, deadlineNs));
-                final int queued = id;
-                until(() -> token.followerCount() == queued);
+                // parked: it joined the followers first, so they queue in this order
+                final Thread caller = callers[id - 1];
+                until(() -> caller.getState() == Thread.State.TIMED_WAITING);
             }
 
             pair.answer(1, 2);
