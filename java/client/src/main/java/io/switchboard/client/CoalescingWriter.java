@@ -6,55 +6,33 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The session's {@link FrameSink} on its socket. One thread at a time writes to the socket, the flusher; frames sent
  * while it writes are appended to a shared buffer under a lock, and the flusher writes them all in one call before
  * it returns. A lone sender writes its frame straight from its own buffer, with no copy.
  * <p>
- * A loopback write costs about 5 us of the writer's CPU here (most of it the receiving side's TCP work, done in
- * the sender's system call), so frames are also held back to go out together:
- * <ul>
- *     <li>while the read leader hands out what it read ({@link #deferSends()} to {@link #releaseDeferred()}): the
- *     callers it wakes call again in that window;</li>
- *     <li>after that, while callers the delivery woke ({@link #expectCaller()}) have not called again yet: the
- *     frames of synchronous calls ({@link #sendAwaited}) wait for the last of them, who writes them all. Callers
- *     that answered together thus call again together, and with 8 threads on one session the frames of a round
- *     go out in one write (7.9 frames per write instead of 1.4: 8 threads 96-106k calls/s against 85-94k).</li>
- * </ul>
- * Nothing is held for long: a frame nobody waits for is never held (and takes the held ones with it), and
- * every held frame's sender waits for its answer right after, where {@link SocketReader} sees that held frames
- * go out once held for {@link SocketReader#HOLD_NS}, even if the callers expected never come.
+ * Frames may also wait in the buffer while nobody writes, for others to go out with them: when, and until when, is
+ * the {@link HoldPolicy}'s call ({@link #holdPolicy()}), whose state this writer's lock guards as well.
  * <p>
  * The pending buffer is not bounded here: what piles up is bounded by the session's calls in flight.
  */
 final class CoalescingWriter implements FrameSink
 {
     private static final int INITIAL_CAPACITY = 64 * 1024;
-    /**
-     * After a hold ended because the callers expected did not come, none is tried for this long: with callers that
-     * work between their calls, holding would cost most rounds {@link SocketReader#HOLD_NS} of latency.
-     */
-    private static final long NO_HOLD_AFTER_TIMEOUT_NS = 1_000_000L;
 
     private final OutputStream out;
     private final Consumer<IOException> onFailure;
     private final Runnable onClose;
     private final Object lock = new Object();
+    private final HoldPolicy hold;
     /** Frames waiting for the flusher; guarded by lock. */
     private byte[] pending = new byte[INITIAL_CAPACITY];
     private int pendingLength;
     /** The other buffer, swapped with pending by the flusher: the one it writes from; owned by the flusher. */
     private byte[] writing = new byte[INITIAL_CAPACITY];
     private boolean flushing;
-    /** Set while the read leader delivers answers: it writes what was sent meanwhile when it is done. */
-    private boolean deferring;
-    /** Callers given their answers by a delivery who have not called again yet (as far as sends can tell). */
-    private int expectedCallers;
-    /** When the oldest frame held for expected callers was held; 0 when none is. */
-    private volatile long heldSinceNs;
-    /** Until when frames are not held, after a hold that ended with the expected callers missing; 0 for none. */
-    private long noHoldUntilNs;
     /** A pending frame was sent by a thread that will not wait for an answer: it must not be held. */
     private boolean unawaitedPending;
     private boolean closed;
@@ -63,9 +41,27 @@ final class CoalescingWriter implements FrameSink
 
     CoalescingWriter(final OutputStream out, final Consumer<IOException> onFailure, final Runnable onClose)
     {
+        this(out, onFailure, onClose, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock the hold policy's clock (tests drive it).
+     */
+    CoalescingWriter(final OutputStream out, final Consumer<IOException> onFailure, final Runnable onClose,
+        final LongSupplier nanoClock)
+    {
         this.out = out;
         this.onFailure = onFailure;
         this.onClose = onClose;
+        this.hold = new HoldPolicy(this, lock, nanoClock);
+    }
+
+    /**
+     * @return what decides which frames wait, and sees that they go out: the reader's hooks.
+     */
+    HoldPolicy holdPolicy()
+    {
+        return hold;
     }
 
     @Override
@@ -77,9 +73,9 @@ final class CoalescingWriter implements FrameSink
     /**
      * {@inheritDoc}
      * <p>
-     * Held back while callers woken by the last delivery are still expected to call (see the class comment): the
-     * sender waits for its answer right after, in {@link SocketReader#await}, which sees that nothing stays held
-     * for longer than a moment.
+     * May wait while callers woken by the last delivery are still expected to call (see {@link HoldPolicy}): the
+     * sender waits for its answer right after, in {@link ReadToken#await}, which sees that nothing stays held for
+     * longer than a moment.
      */
     @Override
     public void sendAwaited(final byte[] buffer, final int offset, final int length)
@@ -98,26 +94,13 @@ final class CoalescingWriter implements FrameSink
                 throw new SessionLostException("SESSION_LOST: the connection is closed");
             }
             frames++;
-            if (expectedCallers > 0)
-            {
-                // a woken caller calling again, most likely; any send counts, so a miscount only writes sooner
-                expectedCallers--;
-            }
-            if (flushing || deferring)
+            hold.countSend();
+            if (flushing || hold.holds(awaited))
             {
                 append(buffer, offset, length, awaited);
                 return;
             }
-            if (awaited && expectedCallers > 0 && holdAllowed())
-            {
-                append(buffer, offset, length, true);
-                if (heldSinceNs == 0)
-                {
-                    heldSinceNs = System.nanoTime();
-                }
-                return;
-            }
-            startFlushing();
+            claimFlush();
             // held frames go first (the order of frames is the order of sends); a lone frame goes uncopied
             writeOwnFrame = pendingLength == 0;
             if (!writeOwnFrame)
@@ -141,138 +124,40 @@ final class CoalescingWriter implements FrameSink
         }
     }
 
+    // ------------------------------------------------------------------------------------------------------------
+    // The hold policy's side: the lock is held, but for writeClaimed
+    // ------------------------------------------------------------------------------------------------------------
+
     /**
-     * The read leader is about to deliver what it read: frames sent until {@link #releaseDeferred()} wait for it.
+     * @return whether frames are pending that nobody is about to write: no flusher is at work, and the writer is
+     * open.
      */
-    void deferSends()
+    boolean hasUnwrittenFrames()
     {
-        synchronized (lock)
-        {
-            deferring = true;
-        }
+        return pendingLength > 0 && !flushing && !closed;
+    }
+
+    boolean onlyAwaitedFramesPending()
+    {
+        return !unawaitedPending;
     }
 
     /**
-     * A caller waiting synchronously was given its answer by this delivery: it will most likely call again at
-     * once, and its frame should go out with the others'.
+     * Takes the flusher's role: the caller writes what is pending ({@link #writeClaimed()}) once it let go of the
+     * lock.
      */
-    void expectCaller()
-    {
-        synchronized (lock)
-        {
-            expectedCallers++;
-        }
-    }
-
-    /**
-     * The read leader is done delivering: it writes what was sent meanwhile, unless a flusher is at work (which
-     * writes it before it returns) or woken callers are still expected and only waiting callers' frames are
-     * pending (then the last of those callers writes them all, or the waiting callers do after {@code holdNs}).
-     * A failed write fails the session; the callers whose frames were lost learn it from the session's end.
-     */
-    void releaseDeferred()
-    {
-        synchronized (lock)
-        {
-            deferring = false;
-            if (flushing || pendingLength == 0 || closed)
-            {
-                return;
-            }
-            if (expectedCallers > 0 && !unawaitedPending && holdAllowed())
-            {
-                if (heldSinceNs == 0)
-                {
-                    heldSinceNs = System.nanoTime();
-                }
-                return;
-            }
-            startFlushing();
-        }
-        flushQuietly();
-    }
-
-    /**
-     * @return whether frames are held for callers still expected: someone waiting must see to them.
-     */
-    boolean isHolding()
-    {
-        return heldSinceNs != 0;
-    }
-
-    /**
-     * Writes the held frames if they have been held for {@code minAgeNs} or more: the callers expected did not
-     * all come, and those who did must not wait for them any longer.
-     *
-     * @return whether nothing is held any more.
-     */
-    boolean flushHeld(final long minAgeNs)
-    {
-        synchronized (lock)
-        {
-            final long since = heldSinceNs;
-            if (since == 0 || flushing || closed)
-            {
-                return true;
-            }
-            final long nowNs = System.nanoTime();
-            if (nowNs - since < minAgeNs)
-            {
-                return false;
-            }
-            if (minAgeNs > 0)
-            {
-                // the expected callers did not come: callers here do more than call, so holding costs them
-                // latency and saves no write; stop holding for a while
-                noHoldUntilNs = nowNs + NO_HOLD_AFTER_TIMEOUT_NS;
-            }
-            expectedCallers = 0;
-            startFlushing();
-        }
-        flushQuietly();
-        return true;
-    }
-
-    /**
-     * Before a thread sleeps with frames held: waits, yielding, until the last expected caller has written them, or
-     * they have been held for {@code holdNs}, then writes them itself.
-     */
-    void awaitHeld(final long holdNs)
-    {
-        while (isHolding())
-        {
-            if (flushHeld(holdNs))
-            {
-                return;
-            }
-            Thread.yield();
-        }
-    }
-
-    /**
-     * The lock is held.
-     */
-    private boolean holdAllowed()
-    {
-        if (noHoldUntilNs != 0 && System.nanoTime() - noHoldUntilNs >= 0)
-        {
-            // the pause is over: no clock read on later sends
-            noHoldUntilNs = 0;
-        }
-        return noHoldUntilNs == 0;
-    }
-
-    /**
-     * Takes the flusher's role; the lock is held. What was held goes out with this flush.
-     */
-    private void startFlushing()
+    void claimFlush()
     {
         flushing = true;
-        heldSinceNs = 0;
         unawaitedPending = false;
+        hold.released();
     }
 
-    private void flushQuietly()
+    /**
+     * Writes what is pending, the flusher's role claimed. A failed write fails the session; the callers whose frames
+     * were lost learn it from the session's end.
+     */
+    void writeClaimed()
     {
         try
         {
@@ -284,13 +169,15 @@ final class CoalescingWriter implements FrameSink
         }
     }
 
+    // ------------------------------------------------------------------------------------------------------------
+
     private void writeFailed(final IOException ex)
     {
         synchronized (lock)
         {
             flushing = false;
             closed = true;
-            heldSinceNs = 0;
+            hold.released();
             lock.notifyAll();
         }
         onFailure.accept(ex);
@@ -373,7 +260,7 @@ final class CoalescingWriter implements FrameSink
             flushLeftovers = !flushing && !closed && pendingLength > 0;
             if (flushLeftovers)
             {
-                startFlushing();
+                claimFlush();
             }
             else
             {
@@ -382,13 +269,24 @@ final class CoalescingWriter implements FrameSink
         }
         if (flushLeftovers)
         {
-            flushQuietly();
+            writeClaimed();
             synchronized (lock)
             {
                 closed = true;
             }
         }
         onClose.run();
+    }
+
+    /**
+     * @return frames sent so far (held ones included): the keepalive's sign that the session is not idle.
+     */
+    long framesSent()
+    {
+        synchronized (lock)
+        {
+            return frames;
+        }
     }
 
     /**

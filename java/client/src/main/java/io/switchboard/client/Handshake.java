@@ -17,6 +17,11 @@ import java.nio.ByteBuffer;
  */
 final class Handshake
 {
+    /**
+     * The HELLO option saying how often the client pings while idle (docs/rpc-protocol.md, section 2.1): uint.
+     */
+    static final String PING_INTERVAL_MS = "pingIntervalMs";
+
     private Handshake()
     {
     }
@@ -65,9 +70,11 @@ final class Handshake
     private static byte[] options(final ClientOptions options) throws IOException
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (CBORGenerator gen = (CBORGenerator)PayloadCodec.factory().createGenerator(bytes))
+        try (CBORGenerator gen = PayloadCodec.factory().createGenerator(bytes))
         {
-            gen.writeStartObject((options.clientName() == null ? 0 : 1) + (options.affinity() == null ? 0 : 1));
+            final boolean pinging = !options.pingInterval().isZero();
+            gen.writeStartObject((options.clientName() == null ? 0 : 1) + (options.affinity() == null ? 0 : 1) +
+                (pinging ? 1 : 0));
             if (options.clientName() != null)
             {
                 gen.writeStringField(HelloOptions.CLIENT, options.clientName());
@@ -75,6 +82,11 @@ final class Handshake
             if (options.affinity() != null)
             {
                 gen.writeStringField(HelloOptions.AFFINITY, options.affinity());
+            }
+            if (pinging)
+            {
+                gen.writeFieldName(PING_INTERVAL_MS);
+                gen.writeNumber(options.pingInterval().toMillis());
             }
             gen.writeEndObject();
         }

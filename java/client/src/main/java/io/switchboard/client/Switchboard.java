@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens distributed sessions with a Switchboard CM.
@@ -21,6 +23,7 @@ public final class Switchboard
      * measuring what leader/follower reading saves.
      */
     public static final String LEADER_FOLLOWER_PROPERTY = "switchboard.client.leaderFollower";
+    private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
 
     private Switchboard()
     {
@@ -71,7 +74,8 @@ public final class Switchboard
                 .sessionId(welcome.sessionId())
                 .name(name)
                 .answerWaiter(Boolean.parseBoolean(System.getProperty(LEADER_FOLLOWER_PROPERTY, "true")) ?
-                    connection.reader() : io.switchboard.rpc.AnswerWaiter.PARKING)
+                    connection.readToken() : io.switchboard.rpc.AnswerWaiter.PARKING)
+                .errorHandler((what, cause) -> LOG.warn(what, cause))
                 .build();
             connection.attach(rpc);
             final FrameAssembler assembler = new FrameAssembler(welcome.maxFrameLength(), rpc);
@@ -79,7 +83,7 @@ public final class Switchboard
             {
                 assembler.onBytes(leftover.array(), leftover.position(), leftover.remaining());
             }
-            connection.reader().start(assembler);
+            connection.start(assembler, options.pingInterval().toNanos());
             return new Session(rpc, connection, application);
         }
         catch (final IOException | RpcHandshake.MalformedHandshakeException ex)

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.rpc.RpcHandshake;
 import io.switchboard.rpc.SessionLostException;
+import io.switchboard.testsupport.LogCapture;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -236,6 +237,33 @@ class SwitchboardClientTest
         final ExecutionException thrown = assertThrows(ExecutionException.class,
             () -> session.ping().get(5, TimeUnit.SECONDS));
         assertInstanceOf(SessionLostException.class, thrown.getCause());
+    }
+
+    @Test
+    void shouldLogFailuresNoCallerCanBeToldOfThroughSlf4j() throws Exception
+    {
+        try (LogCapture log = LogCapture.of(Switchboard.class))
+        {
+            final Session session = connect();
+            final class Closing implements ClientApi.Listener, AutoCloseable
+            {
+                @Override
+                public void onEvent(final String event)
+                {
+                }
+
+                @Override
+                public void close()
+                {
+                    throw new IllegalStateException("listener close failed");
+                }
+            }
+            session.export(new Closing(), ClientApi.Listener.class);
+            session.close();
+
+            awaitTrue(() -> log.contains("close hook of object"));
+            assertTrue(log.contains("listener close failed"), log.messages().toString());
+        }
     }
 
     static void awaitTrue(final java.util.function.BooleanSupplier condition) throws InterruptedException
