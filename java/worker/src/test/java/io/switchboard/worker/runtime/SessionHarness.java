@@ -35,6 +35,7 @@ final class SessionHarness implements AutoCloseable
     final ChannelTable channels;
     final SessionResources resources;
     final ChannelPoller poller;
+    private final List<Session> opened = new ArrayList<>();
 
     SessionHarness(final int channelCount, final int ringCapacity, final long inboundBudgetBytes,
         final long outboundQueueBytes)
@@ -168,6 +169,7 @@ final class SessionHarness implements AutoCloseable
             throw new IllegalStateException("no free channel");
         }
         final Session session = new Session(id);
+        opened.add(session);
         final byte[] name = APPLICATION.getBytes(StandardCharsets.UTF_8);
         final ByteBuffer open = ByteBuffer.allocate(RpcChannelFrameType.OPEN_APPLICATION_OFFSET + name.length)
             .putLong(id).putInt(maxFrameLength).putInt(1024).putShort((short)name.length).put(name);
@@ -216,9 +218,34 @@ final class SessionHarness implements AutoCloseable
         return frame(1, callId, objectId, rest.array());
     }
 
+    /**
+     * Ends every session as the CM does (CLOSING, then wait for the worker to be done with the rings), so that no
+     * drainer thread is inside a ring when the segment goes.
+     */
     @Override
     public void close()
     {
-        temp.close();
+        try
+        {
+            for (final Session session : opened)
+            {
+                channels.beginClose(session.channelId);
+                session.end.signalPeer();
+            }
+            final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!opened.stream().allMatch(session -> channels.isWorkerDone(session.channelId)))
+            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new AssertionError("the worker was never done with its sessions");
+                }
+                poll();
+                Thread.onSpinWait();
+            }
+        }
+        finally
+        {
+            temp.close();
+        }
     }
 }
