@@ -28,6 +28,7 @@ final class InboundBudget
     private final IntConsumer wake;
     private final ArrayList<Account> holders = new ArrayList<>();
     private final BitSet waiting = new BitSet();
+    /** Written by the poller alone (so += is safe); volatile for readers elsewhere. */
     private volatile long usedBytes;
 
     /**
