@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class IncomingCall implements Runnable
 {
-    private final RpcSession session;
+    private final IncomingCalls calls;
+    private final FrameSender sender;
     private final long callId;
     private final ExportedObject target;
     private final MethodCodec method;
@@ -28,10 +29,11 @@ final class IncomingCall implements Runnable
     private CompletionStage<?> pendingResult;
     volatile DeadlineTimer.Deadline timer;
 
-    IncomingCall(final RpcSession session, final long callId, final ExportedObject target, final MethodCodec method,
-        final Object[] args)
+    IncomingCall(final IncomingCalls calls, final FrameSender sender, final long callId, final ExportedObject target,
+        final MethodCodec method, final Object[] args)
     {
-        this.session = session;
+        this.calls = calls;
+        this.sender = sender;
         this.callId = callId;
         this.target = target;
         this.method = method;
@@ -148,7 +150,7 @@ final class IncomingCall implements Runnable
         }
         else if (tryAnswer())
         {
-            session.sendApplicationError(callId, thrown, where());
+            sender.sendApplicationError(callId, thrown, where());
         }
     }
 
@@ -156,7 +158,7 @@ final class IncomingCall implements Runnable
     {
         if (tryAnswer())
         {
-            session.sendResult(callId, method, value, where());
+            sender.sendResult(callId, method, value, where());
         }
     }
 
@@ -167,7 +169,7 @@ final class IncomingCall implements Runnable
     {
         if (tryAnswer())
         {
-            session.sendError(callId, code, message);
+            sender.sendError(callId, code, message);
         }
     }
 
@@ -211,7 +213,7 @@ final class IncomingCall implements Runnable
     {
         if (answered.compareAndSet(false, true))
         {
-            session.forgetIncoming(callId);
+            calls.forget(callId);
             final DeadlineTimer.Deadline deadline = timer;
             if (deadline != null)
             {

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class OutgoingCall extends CompletableFuture<Object>
 {
-    private final RpcSession session;
+    private final OutgoingCalls calls;
     private final long callId;
     private final long objectId;
     private final MethodCodec method;
@@ -23,10 +23,10 @@ final class OutgoingCall extends CompletableFuture<Object>
     /** The local deadline of an async call; null for a sync call, whose waiting thread keeps the deadline. */
     volatile DeadlineTimer.Deadline timer;
 
-    OutgoingCall(final RpcSession session, final long callId, final long objectId, final MethodCodec method,
+    OutgoingCall(final OutgoingCalls calls, final long callId, final long objectId, final MethodCodec method,
         final long deadlineMs)
     {
-        this.session = session;
+        this.calls = calls;
         this.callId = callId;
         this.objectId = objectId;
         this.method = method;
@@ -84,7 +84,7 @@ final class OutgoingCall extends CompletableFuture<Object>
         if (super.cancel(mayInterruptIfRunning))
         {
             finished();
-            session.sendCancel(callId);
+            calls.sendCancel(callId);
             return true;
         }
         return false;
@@ -101,7 +101,7 @@ final class OutgoingCall extends CompletableFuture<Object>
 
     private void finished()
     {
-        session.forgetOutgoing(callId);
+        calls.forget(callId);
         final DeadlineTimer.Deadline deadline = timer;
         if (deadline != null)
         {
@@ -110,7 +110,7 @@ final class OutgoingCall extends CompletableFuture<Object>
         final Thread thread = waiter;
         if (thread != null)
         {
-            session.answered();
+            calls.answered();
             LockSupport.unpark(thread);
         }
     }

@@ -16,14 +16,20 @@ final class RemoteObjectHandler implements InvocationHandler
     private static final Object[] NO_ARGUMENTS = new Object[0];
 
     private final RpcSession session;
+    private final OutgoingCalls calls;
     private final ImportedObject imported;
     private final RemoteInterface remote;
     private final long deadlineMs;
 
     RemoteObjectHandler(
-        final RpcSession session, final ImportedObject imported, final RemoteInterface remote, final long deadlineMs)
+        final RpcSession session,
+        final OutgoingCalls calls,
+        final ImportedObject imported,
+        final RemoteInterface remote,
+        final long deadlineMs)
     {
         this.session = session;
+        this.calls = calls;
         this.imported = imported;
         this.remote = remote;
         this.deadlineMs = deadlineMs;
@@ -56,7 +62,7 @@ final class RemoteObjectHandler implements InvocationHandler
 
     RemoteObjectHandler withDeadline(final long deadlineMs)
     {
-        return new RemoteObjectHandler(session, imported, remote, deadlineMs);
+        return new RemoteObjectHandler(session, calls, imported, remote, deadlineMs);
     }
 
     @Override
@@ -65,7 +71,7 @@ final class RemoteObjectHandler implements InvocationHandler
         final MethodCodec codec = remote.codec(method);
         if (codec != null)
         {
-            return session.invoke(imported, codec, args == null ? NO_ARGUMENTS : args, deadlineMs);
+            return calls.invoke(imported, codec, args == null ? NO_ARGUMENTS : args, deadlineMs);
         }
         if (method.getDeclaringClass() == Object.class)
         {

@@ -8,13 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ServiceDirectory implements Registry
 {
-    private final RpcSession session;
+    private final ObjectTable objects;
+    private final SessionContext context;
     private final DeployedServices services;
     private final ConcurrentHashMap<String, ExportedObject> shared = new ConcurrentHashMap<>();
 
-    ServiceDirectory(final RpcSession session, final DeployedServices services)
+    ServiceDirectory(final ObjectTable objects, final SessionContext context, final DeployedServices services)
     {
-        this.session = session;
+        this.objects = objects;
+        this.context = context;
         this.services = services;
     }
 
@@ -36,12 +38,12 @@ final class ServiceDirectory implements Registry
                 {
                     return existing.target();
                 }
-                final ExportedObject exported = session.exportService(definition, create(definition));
+                final ExportedObject exported = objects.exportService(definition, create(definition));
                 shared.put(name, exported);
                 return exported.target();
             }
         }
-        return session.exportService(definition, create(definition)).target();
+        return objects.exportService(definition, create(definition)).target();
     }
 
     private Object create(final DeployedServices.Definition definition)
@@ -49,7 +51,7 @@ final class ServiceDirectory implements Registry
         final Object object;
         try
         {
-            object = definition.factory().create(session.context());
+            object = definition.factory().create(context);
         }
         catch (final RuntimeException ex)
         {

@@ -2,9 +2,11 @@ package io.switchboard.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.rpc.codec.BigEndian;
+import io.switchboard.rpc.stream.AssemblyBudget;
 import io.switchboard.rpc.stream.FrameAssembler;
 import io.switchboard.rpc.stream.FrameHandler;
 import java.lang.foreign.Arena;
@@ -120,6 +122,163 @@ class FrameAssemblerTest
         assembler.onBytes(frame, 500, 500);
         assertEquals(1, frames.size());
         assertEquals(List.of(), errors);
+    }
+
+    @Test
+    void shouldNotAllocateTheDeclaredLengthBeforeTheBytesArrive()
+    {
+        final int max = 16 << 20;
+        final byte[] header = RawPeer.header(1, 1, 0, max - 24);
+        final FrameAssembler fromArray = new FrameAssembler(max, handler);
+        fromArray.onBytes(header, 0, header.length);
+        assertEquals(FrameAssembler.DEFAULT_INITIAL_CAPACITY, fromArray.bufferCapacity());
+        final FrameAssembler fromSegment = new FrameAssembler(max, handler);
+        assertTrue(fromSegment.onBytes(MemorySegment.ofArray(header), 0, header.length));
+        assertEquals(FrameAssembler.DEFAULT_INITIAL_CAPACITY, fromSegment.bufferCapacity());
+    }
+
+    @Test
+    void shouldGrowByDoublingWithTheBytesThatArrivedUpToTheDeclaredLength()
+    {
+        final byte[] frame = frame(200_000 - 24, 3);
+        final FrameAssembler assembler = new FrameAssembler(1 << 20, 1024, handler);
+        final List<Integer> capacities = new ArrayList<>();
+        for (int index = 0; index < frame.length - 1000; index += 1000)
+        {
+            assertTrue(assembler.onBytes(MemorySegment.ofArray(frame), index, 1000));
+            final int arrived = index + 1000;
+            assertTrue(assembler.bufferCapacity() < 2 * arrived + 1024, "capacity " + assembler.bufferCapacity() +
+                " after " + arrived + " bytes");
+            if (capacities.isEmpty() || capacities.getLast() != assembler.bufferCapacity())
+            {
+                capacities.add(assembler.bufferCapacity());
+            }
+        }
+        assertEquals(List.of(1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 200_000), capacities);
+        assertTrue(assembler.onBytes(MemorySegment.ofArray(frame), frame.length - 1000, 1000));
+        assertArrayEquals(frame, frames.getFirst());
+        assertEquals(1024, assembler.bufferCapacity(), "back to the initial buffer");
+    }
+
+    @Test
+    void shouldLeaveAPieceTheBudgetCannotCoverAndTakeItOnceBudgetIsBack()
+    {
+        final CountingBudget budget = new CountingBudget(1 << 20);
+        final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
+        final byte[] frame = frame(1000, 7);
+        final MemorySegment source = MemorySegment.ofArray(frame);
+        assertTrue(assembler.onBytes(source, 0, 60));
+
+        budget.refuse = true;
+        assertFalse(assembler.onBytes(source, 60, 540), "no budget: the piece stays with the caller");
+        assertEquals(64, assembler.bufferCapacity());
+        assertEquals(0, budget.held);
+
+        budget.refuse = false;
+        assertTrue(assembler.onBytes(source, 60, 540));
+        assertTrue(budget.held > 0 && budget.held <= frame.length - 64, "held " + budget.held);
+        assertEquals(frame.length - 64 - budget.held, budget.lastNeed, "what it will still ask for");
+        assertTrue(assembler.onBytes(source, 600, frame.length - 600));
+        assertArrayEquals(frame, frames.getFirst());
+        assertEquals(0, budget.held, "given back with the frame");
+    }
+
+    @Test
+    void shouldEndTheStreamWhenAFrameCouldNeverFitTheBudget()
+    {
+        final CountingBudget budget = new CountingBudget(1000);
+        final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
+        final byte[] header = RawPeer.header(1, 1, 0, 2000);
+        assertTrue(assembler.onBytes(MemorySegment.ofArray(header), 0, header.length));
+        assertEquals(1, errors.size());
+        assertTrue(errors.getFirst().contains("over the 1064 bytes this side can hold"), errors.getFirst());
+        assertTrue(assembler.isFailed());
+    }
+
+    @Test
+    void shouldGiveBackTheBudgetOfAPartFrameWhenClosed()
+    {
+        final CountingBudget budget = new CountingBudget(1 << 20);
+        final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
+        final byte[] frame = frame(10_000, 7);
+        assertTrue(assembler.onBytes(MemorySegment.ofArray(frame), 0, 5000));
+        assertTrue(budget.held > 0);
+        assembler.close();
+        assertEquals(0, budget.held);
+        assertEquals(64, assembler.bufferCapacity());
+    }
+
+    @Test
+    void shouldCutTheSameFramesWhenTheBudgetRefusesAtRandom()
+    {
+        final List<byte[]> sent = List.of(frame(0, 1), frame(5, 2), frame(3000, 3), frame(17, 4), frame(70_000, 5),
+            frame(100, 6));
+        final byte[] stream = concat(sent);
+        final MemorySegment segment = MemorySegment.ofArray(stream);
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int round = 0; round < 50; round++)
+        {
+            frames.clear();
+            final CountingBudget budget = new CountingBudget(1 << 20);
+            final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
+            int index = 0;
+            while (index < stream.length)
+            {
+                final int piece = Math.min(stream.length - index, 1 + random.nextInt(round < 25 ? 40 : 9000));
+                budget.refuse = random.nextInt(3) == 0;
+                if (assembler.onBytes(segment, index, piece))
+                {
+                    index += piece;
+                }
+            }
+            assertEquals(sent.size(), frames.size());
+            for (int i = 0; i < sent.size(); i++)
+            {
+                assertArrayEquals(sent.get(i), frames.get(i));
+            }
+            assertEquals(0, budget.held);
+        }
+        assertEquals(List.of(), errors);
+    }
+
+    /**
+     * A budget that grants everything up to its limit, unless told to refuse.
+     */
+    private static final class CountingBudget implements AssemblyBudget
+    {
+        final long limit;
+        long held;
+        long lastNeed;
+        boolean refuse;
+
+        CountingBudget(final long limit)
+        {
+            this.limit = limit;
+        }
+
+        @Override
+        public long limitBytes()
+        {
+            return limit;
+        }
+
+        @Override
+        public boolean tryGrow(final int bytes, final long needAfterBytes)
+        {
+            if (refuse || held + bytes > limit)
+            {
+                return false;
+            }
+            held += bytes;
+            lastNeed = needAfterBytes;
+            return true;
+        }
+
+        @Override
+        public void releaseAll()
+        {
+            held = 0;
+        }
     }
 
     private static byte[] concat(final List<byte[]> parts)

@@ -31,9 +31,9 @@ final class RawPeer
         this(services, b -> { });
     }
 
-    RawPeer(final DeployedServices services, final Consumer<RpcSession.Builder> config)
+    RawPeer(final DeployedServices services, final Consumer<RpcSessionBuilder> config)
     {
-        final RpcSession.Builder builder = RpcSession.builder(new FrameSink()
+        final RpcSessionBuilder builder = RpcSession.builder(new FrameSink()
         {
             @Override
             public void send(final byte[] buffer, final int offset, final int length)

@@ -28,6 +28,29 @@ class RpcSessionFailureTest
     }
 
     @Test
+    void shouldRefuseNewCallsWithShuttingDownWhileACallInFlightFinishes() throws Exception
+    {
+        final SlowService slow = new SlowService();
+        try (SessionPair pair = slowPair(slow, ServiceOption.CONCURRENT))
+        {
+            final SlowAsync proxy = pair.client.lookup("slow", SlowAsync.class);
+            final CompletableFuture<Boolean> inFlight = proxy.block(1);
+            assertTrue(slow.started.await(5, TimeUnit.SECONDS));
+
+            pair.worker.stopAcceptingCalls();
+
+            final ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> proxy.block(2).get(5, TimeUnit.SECONDS));
+            assertInstanceOf(ShuttingDownException.class, refused.getCause());
+            assertTrue(refused.getCause().getMessage().contains("takes no new calls"), refused.getCause().getMessage());
+            slow.release.countDown();
+            assertEquals(false, inFlight.get(5, TimeUnit.SECONDS), "the call received before runs to its answer");
+            assertTrue(pair.worker.isOpen(), "draining keeps the session");
+            assertEquals(false, pair.worker.isAcceptingCalls());
+        }
+    }
+
+    @Test
     void shouldFailACallLocallyAtItsDeadlineAndIgnoreTheLateAnswer() throws Exception
     {
         final SlowService slow = new SlowService();

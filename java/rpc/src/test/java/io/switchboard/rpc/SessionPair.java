@@ -25,15 +25,15 @@ final class SessionPair implements AutoCloseable
         this(services, b -> { }, b -> { });
     }
 
-    SessionPair(final DeployedServices services, final Consumer<RpcSession.Builder> clientConfig,
-        final Consumer<RpcSession.Builder> workerConfig)
+    SessionPair(final DeployedServices services, final Consumer<RpcSessionBuilder> clientConfig,
+        final Consumer<RpcSessionBuilder> workerConfig)
     {
         toWorker = new Pipe("to-worker", 1);
         toClient = new Pipe("to-client", 2);
-        final RpcSession.Builder clientBuilder = RpcSession.builder(toWorker).name("client").sessionId(7);
+        final RpcSessionBuilder clientBuilder = RpcSession.builder(toWorker).name("client").sessionId(7);
         clientConfig.accept(clientBuilder);
         client = clientBuilder.build();
-        final RpcSession.Builder workerBuilder = RpcSession.builder(toClient).name("worker").sessionId(7)
+        final RpcSessionBuilder workerBuilder = RpcSession.builder(toClient).name("worker").sessionId(7)
             .services(services);
         workerConfig.accept(workerBuilder);
         worker = workerBuilder.build();

@@ -1,6 +1,8 @@
 package io.switchboard.worker;
 
 import io.switchboard.worker.runtime.WorkerRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -18,6 +20,8 @@ import java.util.Set;
  */
 public final class Worker
 {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
     private Worker()
     {
     }
@@ -59,8 +63,7 @@ public final class Worker
         }
         catch (final RuntimeException ex)
         {
-            System.err.println("worker: " + ex.getMessage() +
-                "\nusage: Worker --segment NAME --slot N|stdin [--apps NAME,...]");
+            LOG.error("{}; usage: Worker --segment NAME --slot N|stdin [--apps NAME,...]", ex.getMessage());
             System.exit(2);
             return;
         }

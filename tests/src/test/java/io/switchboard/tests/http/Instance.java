@@ -32,10 +32,13 @@ public final class Instance implements AutoCloseable
             "--rpc-app", "demo,test",
             "--worker-classpath", System.getProperty("java.class.path"),
             "--route", "/=demo,/failing=failing",
-            // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s
-            "--drain-ms", "2000",
             // a fixed admin port would collide between instances (and other engineers' runs): any free one
             "--admin-port", "0"));
+        if (!List.of(extraArgs).contains("--drain-ms"))
+        {
+            // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s
+            args.addAll(List.of("--drain-ms", "2000"));
+        }
         args.addAll(List.of(extraArgs));
         final CmConfig config = new CmConfig();
         new CommandLine(config).parseArgs(args.toArray(new String[0]));

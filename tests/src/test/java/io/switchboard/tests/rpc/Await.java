@@ -52,6 +52,23 @@ final class Await
     }
 
     /**
+     * Asserts that {@code condition} holds within the deadline.
+     */
+    static void isTrue(final java.util.function.BooleanSupplier condition, final String what)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_S);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail(what + ": not within " + DEADLINE_S + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
      * @return the first line starting with {@code prefix} that the process wrote to its log.
      */
     static String line(final Process process, final Path log, final String prefix) throws Exception

@@ -117,6 +117,16 @@ final class RawFrames
     }
 
     /**
+     * The 24-byte header of a CALL to the registry whose length field declares a whole frame of
+     * {@code wholeLength} bytes; the rest is never sent.
+     */
+    static byte[] callHeader(final long callId, final int wholeLength)
+    {
+        return ByteBuffer.allocate(24).putInt(wholeLength - 4).put((byte)1).put((byte)0).putShort((short)0)
+            .putLong(callId).putLong(0).array();
+    }
+
+    /**
      * CALL: deadline (u32, 0 = none), method name length (u16), method name, a CBOR array of arguments.
      */
     static byte[] call(final long callId, final long objectId, final String method, final byte[] cborArguments)

@@ -116,6 +116,29 @@ public final class TestRpcApplication implements RpcApplication
             }
         }
 
+        public boolean awaitFile(final String path)
+        {
+            SLEEPS_STARTED.incrementAndGet();
+            final java.nio.file.Path gate = java.nio.file.Path.of(path);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            try
+            {
+                while (!java.nio.file.Files.exists(gate))
+                {
+                    if (System.nanoTime() - deadlineNs > 0)
+                    {
+                        return false;
+                    }
+                    Thread.sleep(5);
+                }
+                return true;
+            }
+            catch (final InterruptedException ex)
+            {
+                return false;
+            }
+        }
+
         public boolean meet(final int parties)
         {
             final CyclicBarrier barrier = barriers.computeIfAbsent(parties, CyclicBarrier::new);

@@ -63,6 +63,12 @@ final class TestServices
          * Returns once {@code parties} calls are inside at the same time (or after 10 s, with false).
          */
         boolean meet(int parties);
+
+        /**
+         * Returns true once a file exists at {@code path} (or false after 60 s): a gate the test opens. Counted in
+         * {@link Probe#sleepsStarted}.
+         */
+        boolean awaitFile(String path);
     }
 
     /**
@@ -74,6 +80,8 @@ final class TestServices
         CompletableFuture<Boolean> sleep(long ms);
 
         CompletableFuture<Boolean> meet(int parties);
+
+        CompletableFuture<Boolean> awaitFile(String path);
     }
 
     /**

@@ -111,6 +111,27 @@ public final class RingReader implements WakeCondition
      */
     public int read(final FrameHandler handler, final int frameLimit, final int byteLimit)
     {
+        return read(handler, null, frameLimit, byteLimit);
+    }
+
+    /**
+     * Handles up to {@code frameLimit} frames, as {@link #read(FrameHandler, int)} does, stopping early at a frame
+     * the handler leaves in the ring: that frame is read again, first, by the next read.
+     *
+     * @return frames taken (padding and the frame left not counted).
+     * @throws RingCorruptedException when the producer wrote impossible positions or headers.
+     */
+    public int controlledRead(final ControlledFrameHandler handler, final int frameLimit)
+    {
+        return read(null, handler, frameLimit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One of the two handlers is null.
+     */
+    private int read(
+        final FrameHandler handler, final ControlledFrameHandler controlled, final int frameLimit, final int byteLimit)
+    {
         final long head = headPosition;
         final long tail = (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset);
         if (tail == head)
@@ -166,10 +187,20 @@ public final class RingReader implements WakeCondition
                     break;
                 }
 
+                // consumed before the handler runs: a handler that throws does not see the frame again
                 position += alignedLength;
                 frames++;
                 bytes += payloadLength;
-                handler.onFrame(memory, frameOffset + HEADER_LENGTH, payloadLength, type, flags);
+                if (controlled == null)
+                {
+                    handler.onFrame(memory, frameOffset + HEADER_LENGTH, payloadLength, type, flags);
+                }
+                else if (!controlled.onFrame(memory, frameOffset + HEADER_LENGTH, payloadLength, type, flags))
+                {
+                    position -= alignedLength;
+                    frames--;
+                    break;
+                }
             }
         }
         finally

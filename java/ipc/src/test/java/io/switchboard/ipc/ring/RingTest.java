@@ -49,6 +49,38 @@ class RingTest
     }
 
     @Test
+    void shouldLeaveTheFrameAControlledHandlerRefusesFirstInLine()
+    {
+        for (int i = 1; i <= 3; i++)
+        {
+            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, i)), 0, 8));
+        }
+        final List<Integer> taken = new ArrayList<>();
+        final int[] refuse = {2};
+        final ControlledFrameHandler handler = (buffer, offset, length, type, flags) ->
+        {
+            final int first = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset);
+            if (first == refuse[0])
+            {
+                return false;
+            }
+            taken.add(first);
+            return true;
+        };
+
+        assertEquals(1, reader.controlledRead(handler, 10));
+        assertEquals(List.of(1), taken);
+        assertEquals(FrameDescriptor.alignedFrameLength(8), reader.headPosition(), "only the frame taken is released");
+        assertTrue(reader.isSatisfied());
+
+        assertEquals(0, reader.controlledRead(handler, 10), "refused again: nothing moves");
+        refuse[0] = 0;
+        assertEquals(2, reader.controlledRead(handler, 10));
+        assertEquals(List.of(1, 2, 3), taken);
+        assertFalse(reader.isSatisfied());
+    }
+
+    @Test
     void shouldDeliverAFrameWithItsTypeAndFlags()
     {
         final byte[] payload = bytes(13, 1);

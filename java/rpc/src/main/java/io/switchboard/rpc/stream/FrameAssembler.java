@@ -11,11 +11,17 @@ import java.nio.ByteOrder;
  * <p>
  * From a {@code byte[]}, frames that lie whole in the piece are handed over in place, without a copy; only a frame
  * split across pieces is gathered. From a {@link MemorySegment} (ring memory on a worker) every frame is copied
- * once, into the gathering buffer. The buffer starts small, grows up to the frame being gathered (never past the
- * max frame length, checked before growing) and shrinks back once a large frame is delivered.
+ * once, into the gathering buffer.
  * <p>
- * A length field over the maximum or under the smallest header is reported once to
- * {@link FrameHandler#onMalformedStream}; everything after it is dropped. Not thread-safe: one reader thread.
+ * The buffer starts small and grows with the bytes that actually arrived, doubling, never past the length the
+ * frame declares: a header declaring 16 MiB costs nothing until the bytes come. Growth beyond the initial buffer is
+ * taken from an {@link AssemblyBudget}, and given back once no frame is partly gathered. Segment input is taken a
+ * piece at a time or not at all: {@link #onBytes(MemorySegment, long, int)} returns false, having taken nothing,
+ * when the budget cannot cover the piece now, and the caller keeps the bytes (in its ring) until the budget is given
+ * back.
+ * <p>
+ * A length field over the maximum, under the smallest header, or over what the budget could ever grant is reported
+ * once to {@link FrameHandler#onMalformedStream}; everything after it is dropped. Not thread-safe: one reader thread.
  */
 public final class FrameAssembler
 {
@@ -27,20 +33,33 @@ public final class FrameAssembler
 
     private final FrameHandler handler;
     private final int maxFrameLength;
-    private final int initialCapacity;
+    private final AssemblyBudget budget;
+    /** Kept for the whole life of the assembler, and gathered into again whenever no frame needs more. */
+    private final byte[] initialBuffer;
     private byte[] buffer;
     /** Bytes of the current frame gathered so far, length field included. */
     private int gathered;
     /** Whole length of the frame being gathered, once its length field is complete; else 0. */
     private int frameLength;
+    /** Set by {@link #capacityFor}: the whole length of the frame the piece leaves partly gathered, or 0. */
+    private int scannedWhole;
     private boolean failed;
 
     public FrameAssembler(final int maxFrameLength, final FrameHandler handler)
     {
-        this(maxFrameLength, DEFAULT_INITIAL_CAPACITY, handler);
+        this(maxFrameLength, DEFAULT_INITIAL_CAPACITY, handler, AssemblyBudget.UNLIMITED);
     }
 
     public FrameAssembler(final int maxFrameLength, final int initialCapacity, final FrameHandler handler)
+    {
+        this(maxFrameLength, initialCapacity, handler, AssemblyBudget.UNLIMITED);
+    }
+
+    /**
+     * @param budget what the buffer may grow by beyond {@code initialCapacity}.
+     */
+    public FrameAssembler(
+        final int maxFrameLength, final int initialCapacity, final FrameHandler handler, final AssemblyBudget budget)
     {
         if (maxFrameLength < RpcFrame.HEADER_LENGTH)
         {
@@ -49,8 +68,9 @@ public final class FrameAssembler
         }
         this.handler = handler;
         this.maxFrameLength = maxFrameLength;
-        this.initialCapacity = Math.max(RpcFrame.HEADER_LENGTH, Math.min(initialCapacity, maxFrameLength));
-        this.buffer = new byte[this.initialCapacity];
+        this.budget = budget;
+        this.initialBuffer = new byte[Math.max(RpcFrame.HEADER_LENGTH, Math.min(initialCapacity, maxFrameLength))];
+        this.buffer = initialBuffer;
     }
 
     /**
@@ -70,7 +90,10 @@ public final class FrameAssembler
     }
 
     /**
-     * Takes {@code length} stream bytes at {@code offset} of {@code source}.
+     * Takes {@code length} stream bytes at {@code offset} of {@code source}, whole: byte-array input cannot be left
+     * with the caller, so its growth must be granted ({@link AssemblyBudget#UNLIMITED}, as a client has).
+     *
+     * @throws IllegalStateException when the budget refuses the growth this input needs.
      */
     public void onBytes(final byte[] source, final int offset, final int length)
     {
@@ -94,13 +117,27 @@ public final class FrameAssembler
             }
             index += gather(source, index, end - index);
         }
+        releaseIfIdle();
     }
 
     /**
-     * Takes {@code length} stream bytes at {@code offset} of {@code source}, copying each frame once.
+     * Takes {@code length} stream bytes at {@code offset} of {@code source}, copying each frame once, if the buffer
+     * can hold what the piece needs, grown within the budget if it must.
+     *
+     * @return true when the piece was taken (or dropped after a malformed stream); false when the budget cannot
+     * cover it now: nothing was taken, and the caller offers the same piece again once budget was given back.
      */
-    public void onBytes(final MemorySegment source, final long offset, final int length)
+    public boolean onBytes(final MemorySegment source, final long offset, final int length)
     {
+        if (failed)
+        {
+            return true;
+        }
+        final int needed = capacityFor(source, offset, length);
+        if (needed > buffer.length && !grow(needed, scannedWhole))
+        {
+            return false;
+        }
         long index = offset;
         final long end = offset + length;
         while (index < end && !failed)
@@ -110,9 +147,8 @@ public final class FrameAssembler
                 final int whole = checkedLength(source.get(LENGTH_FIELD, index));
                 if (whole < 0)
                 {
-                    return;
+                    return true;
                 }
-                ensureCapacity(whole);
                 final int step = (int)Math.min(whole, end - index);
                 MemorySegment.copy(source, ValueLayout.JAVA_BYTE, index, buffer, 0, step);
                 gathered = step;
@@ -127,11 +163,91 @@ public final class FrameAssembler
             index += step;
             advance(step);
         }
+        releaseIfIdle();
+        return true;
+    }
+
+    /**
+     * The stream is over (the session ended): gives back what the budget granted. Nothing is taken after.
+     */
+    public void close()
+    {
+        failed = true;
+        gathered = 0;
+        frameLength = 0;
+        releaseIfIdle();
+    }
+
+    /**
+     * Follows the frames of a segment piece as {@link #onBytes(MemorySegment, long, int)} will copy them: the
+     * frame continued from the last piece first, then each frame from the buffer's start.
+     *
+     * @return the buffer capacity the piece needs; scanning stops at a length field that will be reported malformed.
+     */
+    private int capacityFor(final MemorySegment source, final long offset, final int length)
+    {
+        final long end = offset + length;
+        long index = offset;
+        int needed = 0;
+        scannedWhole = 0;
+        if (gathered > 0)
+        {
+            int whole = frameLength;
+            if (whole == 0)
+            {
+                // the last piece ended inside the length field, whose first bytes are in the buffer
+                final int missing = LENGTH_BYTES - gathered;
+                if (length < missing)
+                {
+                    return gathered + length;
+                }
+                long field = 0;
+                for (int i = 0; i < LENGTH_BYTES; i++)
+                {
+                    final int b = i < gathered ? buffer[i] : source.get(ValueLayout.JAVA_BYTE, index + i - gathered);
+                    field = (field << 8) | (b & 0xFF);
+                }
+                whole = wholeLength(field);
+                if (whole < 0)
+                {
+                    return LENGTH_BYTES;
+                }
+            }
+            final long step = Math.min(whole - gathered, length);
+            needed = (int)(gathered + step);
+            index += step;
+            if (needed < whole)
+            {
+                scannedWhole = whole;
+                return needed;
+            }
+        }
+        while (end - index >= LENGTH_BYTES)
+        {
+            final int whole = wholeLength(source.get(LENGTH_FIELD, index));
+            if (whole < 0)
+            {
+                return needed;
+            }
+            final int step = (int)Math.min(whole, end - index);
+            needed = Math.max(needed, step);
+            index += step;
+            if (step < whole)
+            {
+                scannedWhole = whole;
+            }
+        }
+        return Math.max(needed, (int)(end - index));
     }
 
     private int gather(final byte[] source, final int index, final int available)
     {
         final int step = Math.min(available, frameLength == 0 ? LENGTH_BYTES - gathered : frameLength - gathered);
+        if (gathered + step > buffer.length && !grow(gathered + step, frameLength))
+        {
+            throw new IllegalStateException("byte-array input needs a buffer of " + (gathered + step) +
+                " bytes for a frame of " + frameLength + ", which the budget refused");
+        }
         System.arraycopy(source, index, buffer, gathered, step);
         advance(step);
         return step;
@@ -147,7 +263,6 @@ public final class FrameAssembler
             {
                 return;
             }
-            ensureCapacity(whole);
             frameLength = whole;
         }
         deliverIfWhole();
@@ -161,20 +276,49 @@ public final class FrameAssembler
             gathered = 0;
             frameLength = 0;
             handler.onFrame(buffer, 0, length);
-            if (buffer.length > initialCapacity)
-            {
-                buffer = new byte[initialCapacity];
-            }
         }
     }
 
-    private void ensureCapacity(final int whole)
+    /**
+     * Grows the buffer to at least {@code required} bytes: doubling, as far as the frame being gathered declares,
+     * or, if the budget refuses that, to {@code required} alone.
+     *
+     * @param whole the declared length of the frame that will be left partly gathered, or 0.
+     * @return false when the budget refused: the buffer is unchanged.
+     */
+    private boolean grow(final int required, final int whole)
     {
-        if (buffer.length < whole)
+        final int doubled = (int)Math.min(2L * buffer.length, Math.max(whole, required));
+        final int capacity = Math.max(required, doubled);
+        if (budget.tryGrow(capacity - buffer.length, Math.max(0, whole - capacity)))
         {
-            final byte[] grown = new byte[whole];
-            System.arraycopy(buffer, 0, grown, 0, gathered);
-            buffer = grown;
+            resize(capacity);
+            return true;
+        }
+        if (capacity > required && budget.tryGrow(required - buffer.length, Math.max(0, whole - required)))
+        {
+            resize(required);
+            return true;
+        }
+        return false;
+    }
+
+    private void resize(final int capacity)
+    {
+        final byte[] grown = new byte[capacity];
+        System.arraycopy(buffer, 0, grown, 0, gathered);
+        buffer = grown;
+    }
+
+    /**
+     * Between frames, a grown buffer goes and its budget with it.
+     */
+    private void releaseIfIdle()
+    {
+        if (gathered == 0 && buffer != initialBuffer)
+        {
+            buffer = initialBuffer;
+            budget.releaseAll();
         }
     }
 
@@ -185,20 +329,41 @@ public final class FrameAssembler
     }
 
     /**
+     * @return the whole frame's length for a length field, or -1 when {@link #checkedLength} will report it.
+     */
+    private int wholeLength(final long lengthField)
+    {
+        final long field = lengthField & 0xFFFF_FFFFL;
+        final long whole = field + LENGTH_BYTES;
+        if (whole > maxFrameLength || field < RpcFrame.MIN_LENGTH_FIELD ||
+            whole - initialBuffer.length > budget.limitBytes())
+        {
+            return -1;
+        }
+        return (int)whole;
+    }
+
+    /**
      * @return the whole frame's length for a length field, or -1 after reporting it malformed.
      */
     private int checkedLength(final long lengthField)
     {
         final long field = lengthField & 0xFFFF_FFFFL;
-        if (field + LENGTH_BYTES > maxFrameLength)
+        final long whole = field + LENGTH_BYTES;
+        if (whole > maxFrameLength)
         {
-            return fail("frame length " + (field + LENGTH_BYTES) + " over the session's maximum of " + maxFrameLength);
+            return fail("frame length " + whole + " over the session's maximum of " + maxFrameLength);
         }
         if (field < RpcFrame.MIN_LENGTH_FIELD)
         {
             return fail("frame length field " + field + " under the smallest header's " + RpcFrame.MIN_LENGTH_FIELD);
         }
-        return (int)field + LENGTH_BYTES;
+        if (whole - initialBuffer.length > budget.limitBytes())
+        {
+            return fail("frame length " + whole + " over the " + (budget.limitBytes() + initialBuffer.length) +
+                " bytes this side can hold for a frame being received");
+        }
+        return (int)whole;
     }
 
     private int fail(final String reason)
@@ -206,6 +371,7 @@ public final class FrameAssembler
         failed = true;
         gathered = 0;
         frameLength = 0;
+        releaseIfIdle();
         handler.onMalformedStream(reason);
         return -1;
     }

@@ -13,12 +13,13 @@ import io.switchboard.protocol.http.HeadReader;
 import io.switchboard.protocol.http.HttpFrameType;
 import io.switchboard.protocol.http.RequestHead;
 import io.switchboard.rpc.DeployedServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,7 @@ import java.util.function.Consumer;
  */
 final class ChannelPoller
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelPoller.class);
     private static final int FRAMES_PER_CHANNEL = 64;
 
     private final SharedSegment segment;
@@ -45,11 +47,12 @@ final class ChannelPoller
     private final SlotReader[] readers;
     private final SessionChannel[] sessions;
     private final Map<String, DeployedServices> rpcApplications;
-    private final AtomicInteger openSessions = new AtomicInteger();
+    private final SessionResources sessionResources;
 
     /**
      * @param dispatcher      runs each new exchange's handler (on another thread).
      * @param rpcApplications the applications this worker hosts for distributed sessions, by name.
+     * @param sessionResources what the distributed sessions share; its wake-ups requeue this doorbell's bits.
      */
     ChannelPoller(
         final SharedSegment segment,
@@ -57,8 +60,10 @@ final class ChannelPoller
         final Doorbell doorbell,
         final int workerSlot,
         final Consumer<Exchange> dispatcher,
-        final Map<String, DeployedServices> rpcApplications)
+        final Map<String, DeployedServices> rpcApplications,
+        final SessionResources sessionResources)
     {
+        this.sessionResources = sessionResources;
         this.rpcApplications = Map.copyOf(rpcApplications);
         this.sessions = new SessionChannel[channels.slotCount()];
         this.segment = segment;
@@ -82,7 +87,27 @@ final class ChannelPoller
      */
     int openSessions()
     {
-        return openSessions.get();
+        return sessionResources.openSessions().get();
+    }
+
+    /**
+     * The CM drains this worker (a rolling restart replaces it): its distributed sessions, and those that open
+     * from now on, refuse new calls with ERROR 9 while the calls they have run to their answers. Idempotent.
+     */
+    void drain()
+    {
+        if (sessionResources.isDraining())
+        {
+            return;
+        }
+        sessionResources.startDraining();
+        for (final SessionChannel session : sessions)
+        {
+            if (session != null)
+            {
+                session.drain();
+            }
+        }
     }
 
     Doorbell doorbell()
@@ -113,7 +138,7 @@ final class ChannelPoller
         {
             // made on the poller thread: the session's sink must know which thread may never wait
             session = new SessionChannel(
-                slot, workerSlot, segment, channels, doorbell, rpcApplications, Thread.currentThread(), openSessions);
+                slot, workerSlot, segment, channels, doorbell, rpcApplications, Thread.currentThread(), sessionResources);
             sessions[slot] = session;
         }
         return session;
@@ -166,8 +191,8 @@ final class ChannelPoller
                 final int owner = channels.owner(slot);
                 if (owner < 0 || owner >= segment.layout().cmDoorbellCount())
                 {
-                    System.err.println("worker: channel " + ChannelId.toString(currentId) + " names CM doorbell " + owner +
-                        " of " + segment.layout().cmDoorbellCount() + ": ignored");
+                    LOG.error("channel {} names CM doorbell {} of {}: ignored", ChannelId.toString(currentId), owner,
+                        segment.layout().cmDoorbellCount());
                     return 0;
                 }
                 channelId = currentId;
@@ -220,7 +245,7 @@ final class ChannelPoller
             }
             catch (final RuntimeException ex)
             {
-                System.err.println("worker: bad frame on channel " + ChannelId.toString(channelId) + ": " + ex);
+                LOG.error("bad frame on channel {}", ChannelId.toString(channelId), ex);
                 inboundDone = true;
                 if (exchange != null)
                 {
@@ -333,8 +358,8 @@ final class ChannelPoller
                         exchange.requestBody().end();
                     }
                 }
-                default -> System.err.println(
-                    "worker: unexpected frame " + HttpFrameType.name(type) + " on channel " + ChannelId.toString(channelId));
+                default -> LOG.error("unexpected frame {} on channel {}", HttpFrameType.name(type),
+                    ChannelId.toString(channelId));
             }
         }
     }

@@ -4,6 +4,8 @@ import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.worker.http.HttpApplication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
  */
 final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
     private static final byte[] NOT_FOUND = "No such application on this worker\n".getBytes(StandardCharsets.US_ASCII);
 
     private final SharedSegment segment;
@@ -70,9 +73,8 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         {
             if (!exchange.isCancelled())
             {
-                System.err.println("worker: application " + exchange.head().application() + " failed on " +
-                    exchange.method() + " " + exchange.path() + " (channel " + ChannelId.toString(channelId) + "): " + t);
-                t.printStackTrace();
+                LOG.error("application {} failed on {} {} (channel {})", exchange.head().application(),
+                    exchange.method(), exchange.path(), ChannelId.toString(channelId), t);
             }
             response.fail();
         }

@@ -15,13 +15,14 @@ import io.switchboard.rpc.DeployedServices;
 import io.switchboard.rpc.RpcSession;
 import io.switchboard.rpc.SessionLostException;
 import io.switchboard.rpc.stream.FrameAssembler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker's end of one channel slot while it carries distributed sessions,
@@ -38,10 +39,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fails its calls out and closes its objects; once no thread writes into the
  * ring any more the channel is marked done and the CM may reuse the slot.
  * <p>
+ * The poller leaves a STREAM frame in the ring, and reads the session no
+ * further, while the session cannot take it: its assembler has no budget for
+ * the bytes ({@link InboundBudget}, which wakes it once budget is given back),
+ * or its answers back up because the client does not read them
+ * ({@link SessionRingSink#isBackedUp}, whose drainer wakes it). The ring then
+ * fills and the CM stops reading the client's socket. When the worker drains,
+ * its sessions take no new calls (ERROR 9) and finish those they have.
+ * <p>
  * Runs on the poller thread.
  */
 final class SessionChannel
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionChannel.class);
     private static final int FRAMES_PER_POLL = 64;
     /** SESSION_OPEN and SESSION_REJECTED are written big-endian by the CM, like the RPC stream itself. */
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -55,8 +65,9 @@ final class SessionChannel
     private final Doorbell doorbell;
     private final Map<String, DeployedServices> applications;
     private final Thread pollerThread;
-    private final io.switchboard.ipc.ring.FrameHandler inbound = this::onFrame;
-    private final AtomicInteger openSessions;
+    private final io.switchboard.ipc.ring.ControlledFrameHandler inbound = this::onFrame;
+    private final SessionResources resources;
+    private final Runnable wakeSelf;
 
     private long channelId = ChannelId.NONE;
     private ChannelEnd end;
@@ -65,6 +76,8 @@ final class SessionChannel
     private SessionRingSink sink;
     private FrameAssembler assembler;
     private boolean refused;
+    /** The last read left a frame in the ring; the budget or the sink's drainer wakes the session. */
+    private boolean stalled;
     private boolean ending;
     private boolean done;
 
@@ -76,9 +89,10 @@ final class SessionChannel
         final Doorbell doorbell,
         final Map<String, DeployedServices> applications,
         final Thread pollerThread,
-        final AtomicInteger openSessions)
+        final SessionResources resources)
     {
-        this.openSessions = openSessions;
+        this.resources = resources;
+        this.wakeSelf = () -> doorbell.ring(slot);
         this.slot = slot;
         this.workerSlot = workerSlot;
         this.segment = segment;
@@ -111,8 +125,8 @@ final class SessionChannel
             if (isBusy())
             {
                 // cannot be: the CM reuses a slot only after we marked it done
-                System.err.println("worker: channel " + ChannelId.toString(channelId) + " changed to " +
-                    ChannelId.toString(currentId) + " before the worker was done with it");
+                LOG.error("channel {} changed to {} before the worker was done with it", ChannelId.toString(channelId),
+                    ChannelId.toString(currentId));
                 endSession("the channel was taken back");
                 markDone();
             }
@@ -124,8 +138,8 @@ final class SessionChannel
             final int owner = channels.owner(slot);
             if (owner < 0 || owner >= segment.layout().cmDoorbellCount())
             {
-                System.err.println("worker: session channel " + ChannelId.toString(currentId) + " names CM doorbell " +
-                    owner + " of " + segment.layout().cmDoorbellCount() + ": ignored");
+                LOG.error("session channel {} names CM doorbell {} of {}: ignored", ChannelId.toString(currentId), owner,
+                    segment.layout().cmDoorbellCount());
                 return 0;
             }
             begin(currentId, owner);
@@ -143,14 +157,15 @@ final class SessionChannel
             {
                 passSink.beginPass();
             }
+            stalled = false;
             try
             {
-                work += end.reader().read(inbound, FRAMES_PER_POLL);
+                work += end.reader().controlledRead(inbound, FRAMES_PER_POLL);
             }
             catch (final RuntimeException ex)
             {
                 // the CM's frames are checked, but a bug must cost one session, not the worker
-                System.err.println("worker: session channel " + ChannelId.toString(channelId) + ": " + ex);
+                LOG.error("session channel {}: unreadable", ChannelId.toString(channelId), ex);
                 endSession("unreadable channel: " + ex.getMessage());
             }
             finally
@@ -160,7 +175,7 @@ final class SessionChannel
                     passSink.endPass();
                 }
             }
-            if (work == FRAMES_PER_POLL)
+            if (work == FRAMES_PER_POLL && !stalled)
             {
                 doorbell.requeue(slot);
             }
@@ -193,6 +208,7 @@ final class SessionChannel
         sink = null;
         assembler = null;
         refused = false;
+        stalled = false;
         ending = false;
         done = false;
         if (end == null || owner != endOwner)
@@ -206,7 +222,11 @@ final class SessionChannel
         }
     }
 
-    private void onFrame(final MemorySegment memory, final long offset, final int length, final int type, final int flags)
+    /**
+     * @return false to leave the frame in the ring: the session cannot take it now.
+     */
+    private boolean onFrame(final MemorySegment memory, final long offset, final int length, final int type,
+        final int flags)
     {
         switch (type)
         {
@@ -215,11 +235,27 @@ final class SessionChannel
             {
                 if (assembler != null && !ending)
                 {
-                    assembler.onBytes(memory, offset, length);
+                    if (sink.isBackedUp() || !assembler.onBytes(memory, offset, length))
+                    {
+                        stalled = true;
+                        return false;
+                    }
                 }
             }
-            default -> System.err.println("worker: unexpected " + RpcChannelFrameType.name(type) + " on session channel " +
+            default -> LOG.error("unexpected {} on session channel {}", RpcChannelFrameType.name(type),
                 ChannelId.toString(channelId));
+        }
+        return true;
+    }
+
+    /**
+     * The worker drains: the session refuses new calls from now on, and finishes those it has.
+     */
+    void drain()
+    {
+        if (session != null && !ending)
+        {
+            session.stopAcceptingCalls();
         }
     }
 
@@ -227,8 +263,8 @@ final class SessionChannel
     {
         if (session != null || refused || length < RpcChannelFrameType.OPEN_APPLICATION_OFFSET)
         {
-            System.err.println("worker: SESSION_OPEN of " + length + " bytes on channel " + ChannelId.toString(channelId) +
-                (session != null ? ", a session is open already" : ""));
+            LOG.error("SESSION_OPEN of {} bytes on channel {}{}", length, ChannelId.toString(channelId),
+                session != null ? ", a session is open already" : "");
             return;
         }
         final long sessionId = memory.get(U64,
@@ -257,14 +293,19 @@ final class SessionChannel
         final RpcSession opened;
         try
         {
-            sink = new SessionRingSink(end, pollerThread);
+            sink = new SessionRingSink(end, pollerThread, resources, wakeSelf);
             opened = RpcSession.builder(sink)
                 .services(services)
                 .limits(maxFrame, maxCalls)
                 .sessionId(sessionId)
                 .name("session " + ChannelId.toString(channelId) + " (" + application + ")")
                 .build();
-            assembler = new FrameAssembler(maxFrame, opened);
+            assembler = new FrameAssembler(maxFrame, FrameAssembler.DEFAULT_INITIAL_CAPACITY, opened,
+                resources.inbound().account(slot));
+            if (resources.isDraining())
+            {
+                opened.stopAcceptingCalls();
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -276,14 +317,14 @@ final class SessionChannel
         if (writer.tryClaim(RpcChannelFrameType.SESSION_ACCEPTED, FrameDescriptor.UNFRAGMENTED, 0) ==
             RingWriter.INSUFFICIENT_CAPACITY)
         {
-            System.err.println("worker: no room for SESSION_ACCEPTED in a fresh ring on " + ChannelId.toString(channelId));
+            LOG.error("no room for SESSION_ACCEPTED in a fresh ring on {}", ChannelId.toString(channelId));
             opened.onTransportClosed(new SessionLostException("the session's channel could not be answered"));
             ending = true;
             return;
         }
         writer.commit();
         session = opened;
-        openSessions.incrementAndGet();
+        resources.openSessions().incrementAndGet();
         end.signalPeer();
     }
 
@@ -315,6 +356,11 @@ final class SessionChannel
             return;
         }
         ending = true;
+        if (assembler != null)
+        {
+            // what the session held of the inbound budget goes back to the others
+            assembler.close();
+        }
         if (sink != null)
         {
             sink.close(reason);
@@ -332,7 +378,11 @@ final class SessionChannel
     {
         if (session != null)
         {
-            openSessions.decrementAndGet();
+            resources.openSessions().decrementAndGet();
+        }
+        if (assembler != null)
+        {
+            assembler.close();
         }
         done = true;
         channels.markWorkerDone(channelId);

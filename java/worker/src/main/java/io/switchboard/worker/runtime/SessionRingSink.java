@@ -24,23 +24,35 @@ import java.util.concurrent.locks.ReentrantLock;
  * frame it cannot write at once is queued, and a virtual thread writes the
  * queue out as the CM frees space. Other threads wait for space themselves,
  * which is the backpressure a handler writing to a slow client should feel.
+ * <p>
+ * The queue is bounded twice. A session whose queue holds more than
+ * {@link #READ_RESUME_BYTES} is not read by the poller ({@link #isBackedUp}) until
+ * the drainer brings it back under that: a client that floods PINGs and never
+ * reads its PONGs fills its own rings and then its socket, not the worker's heap.
+ * And all sessions' queues together stay under the worker's bound
+ * ({@link SessionResources#tryQueue}); a frame that would pass it ends its session.
  */
 final class SessionRingSink implements FrameSink
 {
-    /** Queued bytes above which the poller's own frames close the session rather than grow the queue. */
-    private static final long MAX_QUEUED_BYTES = 64L << 20;
+    /** Queued bytes above which the poller stops reading the session, until the drainer wrote them out. */
+    static final int READ_RESUME_BYTES = 64 * 1024;
 
     private final ChannelEnd end;
     private final RingWriter writer;
     private final Thread pollerThread;
+    private final SessionResources resources;
+    private final Runnable wakeReader;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private final Backoff backoff = new Backoff();
     /** The session's encoders are pooled, so frames come from a few arrays again and again: wrap each once. */
     private byte[] lastArray;
     private MemorySegment lastSegment;
-    private long queuedBytes;
+    /** Written under the queue's monitor; read without it by the poller's quick look in {@link #isBackedUp}. */
+    private volatile long queuedBytes;
     private boolean drainerRunning;
+    /** The poller stopped reading because the queue was long, and waits to be woken; under the queue's monitor. */
+    private boolean readerWaiting;
     /** Between beginPass and endPass; the poller's own. */
     private boolean inPass;
     /** Frames the poller wrote in this pass and has not published yet; the poller's own. */
@@ -48,11 +60,47 @@ final class SessionRingSink implements FrameSink
     private volatile boolean closed;
     private volatile String closedReason = "session closed";
 
-    SessionRingSink(final ChannelEnd end, final Thread pollerThread)
+    /**
+     * @param wakeReader rings the session's doorbell bit: the poller reads the session again.
+     */
+    SessionRingSink(
+        final ChannelEnd end, final Thread pollerThread, final SessionResources resources, final Runnable wakeReader)
     {
         this.end = end;
         this.writer = end.writer();
         this.pollerThread = pollerThread;
+        this.resources = resources;
+        this.wakeReader = wakeReader;
+    }
+
+    /**
+     * The poller asks before it reads the session's next inbound frame. When the queue is long it answers true and
+     * the poller leaves the frame in the ring; the drainer wakes the poller once the queue is short again.
+     */
+    boolean isBackedUp()
+    {
+        if (queuedBytes <= READ_RESUME_BYTES)
+        {
+            return false;
+        }
+        synchronized (queued)
+        {
+            // looked at again under the monitor the drainer takes, so that its wake-up cannot be missed
+            if (queuedBytes <= READ_RESUME_BYTES)
+            {
+                return false;
+            }
+            readerWaiting = true;
+            return true;
+        }
+    }
+
+    /**
+     * @return bytes queued for the drainer now.
+     */
+    long queuedBytes()
+    {
+        return queuedBytes;
     }
 
     /**
@@ -163,9 +211,13 @@ final class SessionRingSink implements FrameSink
     {
         synchronized (queued)
         {
-            if (queuedBytes + length > MAX_QUEUED_BYTES)
+            // looked at under the monitor close() clears the queue under: nothing is queued after the clear
+            checkOpen();
+            if (!resources.tryQueue(length))
             {
-                close("the client reads its answers too slowly: " + queuedBytes + " bytes queued on the worker");
+                close("the client reads its answers too slowly: the worker's queue for such clients is full (" +
+                    resources.outboundQueuedBytes() + " of " + resources.outboundCapacityBytes() + " bytes, " +
+                    queuedBytes + " of them this session's)");
                 throw new SessionLostException(closedReason);
             }
             final byte[] copy = new byte[length];
@@ -233,6 +285,7 @@ final class SessionRingSink implements FrameSink
         {
             checkOpen();
             final byte[] next;
+            boolean wake = false;
             synchronized (queued)
             {
                 next = queued.poll();
@@ -241,6 +294,16 @@ final class SessionRingSink implements FrameSink
                     return;
                 }
                 queuedBytes -= next.length;
+                resources.dequeued(next.length);
+                if (readerWaiting && queuedBytes <= READ_RESUME_BYTES)
+                {
+                    readerWaiting = false;
+                    wake = true;
+                }
+            }
+            if (wake)
+            {
+                wakeReader.run();
             }
             write(next, 0, next.length);
         }
@@ -315,6 +378,13 @@ final class SessionRingSink implements FrameSink
         {
             closedReason = reason;
             closed = true;
+        }
+        synchronized (queued)
+        {
+            // what was queued goes nowhere now: the worker's bound gets it back
+            resources.dequeued(queuedBytes);
+            queuedBytes = 0;
+            queued.clear();
         }
     }
 

@@ -10,6 +10,8 @@ import io.switchboard.ipc.signal.IdleStrategy;
 import io.switchboard.ipc.signal.SpinParkIdleStrategy;
 
 import io.switchboard.rpc.DeployedServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WorkerRuntime
 {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
+
     /** Exit status when the CM died: the supervisor of a new CM will start fresh workers. */
     public static final int EXIT_CM_GONE = 3;
     /** Exit status when the worker could not join. */
@@ -86,7 +90,7 @@ public final class WorkerRuntime
         }
         catch (final RuntimeException ex)
         {
-            System.err.println("worker: " + ex.getMessage());
+            LOG.error("cannot load the applications {}: {}", applicationNames, ex.getMessage(), ex);
             return EXIT_CANNOT_JOIN;
         }
         if (slot == SLOT_FROM_STDIN && !readSlotFromStdin())
@@ -101,7 +105,7 @@ public final class WorkerRuntime
         }
         catch (final RuntimeException ex)
         {
-            System.err.println("worker: cannot attach to " + segmentName + ": " + ex.getMessage());
+            LOG.error("cannot attach to {}: {}", segmentName, ex.getMessage());
             return EXIT_CANNOT_JOIN;
         }
 
@@ -110,7 +114,7 @@ public final class WorkerRuntime
         final ProcessIdentity self = ProcessIdentity.self();
         if (!awaitClaim(slots, self))
         {
-            System.err.println("worker: slot " + slot + " of " + segmentName + " was never claimed for " + self);
+            LOG.error("slot {} of {} was never claimed for {}", slot, segmentName, self);
             return EXIT_CANNOT_JOIN;
         }
 
@@ -118,17 +122,20 @@ public final class WorkerRuntime
         final Doorbell doorbell = slots.doorbell(slot);
         try (HttpDispatcher dispatcher = new HttpDispatcher(segment, channels, applications))
         {
-            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, slot, dispatcher, rpcApplications);
+            final SessionResources sessionResources = SessionResources.fromSystemProperties(doorbell::requeue);
+            final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, slot, dispatcher, rpcApplications,
+                sessionResources);
             final Thread hook = new Thread(() -> stop(doorbell), "switchboard-worker-stop");
             Runtime.getRuntime().addShutdownHook(hook);
 
             if (!slots.markReady(slot))
             {
-                System.err.println("worker: slot " + slot + " was taken back before READY");
+                LOG.error("slot {} was taken back before READY", slot);
                 return EXIT_CANNOT_JOIN;
             }
-            System.out.println("worker " + self.pid() + ": READY in slot " + slot + " of " + segmentName +
-                ", applications " + applications.names() + ", for sessions " + rpcApplications.keySet());
+            LOG.info("worker {}: READY in slot {} of {}, applications {}, for sessions {} (inbound budget {} bytes)",
+                self.pid(), slot, segmentName, applications.names(), rpcApplications.keySet(),
+                sessionResources.inbound().capacityBytes());
 
             return poll(poller, slots, cm, doorbell);
         }
@@ -157,7 +164,7 @@ public final class WorkerRuntime
         }
         catch (final java.io.IOException | NumberFormatException ex)
         {
-            System.err.println("worker: no slot number on standard input: " + ex.getMessage());
+            LOG.error("no slot number on standard input: {}", ex.getMessage());
             return false;
         }
     }
@@ -190,13 +197,18 @@ public final class WorkerRuntime
                 lastCmCheckNs = nowNs;
                 if (!cm.isAlive())
                 {
-                    System.err.println("worker: CM " + cm + " is gone; exiting");
+                    LOG.warn("CM {} is gone; exiting", cm);
                     return EXIT_CM_GONE;
                 }
                 final WorkerState state = slots.state(slot);
-                if (state != WorkerState.READY && state != WorkerState.DRAINING)
+                if (state == WorkerState.DRAINING)
                 {
-                    System.err.println("worker: the CM moved slot " + slot + " to " + state + "; exiting");
+                    // being replaced: the CM gives us nothing new and stops us once our channels are done
+                    poller.drain();
+                }
+                else if (state != WorkerState.READY)
+                {
+                    LOG.warn("the CM moved slot {} to {}; exiting", slot, state);
                     return 0;
                 }
             }
