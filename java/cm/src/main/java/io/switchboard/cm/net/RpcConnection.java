@@ -38,6 +38,9 @@ import java.nio.channels.SocketChannel;
  */
 final class RpcConnection implements Connection
 {
+    /** Relay-and-flush rounds in one turn, so that a fast session and an eager reader do not starve the others. */
+    private static final int MAX_RELAY_ROUNDS = 16;
+
     enum State
     {
         HELLO, WAIT_WORKER, OPENING, OPEN, CLOSED
@@ -266,6 +269,10 @@ final class RpcConnection implements Connection
         {
             inbound.onRingSpace();
             pumpInbound();
+            if (channel.end() != null && channel.end().reader().isSatisfied())
+            {
+                onOutbound();
+            }
         }
     }
 
@@ -316,14 +323,27 @@ final class RpcConnection implements Connection
                 client.interest(SelectionKey.OP_READ, true);
                 pumpInbound();
             }
-            if (state == State.OPEN && !closeWhenFlushed)
+            // the relay stops when the output buffer is half full; once the socket has taken it, go on: the
+            // worker's doorbell rang for frames still in the ring and will not ring again for them
+            int rounds = 0;
+            do
             {
-                frames += outbound.relay(end.reader());
+                if (state == State.OPEN && !closeWhenFlushed)
+                {
+                    frames += outbound.relay(end.reader());
+                }
+                if (!client.flush(out))
+                {
+                    reportAwaiting();
+                    return frames;
+                }
             }
+            while (state == State.OPEN && !closeWhenFlushed && end.reader().isSatisfied() && ++rounds < MAX_RELAY_ROUNDS);
             reportAwaiting();
-            if (!client.flush(out))
+            if (state == State.OPEN && !closeWhenFlushed && end.reader().isSatisfied())
             {
-                return frames;
+                // more than a fair share in one go: the rest on the next pass, after the thread's other connections
+                io.blockedOnRing(this);
             }
             if (state == State.OPEN && outbound.scanner().goodbyeComplete())
             {
