@@ -68,8 +68,9 @@ public final class CmMain
             " with " + config.workers() + " workers; Ctrl-C stops");
         if (cm.adminAddress() != null)
         {
-            System.err.println("switchboard: admin on http://" + cm.adminAddress().getHostString() + ":" +
-                cm.adminAddress().getPort() + "/admin/status");
+            final String host = cm.adminAddress().getAddress().getHostAddress();
+            System.err.println("switchboard: admin on http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) +
+                ":" + cm.adminAddress().getPort() + "/admin/status");
         }
         try
         {
