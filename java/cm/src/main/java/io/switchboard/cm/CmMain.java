@@ -76,7 +76,9 @@ public final class CmMain
             rpc == null ? "" : ", sessions also on " + rpc.getHostString() + ":" + rpc.getPort(), config.workers());
         if (cm.adminAddress() != null)
         {
-            LOG.info("admin on http://{}:{}/admin/status", cm.adminAddress().getHostString(), cm.adminAddress().getPort());
+            final String host = cm.adminAddress().getAddress().getHostAddress();
+            LOG.info("admin on http://{}:{}/admin/status", host.indexOf(':') >= 0 ? "[" + host + "]" : host,
+                cm.adminAddress().getPort());
         }
         try
         {

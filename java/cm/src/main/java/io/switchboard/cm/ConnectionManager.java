@@ -245,7 +245,7 @@ public final class ConnectionManager implements AutoCloseable
         }
         if (config.adminPort() >= 0)
         {
-            admin = new AdminServer(config.adminPort(), supervisor::restartAll, () -> status(self));
+            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self));
             adminAddress = admin.start();
         }
         try

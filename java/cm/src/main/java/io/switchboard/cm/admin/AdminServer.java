@@ -1,90 +1,123 @@
 package io.switchboard.cm.admin;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The admin plane: a small HTTP listener on the loopback interface only (it has
- * no authentication: whoever may connect to 127.0.0.1 may restart workers),
- * apart from the client listener, so that no client request can reach it.
- * <ul>
- *     <li>{@code POST /admin/workers/restart}: starts a rolling restart of every worker; 202, or 409
- *     while one runs.</li>
- *     <li>{@code GET /admin/status}: the instance and its worker slots, as JSON.</li>
- * </ul>
- * Served by the JDK's {@code com.sun.net.httpserver} on one thread of its own: an
- * operator's tool, not a hot path.
+ * The admin plane: a small HTTP/1.1 listener apart from the client listener, so
+ * that no client request can reach it, on 127.0.0.1 unless configured
+ * otherwise. It has no authentication (whoever may connect to it may restart
+ * workers), so it answers only requests naming a loopback host, and refuses
+ * those a web page of another origin sends ({@link AdminRequestGuard}). The
+ * endpoints are those of {@link AdminEndpoints}.
+ * <p>
+ * Each connection is served on a virtual thread of its own, one request per
+ * connection, at most {@link AdminSettings#maxConnections()} at once (one more
+ * is answered 503 and closed at once): a client that connects and stalls holds
+ * its own thread and nobody else's. Its whole request must arrive within
+ * {@link AdminSettings#requestTimeoutMs()} (else 408), and the whole exchange,
+ * answer included, ends within twice that: past it the socket is closed under
+ * the exchange, so even a client that never reads its answer lets go.
+ * <p>
+ * Hand-written on blocking sockets rather than the JDK's
+ * {@code com.sun.net.httpserver}: that server's request and response time limits
+ * and connection cap are JVM-wide system properties read once
+ * ({@code sun.net.httpserver.maxReqTime}, {@code jdk.httpserver.maxConnections}),
+ * it closes a late request without a 408, and it reads request heads on its
+ * executor's threads without a limit unless those properties are set.
+ * <p>
+ * Thread-safe: started once, closed from any thread.
  */
 public final class AdminServer implements AutoCloseable
 {
-    private final HttpServer server;
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final int BACKLOG = 16;
+    private static final long ACCEPT_FAILURE_PAUSE_MS = 10;
+    private static final AdminResponse BUSY = AdminResponse.text(503,
+        "the admin listener serves as many connections as it may at once; try again shortly\n");
+
+    private final AdminSettings settings;
+    private final ServerSocket listener;
+    private final InetSocketAddress address;
+    private final AdminRequestGuard guard;
+    private final AdminEndpoints endpoints;
+    private final Semaphore permits;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final ThreadFactory exchangeThreads = Thread.ofVirtual().name("switchboard-admin-", 0).factory();
+    private final ScheduledThreadPoolExecutor deadlines;
+    private volatile boolean closed;
+    private Thread acceptor;
 
     /**
-     * Binds {@code 127.0.0.1:port}.
+     * Binds the listener, so that a taken port fails here, before anything else starts.
      *
-     * @param port           0 for any free port.
+     * @param settings       where to listen and whom to answer.
      * @param restartWorkers starts a rolling restart; false if one runs already.
      * @param statusJson     the status document.
-     * @throws UncheckedIOException naming the address when it cannot bind.
+     * @throws UncheckedIOException     naming the address when it cannot bind.
+     * @throws IllegalArgumentException naming a bad bind address or allowed host.
      */
-    public AdminServer(final int port, final BooleanSupplier restartWorkers, final Supplier<String> statusJson)
+    public AdminServer(final AdminSettings settings, final BooleanSupplier restartWorkers, final Supplier<String> statusJson)
     {
-        final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        this.settings = settings;
+        final InetAddress bindAddress;
         try
         {
-            server = HttpServer.create(address, 16);
+            bindAddress = InetAddress.getByName(settings.bindAddress());
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException("--admin-bind names no address: " + settings.bindAddress(), ex);
+        }
+        this.guard = new AdminRequestGuard(settings.allowedHosts(), bindAddress);
+        this.endpoints = new AdminEndpoints(restartWorkers, statusJson);
+        this.permits = new Semaphore(settings.maxConnections());
+        try
+        {
+            listener = new ServerSocket();
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot listen for admin requests on " + address.getHostString() + ":" + port +
-                ": " + ex.getMessage() + " (--admin-port chooses another, -1 turns the admin listener off)", ex);
+            throw new UncheckedIOException("cannot open a socket for admin requests: " + ex.getMessage(), ex);
         }
-        server.createContext("/admin/workers/restart", exchange -> handle(exchange, () ->
+        try
         {
-            if (!"POST".equals(exchange.getRequestMethod()))
-            {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                respond(exchange, 405, "text/plain", "POST starts a rolling restart\n");
-            }
-            else if (restartWorkers.getAsBoolean())
-            {
-                respond(exchange, 202, "text/plain", "rolling restart started; GET /admin/status follows it\n");
-            }
-            else
-            {
-                respond(exchange, 409, "text/plain", "a rolling restart is running already (or the instance is stopping)\n");
-            }
-        }));
-        server.createContext("/admin/status", exchange -> handle(exchange, () ->
+            listener.setReuseAddress(true);
+            listener.bind(new InetSocketAddress(bindAddress, settings.port()), BACKLOG);
+        }
+        catch (final IOException ex)
         {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod()))
-            {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(exchange, 405, "text/plain", "GET the status\n");
-            }
-            else
-            {
-                respond(exchange, 200, "application/json", statusJson.get());
-            }
-        }));
-        server.createContext("/", exchange -> handle(exchange, () ->
-            respond(exchange, 404, "text/plain", "POST /admin/workers/restart or GET /admin/status\n")));
-        server.setExecutor(Executors.newSingleThreadExecutor(runnable ->
+            closeQuietly(listener);
+            throw new UncheckedIOException("cannot listen for admin requests on " + bindAddress.getHostAddress() + ":" +
+                settings.port() + ": " + ex.getMessage() +
+                " (--admin-port chooses another, -1 turns the admin listener off)", ex);
+        }
+        address = (InetSocketAddress)listener.getLocalSocketAddress();
+        deadlines = new ScheduledThreadPoolExecutor(1, runnable ->
         {
-            final Thread thread = new Thread(runnable, "switchboard-admin");
+            final Thread thread = new Thread(runnable, "switchboard-admin-deadlines");
             thread.setDaemon(true);
             return thread;
-        }));
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -92,48 +125,158 @@ public final class AdminServer implements AutoCloseable
      */
     public InetSocketAddress start()
     {
-        server.start();
-        return server.getAddress();
+        if (!address.getAddress().isLoopbackAddress())
+        {
+            LOG.warn("the admin listener on {} may be reached from other hosts, and it has no authentication: " +
+                "whoever reaches it may restart the workers", address);
+        }
+        acceptor = new Thread(this::accept, "switchboard-admin");
+        acceptor.setDaemon(true);
+        acceptor.start();
+
+        return address;
     }
 
+    /**
+     * Stops listening and cuts every exchange still running; returns once the listener's thread has ended.
+     */
+    @Override
     public void close()
     {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService)server.getExecutor()).shutdownNow();
-    }
-
-    private interface Handler
-    {
-        void handle() throws IOException;
-    }
-
-    private static void handle(final HttpExchange exchange, final Handler handler)
-    {
-        try (exchange)
+        closed = true;
+        closeQuietly(listener);
+        for (final Socket socket : open)
         {
-            exchange.getRequestBody().readAllBytes();
-            handler.handle();
+            closeQuietly(socket);
         }
-        catch (final IOException | RuntimeException ex)
+        deadlines.shutdownNow();
+        if (acceptor != null && acceptor != Thread.currentThread())
         {
-            System.err.println("switchboard: admin request " + exchange.getRequestMethod() + " " +
-                exchange.getRequestURI() + " failed: " + ex);
-        }
-    }
-
-    private static void respond(final HttpExchange exchange, final int status, final String type, final String body)
-        throws IOException
-    {
-        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        final boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head)
-        {
-            try (OutputStream out = exchange.getResponseBody())
+            try
             {
-                out.write(bytes);
+                acceptor.join();
             }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void accept()
+    {
+        while (!closed)
+        {
+            final Socket socket;
+            try
+            {
+                socket = listener.accept();
+            }
+            catch (final IOException ex)
+            {
+                if (!closed)
+                {
+                    LOG.warn("accepting an admin connection on {} failed: {}", address, ex.toString());
+                    pause();
+                }
+                continue;
+            }
+
+            if (!permits.tryAcquire())
+            {
+                refuseBusy(socket);
+                continue;
+            }
+            open.add(socket);
+            if (closed)
+            {
+                closeQuietly(socket);
+            }
+            exchangeThreads.newThread(() -> serve(socket)).start();
+        }
+    }
+
+    private void serve(final Socket socket)
+    {
+        final long timeoutMs = settings.requestTimeoutMs();
+        final long startNs = System.nanoTime();
+        ScheduledFuture<?> cut = null;
+        try
+        {
+            cut = deadlines.schedule(() -> closeQuietly(socket), 2 * timeoutMs, TimeUnit.MILLISECONDS);
+            socket.setTcpNoDelay(true);
+            new AdminExchange(socket, startNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs), timeoutMs, guard, endpoints)
+                .run();
+        }
+        catch (final IOException | RejectedExecutionException ex)
+        {
+            LOG.debug("admin connection from {} ended early: {}", socket.getRemoteSocketAddress(), ex.toString());
+        }
+        finally
+        {
+            if (cut != null)
+            {
+                cut.cancel(false);
+            }
+            closeQuietly(socket);
+            // the permit before the count: whoever sees the count drop may connect and be served
+            permits.release();
+            open.remove(socket);
+        }
+    }
+
+    /**
+     * Answers 503 on the listener's own thread: a few bytes into a fresh connection's empty send buffer, which
+     * cannot block.
+     */
+    private void refuseBusy(final Socket socket)
+    {
+        LOG.warn("admin connection from {} refused with 503: {} are being served already",
+            socket.getRemoteSocketAddress(), settings.maxConnections());
+        try
+        {
+            AdminExchange.write(socket.getOutputStream(), BUSY, false);
+            socket.shutdownOutput();
+        }
+        catch (final IOException ex)
+        {
+            LOG.debug("admin connection from {} left before its 503: {}", socket.getRemoteSocketAddress(), ex.toString());
+        }
+        finally
+        {
+            closeQuietly(socket);
+        }
+    }
+
+    /**
+     * @return admin connections being served now (for tests and monitoring).
+     */
+    public int openConnections()
+    {
+        return open.size();
+    }
+
+    private static void pause()
+    {
+        try
+        {
+            Thread.sleep(ACCEPT_FAILURE_PAUSE_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        try
+        {
+            closeable.close();
+        }
+        catch (final Exception ignored)
+        {
+            // closing: nothing left to do with it
         }
     }
 }

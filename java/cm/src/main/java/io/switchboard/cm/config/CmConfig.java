@@ -1,5 +1,6 @@
 package io.switchboard.cm.config;
 
+import io.switchboard.cm.admin.AdminSettings;
 import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.routing.Route;
 import io.switchboard.cm.net.ConnectionLimit;
@@ -141,14 +142,26 @@ public final class CmConfig
     long recycleAboveRssMb;
 
     @Option(names = "--admin-port", defaultValue = "8082",
-        description = "admin listener on 127.0.0.1 (status, rolling restart), 0 for any port, -1 for none " +
-            "(default: ${DEFAULT-VALUE})")
+        description = "admin listener (status, rolling restart), 0 for any port, -1 for none (default: ${DEFAULT-VALUE})")
     int adminPort;
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0",
         description = "client connections open at once; more are refused (HTTP: 503 and close). 0: what the file " +
             "descriptor limit and heap allow (default: ${DEFAULT-VALUE})")
     int maxConnections;
+
+    @Option(names = "--admin-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+        description = "address of the admin listener; it has no authentication (default: ${DEFAULT-VALUE})")
+    String adminBind;
+
+    @Option(names = "--admin-allowed-hosts", paramLabel = "HOST", split = ",",
+        description = "Host names (no port) the admin listener answers besides 127.0.0.1, localhost, [::1] and " +
+            "--admin-bind; others get 421, against DNS rebinding")
+    List<String> adminAllowedHosts = new ArrayList<>();
+
+    @Option(names = "--admin-timeout-ms", defaultValue = "5000",
+        description = "to read a whole admin request, 408 (default: ${DEFAULT-VALUE})")
+    long adminTimeoutMs;
 
     @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
     int backlog;
@@ -254,11 +267,21 @@ public final class CmConfig
     }
 
     /**
-     * @return the admin listener's port on 127.0.0.1: 0 for any, -1 for none.
+     * @return the admin listener's port: 0 for any, -1 for none.
      */
     public int adminPort()
     {
         return adminPort;
+    }
+
+    /**
+     * @return where the admin listener listens and whom it answers; meaningful when {@link #adminPort()} is not -1.
+     * @throws IllegalArgumentException naming the options out of range.
+     */
+    public AdminSettings adminSettings()
+    {
+        return new AdminSettings(adminBind, Math.max(0, adminPort), adminAllowedHosts, adminTimeoutMs,
+            AdminSettings.DEFAULT_MAX_CONNECTIONS);
     }
 
     /**

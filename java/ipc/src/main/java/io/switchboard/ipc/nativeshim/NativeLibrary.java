@@ -1,15 +1,11 @@
 package io.switchboard.ipc.nativeshim;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -17,7 +13,8 @@ import java.util.Locale;
  * <p>
  * The build puts the library on the class path beside this class, so nobody
  * sets a library path: loaded in place from a directory of classes, or copied
- * out of a jar into a private temporary file first. The system property
+ * out of a jar once per build into the temporary directory
+ * ({@link ExtractedLibrary}) and loaded from there. The system property
  * {@value #PATH_PROPERTY} names another file to load instead.
  */
 final class NativeLibrary
@@ -59,28 +56,11 @@ final class NativeLibrary
                 return Path.of(url.toURI());
             }
 
-            return extract(url);
+            return ExtractedLibrary.extract(url, LIBRARY_FILE, Path.of(System.getProperty("java.io.tmpdir")));
         }
         catch (final URISyntaxException ex)
         {
             throw new IllegalStateException("bad native shim URL: " + url, ex);
-        }
-    }
-
-    private static Path extract(final URL url)
-    {
-        try (InputStream in = url.openStream())
-        {
-            final Path directory = Files.createTempDirectory("switchboard-shim-");
-            final Path file = directory.resolve(LIBRARY_FILE);
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            file.toFile().deleteOnExit();
-            directory.toFile().deleteOnExit();
-            return file;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot extract native shim from " + url, ex);
         }
     }
 

@@ -196,6 +196,12 @@ public final class Shim
         }
     }
 
+    /**
+     * Asks the kernel to send this process {@code signal} when the thread that started it ends
+     * ({@code prctl(PR_SET_PDEATHSIG)}); {@link io.switchboard.ipc.process.ParentDeathSignal} says how to use it.
+     *
+     * @throws NativeCallException naming the signal when the kernel refuses it.
+     */
     public static void setParentDeathSignal(final int signal)
     {
         final int rc;

@@ -2,6 +2,7 @@ package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.process.ParentDeathSignal;
 import io.switchboard.ipc.process.ProcessIdentity;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.segment.WorkerSlots;
@@ -111,6 +112,12 @@ public final class WorkerRuntime
 
         final WorkerSlots slots = new WorkerSlots(segment);
         final ProcessIdentity cm = segment.cmProcess();
+        // the poll loop below notices a dead CM, but not while an application's code holds the thread
+        if (ParentDeathSignal.armIfParentIs(cm) == ParentDeathSignal.Outcome.PARENT_GONE)
+        {
+            System.err.println("worker: CM " + cm + " is gone; exiting");
+            return EXIT_CM_GONE;
+        }
         final ProcessIdentity self = ProcessIdentity.self();
         if (!awaitClaim(slots, self))
         {
