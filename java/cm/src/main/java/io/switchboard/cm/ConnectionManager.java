@@ -7,7 +7,11 @@ import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.net.ConnectionLimit;
+import io.switchboard.cm.net.IoBuffers;
 import io.switchboard.cm.net.IoThread;
+import io.switchboard.cm.net.IoThreadSettings;
+import io.switchboard.cm.net.ListenerProtocol;
+import io.switchboard.cm.net.SessionLimit;
 import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerListener;
 import io.switchboard.cm.supervisor.WorkerSupervisor;
@@ -64,6 +68,7 @@ public final class ConnectionManager implements AutoCloseable
     private InetSocketAddress adminAddress;
     private volatile boolean accepting;
     private ConnectionLimit connectionLimit;
+    private SessionLimit sessionLimit;
     private long refusedSinceLog;
     private long lastRefusalLogNs;
     private boolean closed;
@@ -173,12 +178,14 @@ public final class ConnectionManager implements AutoCloseable
         final Router router = new Router(config.routes());
         final HttpLimits limits = config.httpLimits();
         connectionLimit = new ConnectionLimit(config.maxConnections());
+        sessionLimit = config.sessionLimit();
+        final IoThreadSettings ioSettings = new IoThreadSettings(config.ioThreads(), router, limits, config.timeouts(),
+            new IoBuffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))),
+            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit);
         ioThreads = new IoThread[config.ioThreads()];
         for (int i = 0; i < ioThreads.length; i++)
         {
-            ioThreads[i] = new IoThread(i, ioThreads.length, segment, workers, router, limits, config.timeouts(),
-                new IoThread.Buffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))), config.maxQueued(),
-                config.rpcSettings(), this::onWorkerFault, this::onIoThreadFailed, connectionLimit);
+            ioThreads[i] = new IoThread(i, segment, workers, ioSettings, this::onWorkerFault, this::onIoThreadFailed);
             ioThreads[i].start();
         }
 
@@ -236,11 +243,11 @@ public final class ConnectionManager implements AutoCloseable
         }
 
         accepting = true;
-        acceptor = new Thread(() -> accept(server, IoThread.Protocol.HTTP_OR_RPC), "switchboard-acceptor");
+        acceptor = new Thread(() -> accept(server, ListenerProtocol.HTTP_OR_RPC), "switchboard-acceptor");
         acceptor.start();
         if (rpcServer != null)
         {
-            rpcAcceptor = new Thread(() -> accept(rpcServer, IoThread.Protocol.RPC), "switchboard-rpc-acceptor");
+            rpcAcceptor = new Thread(() -> accept(rpcServer, ListenerProtocol.RPC), "switchboard-rpc-acceptor");
             rpcAcceptor.start();
         }
         if (config.adminPort() >= 0)
@@ -258,7 +265,7 @@ public final class ConnectionManager implements AutoCloseable
         }
     }
 
-    private void accept(final ServerSocketChannel listener, final IoThread.Protocol protocol)
+    private void accept(final ServerSocketChannel listener, final ListenerProtocol protocol)
     {
         int next = 0;
         while (accepting)
@@ -290,11 +297,11 @@ public final class ConnectionManager implements AutoCloseable
      * Over --max-connections: an HTTP client is told 503 before the close (one small write to a fresh socket,
      * which cannot block); a session client sees the close. Logged at most once a second, with the count.
      */
-    private void refuse(final SocketChannel socket, final IoThread.Protocol protocol)
+    private void refuse(final SocketChannel socket, final ListenerProtocol protocol)
     {
         try (socket)
         {
-            if (protocol == IoThread.Protocol.HTTP_OR_RPC)
+            if (protocol == ListenerProtocol.HTTP_OR_RPC)
             {
                 socket.write(java.nio.ByteBuffer.wrap(REFUSED_RESPONSE));
             }
@@ -312,6 +319,14 @@ public final class ConnectionManager implements AutoCloseable
             refusedSinceLog = 0;
             lastRefusalLogNs = nowNs;
         }
+    }
+
+    /**
+     * @return the distributed sessions open now (welcomed or being opened).
+     */
+    public int openSessions()
+    {
+        return sessionLimit == null ? 0 : sessionLimit.open();
     }
 
     /**

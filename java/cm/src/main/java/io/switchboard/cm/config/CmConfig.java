@@ -5,6 +5,7 @@ import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.routing.Route;
 import io.switchboard.cm.net.ConnectionLimit;
 import io.switchboard.cm.net.RpcSettings;
+import io.switchboard.cm.net.SessionLimit;
 import io.switchboard.cm.net.Timeouts;
 import io.switchboard.cm.supervisor.RecyclePolicy;
 import io.switchboard.cm.supervisor.RestartPolicy;
@@ -162,6 +163,15 @@ public final class CmConfig
     @Option(names = "--admin-timeout-ms", defaultValue = "5000",
         description = "to read a whole admin request, 408 (default: ${DEFAULT-VALUE})")
     long adminTimeoutMs;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "0",
+        description = "distributed sessions open at once, each holding a channel; more are refused at once. " +
+            "0: half the channels, so HTTP always has the other half (default: ${DEFAULT-VALUE})")
+    int maxSessions;
+
+    @Option(names = "--max-sessions-per-address", paramLabel = "N", defaultValue = "0",
+        description = "sessions from one client address; 0: a quarter of the channels (default: ${DEFAULT-VALUE})")
+    int maxSessionsPerAddress;
 
     @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
     int backlog;
@@ -323,6 +333,15 @@ public final class CmConfig
     public int maxConnections()
     {
         return maxConnections > 0 ? maxConnections : ConnectionLimit.defaultMax();
+    }
+
+    /**
+     * @return the bounds on distributed sessions, in all and per client address.
+     */
+    public SessionLimit sessionLimit()
+    {
+        final int max = maxSessions > 0 ? maxSessions : Math.max(1, channels / 2);
+        return new SessionLimit(max, maxSessionsPerAddress > 0 ? maxSessionsPerAddress : Math.max(1, channels / 4));
     }
 
     public Timeouts timeouts()

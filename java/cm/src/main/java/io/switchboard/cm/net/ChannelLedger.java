@@ -208,6 +208,11 @@ final class ChannelLedger
         retiringCount++;
     }
 
+    void sessionClosed(final int worker)
+    {
+        workers.sessionClosed(worker);
+    }
+
     boolean hasRetiring()
     {
         return retiringCount > 0;

@@ -34,11 +34,11 @@ final class HttpWorkspace
     final ResponseHeadWriter localResponses;
 
     HttpWorkspace(
-        final IoThread.Buffers buffers,
+        final IoBuffers buffers,
         final HttpLimits limits,
         final HttpDate date,
-        final RequestBodyPump.ClientBytes segment,
-        final ResponseRelay.Context context)
+        final SegmentViews segment,
+        final java.util.function.BooleanSupplier stopping)
     {
         this.in = ByteBuffer.allocateDirect(buffers.inputCapacity()).flip();
         this.out = ByteBuffer.allocateDirect(buffers.outputCapacity());
@@ -48,7 +48,7 @@ final class HttpWorkspace
         this.parser = new RequestHeadParser(limits);
         this.bodyPump = new RequestBodyPump(in, inSegment, new ChunkedDecoder(limits), segment);
         this.localResponses = new ResponseHeadWriter(date);
-        this.relay = new ResponseRelay(out, outSegment, localResponses, context);
+        this.relay = new ResponseRelay(out, outSegment, localResponses, segment, stopping);
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.switchboard.cm.net;
 
+import io.switchboard.ipc.channel.ChannelId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +20,9 @@ import java.util.Set;
  */
 final class IoConnections
 {
-    private final ChannelLedger.ConnectionFailures failures;
+    private static final Logger LOG = LoggerFactory.getLogger(IoConnections.class);
+
+    private final int index;
     private final int maxWaiting;
     private final Set<Connection> all = new HashSet<>();
     private Connection[] timerScratch = new Connection[64];
@@ -24,11 +30,32 @@ final class IoConnections
     private final List<Connection> blocked = new ArrayList<>();
     private final List<Connection> blockedScratch = new ArrayList<>();
 
-    IoConnections(final int maxWaiting, final ChannelLedger.ConnectionFailures failures)
+    IoConnections(final int index, final int maxWaiting)
     {
+        this.index = index;
         this.maxWaiting = maxWaiting;
-        this.failures = failures;
     }
+
+    /**
+     * A connection's handling threw: a bug, or memory running out. It costs that connection, never the
+     * thread's others; the worker is not blamed (what a worker wrote wrong is caught, and reported, where it
+     * is read).
+     */
+    void failed(final Connection connection, final Throwable cause)
+    {
+        LOG.error("I/O thread {}: a connection failed and is closed (channel {}, worker {})", index,
+            ChannelId.toString(connection.channelId()), connection.workerSlot(), cause);
+        try
+        {
+            connection.abandon();
+        }
+        catch (final Throwable ex)
+        {
+            LOG.error("I/O thread {}: abandoning the failed connection failed too; closing it", index, ex);
+            connection.close();
+        }
+    }
+
 
     void add(final Connection connection)
     {
@@ -107,7 +134,7 @@ final class IoConnections
             }
             catch (final Throwable ex)
             {
-                failures.failed(connection, ex);
+                failed(connection, ex);
             }
         }
         final int work = blockedScratch.size() - blocked.size();
@@ -134,7 +161,7 @@ final class IoConnections
             catch (final Throwable ex)
             {
                 waiting.poll();
-                failures.failed(next, ex);
+                failed(next, ex);
                 continue;
             }
             waiting.poll();
@@ -158,7 +185,7 @@ final class IoConnections
             }
             catch (final Throwable ex)
             {
-                failures.failed(connection, ex);
+                failed(connection, ex);
             }
         }
     }

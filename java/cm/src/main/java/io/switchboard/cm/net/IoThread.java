@@ -3,11 +3,8 @@ package io.switchboard.cm.net;
 import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpDate;
-import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.ipc.channel.ChannelEnd;
-import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.channel.ChannelKind;
-import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.ipc.signal.EventCount;
@@ -18,19 +15,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,9 +27,8 @@ import java.util.concurrent.TimeUnit;
  * doorbell for the frames workers write back on its channels, served by one
  * loop, so a connection and its channel are only ever touched by this thread.
  * <p>
- * Idling: while anything moved, the loop polls both without blocking; with
- * nothing to do (after an optional adaptive spin, off by default: see
- * {@code MAX_SPIN_NS}) it announces itself on the doorbell's eventcount, arms
+ * Idling ({@link IdlePolicy}): while anything moved, the loop polls both without blocking; with
+ * nothing to do (after a short adaptive spin, and a while of yielding when an answer is due) it announces itself on the doorbell's eventcount, arms
  * its {@link SelectorWaker} and blocks in {@code select}: a socket event or a
  * worker's ring (through the waker) ends the block. Nothing spins while the
  * instance is idle.
@@ -49,63 +37,25 @@ public final class IoThread implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(IoThread.class);
 
-    /**
-     * Told when an I/O thread cannot go on: its loop threw outside any one connection's handling.
-     */
-    @FunctionalInterface
-    public interface FailureHandler
-    {
-        /**
-         * Called on the failed I/O thread, which then closes its connections and ends.
-         */
-        void onIoThreadFailed(int index, Throwable cause);
-    }
-
-    /**
-     * Per-connection buffer sizes.
-     *
-     * @param inputCapacity  read buffer: heads and pipelined requests.
-     * @param outputCapacity write buffer: a response head and what a socket did not take.
-     */
-    public record Buffers(int inputCapacity, int outputCapacity)
-    {
-        int flushThreshold()
-        {
-            return outputCapacity / 2;
-        }
-    }
-
     /** Free workspaces kept for reuse beyond a burst; more are dropped for the collector. */
     private static final int MAX_RETAINED_WORKSPACES = 256;
     private static final long TIMER_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final int index;
-    private final SharedSegment segment;
-    private final MemorySegment memory;
-    private final ByteBuffer segmentBuffer;
-    private final ByteBuffer ringView;
-    private final WorkerPool workers;
+    private final IoThreadSettings settings;
+    private final SegmentViews views;
     private final Doorbell doorbell;
     private final EventCount eventCount;
     private final Selector selector;
     private final SelectorWaker waker;
-    private final Router router;
-    private final HttpLimits limits;
-    private final Timeouts timeouts;
-    private final Buffers buffers;
     private final HttpDate httpDate = new HttpDate(java.time.InstantSource.system());
     private final WorkspacePool workspaces;
     private final ChannelLedger ledger;
     private final IoConnections connections;
     private final IdlePolicy idle = new IdlePolicy();
-    private final RpcSettings rpcSettings;
-    private final Queue<Accepted> accepted = new ConcurrentLinkedQueue<>();
-    private final Queue<Long> lostWorkers = new ConcurrentLinkedQueue<>();
-    /** Worker slot (low half) and incarnation (high half) of each cut-off request. */
-    private final Queue<Long> cutOffWorkers = new ConcurrentLinkedQueue<>();
-    private final WorkerFaultHandler faultHandler;
-    private final FailureHandler failureHandler;
-    private final ConnectionLimit connectionLimit;
+    private final IoHandover handover = new IoHandover();
+    private final ConnectionAdopter adopter;
+    private final IoThreadFailureHandler failureHandler;
     private final TestFaultHook testFaultHook = TestFaultHook.fromSystemProperty();
     /** Published by this thread while stopping, for {@link #isBusy()} on the thread that stops it. */
     private volatile boolean busyWhileStopping = true;
@@ -116,41 +66,20 @@ public final class IoThread implements Runnable
 
     public IoThread(
         final int index,
-        final int ioThreadCount,
         final SharedSegment segment,
         final WorkerPool workers,
-        final Router router,
-        final HttpLimits limits,
-        final Timeouts timeouts,
-        final Buffers buffers,
-        final int maxWaiting,
-        final RpcSettings rpcSettings,
+        final IoThreadSettings settings,
         final WorkerFaultHandler faultHandler,
-        final FailureHandler failureHandler,
-        final ConnectionLimit connectionLimit)
+        final IoThreadFailureHandler failureHandler)
     {
-        this.connectionLimit = connectionLimit;
-        this.failureHandler = failureHandler;
-        this.rpcSettings = rpcSettings;
         this.index = index;
-        this.segment = segment;
-        this.memory = segment.memory();
-        if (memory.byteSize() > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("segment of " + memory.byteSize() + " bytes: the CM maps at most 2 GiB");
-        }
-        this.segmentBuffer = memory.asByteBuffer();
-        this.ringView = segmentBuffer.duplicate();
-        this.workers = workers;
+        this.settings = settings;
+        this.failureHandler = failureHandler;
+        this.views = new SegmentViews(segment);
         this.doorbell = segment.cmDoorbell(index);
         this.eventCount = doorbell.eventCount();
-        this.router = router;
-        this.limits = limits;
-        this.timeouts = timeouts;
-        this.buffers = buffers;
-        this.connections = new IoConnections(maxWaiting, this::connectionFailed);
-        this.faultHandler = faultHandler;
-        this.ledger = new ChannelLedger(index, segment, workers, faultHandler, this::connectionFailed);
+        this.connections = new IoConnections(index, settings.maxWaiting());
+        this.ledger = new ChannelLedger(index, segment, workers, faultHandler, connections::failed);
         try
         {
             this.selector = Selector.open();
@@ -160,33 +89,10 @@ public final class IoThread implements Runnable
             throw new UncheckedIOException("cannot open a selector", ex);
         }
         this.waker = new SelectorWaker(eventCount, selector, "switchboard-io-" + index + "-waker");
-        final RequestBodyPump.ClientBytes ringBytes = new RequestBodyPump.ClientBytes()
-        {
-            public ByteBuffer ringView(final long offset, final int length)
-            {
-                return IoThread.this.ringView(offset, length);
-            }
-
-            public MemorySegment memory()
-            {
-                return memory;
-            }
-        };
-        final ResponseRelay.Context relayContext = new ResponseRelay.Context()
-        {
-            public ByteBuffer ringView(final long offset, final int length)
-            {
-                return IoThread.this.ringView(offset, length);
-            }
-
-            public boolean isStopping()
-            {
-                return stopping;
-            }
-        };
         this.workspaces = new WorkspacePool(
-            () -> new HttpWorkspace(buffers, limits, httpDate, ringBytes, relayContext),
-            WorkspacePool.defaultMaxWorkspaces(buffers, ioThreadCount), MAX_RETAINED_WORKSPACES);
+            () -> new HttpWorkspace(settings.buffers(), settings.limits(), httpDate, views, this::isStopping),
+            WorkspacePool.defaultMaxWorkspaces(settings.buffers(), settings.ioThreadCount()), MAX_RETAINED_WORKSPACES);
+        this.adopter = new ConnectionAdopter(this, selector, settings, connections, handover);
         this.thread = new Thread(this, "switchboard-io-" + index);
     }
 
@@ -196,26 +102,11 @@ public final class IoThread implements Runnable
     }
 
     /**
-     * What a listening port speaks.
-     */
-    public enum Protocol
-    {
-        /** HTTP/1.1, or a distributed session recognised by its first byte. */
-        HTTP_OR_RPC,
-        /** Distributed sessions only: the dedicated RPC port. */
-        RPC
-    }
-
-    private record Accepted(SocketChannel socket, Protocol protocol)
-    {
-    }
-
-    /**
      * Acceptor thread: hands over a new client connection.
      */
-    public void adopt(final SocketChannel socket, final Protocol protocol)
+    public void adopt(final SocketChannel socket, final ListenerProtocol protocol)
     {
-        accepted.add(new Accepted(socket, protocol));
+        handover.accepted(socket, protocol);
         selector.wakeup();
     }
 
@@ -228,7 +119,7 @@ public final class IoThread implements Runnable
      */
     public void cutOff(final int slot, final int incarnation)
     {
-        cutOffWorkers.add(((long)incarnation << 32) | (slot & 0xFFFF_FFFFL));
+        handover.cutOff(slot, incarnation);
         selector.wakeup();
     }
 
@@ -239,7 +130,7 @@ public final class IoThread implements Runnable
      */
     public void workerLost(final int slot, final int incarnation)
     {
-        lostWorkers.add(((long)incarnation << 32) | (slot & 0xFFFF_FFFFL));
+        handover.workerLost(slot, incarnation);
         selector.wakeup();
     }
 
@@ -255,9 +146,8 @@ public final class IoThread implements Runnable
                 {
                     testFaultHook.onLoop();
                 }
-                work += adoptAccepted();
-                work += handleCutOffWorkers();
-                work += handleLostWorkers();
+                work += adopter.adoptAccepted();
+                work += handover.deliverWorkerNotices(ledger);
                 if (selector.selectNow() > 0)
                 {
                     work += handleKeys();
@@ -319,26 +209,6 @@ public final class IoThread implements Runnable
         }
     }
 
-    /**
-     * A connection's handling threw: a bug, or memory running out. It costs that connection, never the
-     * thread's others; the worker is not blamed (what a worker wrote wrong is caught, and reported, where it
-     * is read).
-     */
-    private void connectionFailed(final Connection connection, final Throwable cause)
-    {
-        LOG.error("I/O thread {}: a connection failed and is closed (channel {}, worker {})", index,
-            ChannelId.toString(connection.channelId()), connection.workerSlot(), cause);
-        try
-        {
-            connection.abandon();
-        }
-        catch (final Throwable ex)
-        {
-            LOG.error("I/O thread {}: abandoning the failed connection failed too; closing it", index, ex);
-            connection.close();
-        }
-    }
-
     private void block() throws IOException
     {
         final int key = eventCount.prepareWait();
@@ -372,41 +242,6 @@ public final class IoThread implements Runnable
         }
     }
 
-    private int adoptAccepted()
-    {
-        int work = 0;
-        Accepted next;
-        while ((next = accepted.poll()) != null)
-        {
-            work++;
-            final SocketChannel socket = next.socket();
-            try
-            {
-                socket.configureBlocking(false);
-                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                final SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
-                final Connection connection = next.protocol() == Protocol.RPC ?
-                    new RpcConnection(this, rpcSettings, socket, key, buffers, null) :
-                    new HttpConnection(this, socket, key);
-                key.attach(connection);
-                connections.add(connection);
-            }
-            catch (final IOException ex)
-            {
-                closeQuietly(socket);
-                connectionLimit.release();
-            }
-            catch (final Throwable ex)
-            {
-                // out of memory for one more connection: it is refused, the others go on
-                LOG.error("I/O thread {}: cannot take a new connection; closed it", index, ex);
-                closeQuietly(socket);
-                connectionLimit.release();
-            }
-        }
-        return work;
-    }
-
     private int handleKeys()
     {
         int work = 0;
@@ -434,7 +269,7 @@ public final class IoThread implements Runnable
             }
             catch (final Throwable ex)
             {
-                connectionFailed(connection, ex);
+                connections.failed(connection, ex);
             }
         }
         return work;
@@ -453,56 +288,23 @@ public final class IoThread implements Runnable
         }
         catch (final Throwable ex)
         {
-            connectionFailed(connection, ex);
+            connections.failed(connection, ex);
             return 1;
         }
-    }
-
-    private int handleCutOffWorkers()
-    {
-        Long request;
-        int work = 0;
-        while ((request = cutOffWorkers.poll()) != null)
-        {
-            work++;
-            ledger.cutOff((int)(long)request, (int)(request >>> 32));
-        }
-        return work;
-    }
-
-    private int handleLostWorkers()
-    {
-        Long notice;
-        int work = 0;
-        while ((notice = lostWorkers.poll()) != null)
-        {
-            work++;
-            ledger.workerLost((int)(long)notice, (int)(notice >>> 32));
-        }
-        return work;
     }
 
     // ---------------------------------------------------------------- called by connections
 
     /**
-     * Opens a channel to the least loaded ready worker for the connection's request.
+     * Opens a channel for the connection's request (to the least loaded ready worker) or session (the one with
+     * the fewest sessions, or the one its affinity names): see {@link ChannelLedger#open}.
      *
      * @return false when no channel or no worker is available now.
      */
-    boolean dispatch(final HttpConnection connection)
+    boolean dispatch(final Connection connection)
     {
-        return ledger.open(connection, ChannelKind.HTTP, null);
-    }
-
-    /**
-     * Opens the one channel of a distributed session, to the ready worker with the fewest sessions (or the
-     * one its affinity names).
-     *
-     * @return false when no channel or no worker is available now.
-     */
-    boolean openSession(final RpcConnection connection)
-    {
-        return ledger.open(connection, ChannelKind.RPC, connection.affinity());
+        return connection instanceof RpcConnection session ?
+            ledger.open(connection, ChannelKind.RPC, session.affinity()) : ledger.open(connection, ChannelKind.HTTP, null);
     }
 
     /**
@@ -523,27 +325,15 @@ public final class IoThread implements Runnable
 
     void sessionClosed(final int worker)
     {
-        workers.sessionClosed(worker);
+        ledger.sessionClosed(worker);
     }
 
     /**
-     * An HTTP connection whose first byte opens a distributed session: the socket
-     * becomes an {@link RpcConnection}, with the bytes read so far.
+     * An HTTP connection whose first byte opens a distributed session: see {@link ConnectionAdopter#switchToRpc}.
      */
     void switchToRpc(final HttpConnection from, final SocketChannel socket, final SelectionKey key, final ByteBuffer read)
     {
-        connections.remove(from);
-        final RpcConnection connection = new RpcConnection(this, rpcSettings, socket, key, buffers, read);
-        key.attach(connection);
-        connections.add(connection);
-        try
-        {
-            connection.readHello();
-        }
-        catch (final IOException ex)
-        {
-            connection.abandon();
-        }
+        adopter.switchToRpc(from, socket, key, read);
     }
 
     /**
@@ -581,7 +371,7 @@ public final class IoThread implements Runnable
     {
         if (connections.remove(connection))
         {
-            connectionLimit.release();
+            settings.connectionLimit().release();
         }
     }
 
@@ -600,40 +390,27 @@ public final class IoThread implements Runnable
 
     ByteBuffer ringView(final long offset, final int length)
     {
-        ringView.clear();
-        ringView.limit(Math.toIntExact(offset + length));
-        ringView.position(Math.toIntExact(offset));
-        return ringView;
+        return views.ringView(offset, length);
     }
 
     ByteBuffer segmentBuffer()
     {
-        return segmentBuffer;
+        return views.whole();
     }
 
     MemorySegment memory()
     {
-        return memory;
+        return views.memory();
     }
 
     Router router()
     {
-        return router;
-    }
-
-    HttpLimits limits()
-    {
-        return limits;
+        return settings.router();
     }
 
     Timeouts timeouts()
     {
-        return timeouts;
-    }
-
-    Buffers buffers()
-    {
-        return buffers;
+        return settings.timeouts();
     }
 
     WorkspacePool workspaces()
@@ -641,9 +418,14 @@ public final class IoThread implements Runnable
         return workspaces;
     }
 
-    HttpDate httpDate()
+    IoBuffers buffers()
     {
-        return httpDate;
+        return settings.buffers();
+    }
+
+    SessionLimit sessionLimit()
+    {
+        return settings.sessionLimit();
     }
 
     TestFaultHook testFaultHook()
@@ -655,7 +437,6 @@ public final class IoThread implements Runnable
     {
         return stopping;
     }
-
 
     // ---------------------------------------------------------------- shutdown
 
@@ -701,13 +482,7 @@ public final class IoThread implements Runnable
     private void shutdown()
     {
         connections.closeAll();
-        // handed over but never adopted: nobody else would close them
-        Accepted pending;
-        while ((pending = accepted.poll()) != null)
-        {
-            closeQuietly(pending.socket());
-            connectionLimit.release();
-        }
+        adopter.closeUnadopted();
         waker.close();
         try
         {
@@ -716,18 +491,6 @@ public final class IoThread implements Runnable
         catch (final IOException ignored)
         {
             // shutting down
-        }
-    }
-
-    private static void closeQuietly(final SocketChannel socket)
-    {
-        try
-        {
-            socket.close();
-        }
-        catch (final IOException ignored)
-        {
-            // nothing to do
         }
     }
 }

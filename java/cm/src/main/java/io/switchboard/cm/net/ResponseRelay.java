@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.function.BooleanSupplier;
 
 /**
  * Relays a worker's response from the channel's outbound ring to the client: decodes RESPONSE_HEAD into an
@@ -36,16 +37,6 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
     /** Response bodies up to this size are copied into the output buffer: one write for the whole response. */
     private static final int COPY_THRESHOLD = 2048;
 
-    /**
-     * What the relay needs of its I/O thread.
-     */
-    interface Context
-    {
-        ByteBuffer ringView(long offset, int length);
-
-        boolean isStopping();
-    }
-
     private final ByteBuffer out;
     private final MemorySegment outSegment;
     private final int flushThreshold;
@@ -53,18 +44,21 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
     private final ResponseHeadDecoder headDecoder = new ResponseHeadDecoder();
     private final ByteBuffer[] gather = new ByteBuffer[3];
     private final ByteBuffer chunkHeader = ByteBuffer.allocateDirect(ChunkedEncoder.MAX_CHUNK_HEADER_LENGTH);
-    private final Context context;
+    private final SegmentViews segment;
+    /** Whether the I/O thread is stopping: responses then close their connection. */
+    private final BooleanSupplier stopping;
     private HttpExchange exchange;
     private SocketChannel socket;
 
     ResponseRelay(final ByteBuffer out, final MemorySegment outSegment, final ResponseHeadWriter headWriter,
-        final Context context)
+        final SegmentViews segment, final BooleanSupplier stopping)
     {
         this.out = out;
         this.outSegment = outSegment;
         this.flushThreshold = out.capacity() / 2;
         this.headWriter = headWriter;
-        this.context = context;
+        this.segment = segment;
+        this.stopping = stopping;
     }
 
     /**
@@ -186,7 +180,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
                 exchange.keepAlive = false;
             }
 
-            if (!exchange.keepAlive || exchange.closeAfterResponse || context.isStopping())
+            if (!exchange.keepAlive || exchange.closeAfterResponse || stopping.getAsBoolean())
             {
                 exchange.keepAlive = false;
                 headWriter.connectionClose();
@@ -265,7 +259,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
         }
 
         // zero copy: pending head bytes, chunk framing and the ring's bytes in one gathering write
-        final ByteBuffer body = context.ringView(offset, length);
+        final ByteBuffer body = segment.ringView(offset, length);
         out.flip();
         int count = 0;
         gather[count++] = out;

@@ -24,6 +24,9 @@ final class RpcChannelLease
     /** Calls awaiting an answer, as this session last told its I/O thread. */
     private long awaitingReported;
 
+    /** The client address whose place under the session limit this session holds, or null. */
+    private java.net.InetAddress sessionPlace;
+
     RpcChannelLease(final IoThread io)
     {
         this.io = io;
@@ -80,6 +83,42 @@ final class RpcChannelLease
         {
             io.awaitingAnswers(count - awaitingReported);
             awaitingReported = count;
+        }
+    }
+
+    /**
+     * Takes the session's place under the instance's and its client address's session limits.
+     *
+     * @return null when taken, else why not (for the WELCOME).
+     */
+    String takeSessionPlace(final java.nio.channels.SocketChannel socket)
+    {
+        java.net.InetAddress address = java.net.InetAddress.getLoopbackAddress();
+        try
+        {
+            if (socket.getRemoteAddress() instanceof java.net.InetSocketAddress remote)
+            {
+                address = remote.getAddress();
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            // closed already: counted under loopback, and given back at the close that follows
+        }
+        final String refusal = io.sessionLimit().tryAcquire(address);
+        if (refusal == null)
+        {
+            sessionPlace = address;
+        }
+        return refusal;
+    }
+
+    void releaseSessionPlace()
+    {
+        if (sessionPlace != null)
+        {
+            io.sessionLimit().release(sessionPlace);
+            sessionPlace = null;
         }
     }
 

@@ -73,7 +73,7 @@ final class RpcConnection implements Connection
         final RpcSettings settings,
         final SocketChannel socket,
         final SelectionKey key,
-        final IoThread.Buffers buffers,
+        final IoBuffers buffers,
         final ByteBuffer initial)
     {
         this.io = io;
@@ -191,11 +191,18 @@ final class RpcConnection implements Connection
             case SessionHandshake.REFUSED -> refuse(handshake.refusalStatus(), handshake.refusalMessage());
             default ->
             {
+                final String overLimit = channel.takeSessionPlace(socket);
+                if (overLimit != null)
+                {
+                    // idle sessions must not take every channel: refused at once, never queued
+                    refuse(RpcHandshake.STATUS_TOO_MANY_SESSIONS, overLimit);
+                    return;
+                }
                 inbound = new RpcInboundPump(io, this, socket, client, in, handshake.maxFrameLength());
                 outbound = new RpcOutboundPump(io, socket, out, handshake.maxFrameLength());
                 state = State.WAIT_WORKER;
                 deadlineNs = System.nanoTime() + io.timeouts().queueNs();
-                if (!io.openSession(this) && !io.enqueue(this))
+                if (!io.dispatch(this) && !io.enqueue(this))
                 {
                     refuse(RpcHandshake.STATUS_NO_WORKER, "too many sessions and requests waiting for a worker");
                 }
@@ -205,7 +212,7 @@ final class RpcConnection implements Connection
 
     public boolean retryDispatch()
     {
-        return state != State.WAIT_WORKER || io.openSession(this);
+        return state != State.WAIT_WORKER || io.dispatch(this);
     }
 
     /**
@@ -478,6 +485,7 @@ final class RpcConnection implements Connection
             return;
         }
         channel.giveBack();
+        channel.releaseSessionPlace();
         state = State.CLOSED;
         io.closed(this);
         client.close();

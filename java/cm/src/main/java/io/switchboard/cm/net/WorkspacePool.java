@@ -98,7 +98,7 @@ final class WorkspacePool
      * The default bound for a thread: half of what direct memory may hold (by default, the heap's maximum),
      * shared by the I/O threads, at least 64.
      */
-    static int defaultMaxWorkspaces(final IoThread.Buffers buffers, final int ioThreads)
+    static int defaultMaxWorkspaces(final IoBuffers buffers, final int ioThreads)
     {
         final String configured = System.getProperty("switchboard.io.maxWorkspaces");
         if (configured != null)

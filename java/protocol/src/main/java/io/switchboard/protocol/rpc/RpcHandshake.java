@@ -44,6 +44,8 @@ public final class RpcHandshake
     public static final int STATUS_NO_WORKER = 3;
     public static final int STATUS_SHUTTING_DOWN = 4;
     public static final int STATUS_MALFORMED_HELLO = 5;
+    /** The instance, or the client's address, holds its limit of sessions: refused at once, not queued. */
+    public static final int STATUS_TOO_MANY_SESSIONS = 6;
 
     private static final byte[] EMPTY_OPTIONS = {(byte)0xA0};
 
@@ -225,6 +227,7 @@ public final class RpcHandshake
             case STATUS_NO_WORKER -> "NO_WORKER";
             case STATUS_SHUTTING_DOWN -> "SHUTTING_DOWN";
             case STATUS_MALFORMED_HELLO -> "MALFORMED_HELLO";
+            case STATUS_TOO_MANY_SESSIONS -> "TOO_MANY_SESSIONS";
             default -> "UNKNOWN(" + status + ")";
         };
     }

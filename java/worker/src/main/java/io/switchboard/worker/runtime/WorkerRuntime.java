@@ -115,7 +115,7 @@ public final class WorkerRuntime
         // the poll loop below notices a dead CM, but not while an application's code holds the thread
         if (ParentDeathSignal.armIfParentIs(cm) == ParentDeathSignal.Outcome.PARENT_GONE)
         {
-            System.err.println("worker: CM " + cm + " is gone; exiting");
+            LOG.warn("CM {} is gone; exiting", cm);
             return EXIT_CM_GONE;
         }
         final ProcessIdentity self = ProcessIdentity.self();
