@@ -164,6 +164,11 @@ public final class CmConfig
         description = "to read a whole admin request, 408 (default: ${DEFAULT-VALUE})")
     long adminTimeoutMs;
 
+    @Option(names = "--rpc-idle-timeout-ms", defaultValue = "0",
+        description = "end an open session with no frame either way and no call awaited for this long (GOODBYE 10); " +
+            "the client library PINGs every 30 s by default to keep its session; 0: never (default: ${DEFAULT-VALUE})")
+    long rpcIdleTimeoutMs;
+
     @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "0",
         description = "distributed sessions open at once, each holding a channel; more are refused at once. " +
             "0: half the channels, so HTTP always has the other half (default: ${DEFAULT-VALUE})")
@@ -240,7 +245,8 @@ public final class CmConfig
 
     public RpcSettings rpcSettings()
     {
-        return new RpcSettings(new java.util.LinkedHashSet<>(rpcApplications), rpcMaxFrame, rpcMaxCalls);
+        return new RpcSettings(new java.util.LinkedHashSet<>(rpcApplications), rpcMaxFrame, rpcMaxCalls,
+            TimeUnit.MILLISECONDS.toNanos(rpcIdleTimeoutMs));
     }
 
     /**

@@ -24,11 +24,31 @@ final class RpcChannelLease
     /** Calls awaiting an answer, as this session last told its I/O thread. */
     private long awaitingReported;
 
+    /** When frames last went either way (or the channel opened), for the idle timeout. */
+    private long lastTrafficNs = System.nanoTime();
+
+    /** An open session with no traffic and no call awaited this long ends (GOODBYE 10); 0: never. */
+    private final long idleTimeoutNs;
+
+    /**
+     * @return whether the session has had no traffic, and no call awaiting an answer, for the idle timeout.
+     */
+    boolean idleTimedOut(final long nowNs)
+    {
+        return idleTimeoutNs > 0 && awaitingReported == 0 && nowNs - lastTrafficNs >= idleTimeoutNs;
+    }
+
+    String idleTimeoutMessage()
+    {
+        return "no frame either way for " + idleTimeoutNs / 1_000_000 + " ms (--rpc-idle-timeout-ms)";
+    }
+
     /** The client address whose place under the session limit this session holds, or null. */
     private java.net.InetAddress sessionPlace;
 
-    RpcChannelLease(final IoThread io)
+    RpcChannelLease(final IoThread io, final long idleTimeoutNs)
     {
+        this.idleTimeoutNs = idleTimeoutNs;
         this.io = io;
     }
 
@@ -78,6 +98,7 @@ final class RpcChannelLease
     void reportAwaiting(final long awaiting)
     {
         io.sessionTraffic();
+        lastTrafficNs = System.nanoTime();
         final long count = isHeld() ? Math.max(0, awaiting) : 0;
         if (count != awaitingReported)
         {

@@ -89,7 +89,7 @@ final class RpcConnection implements Connection
         in.flip();
         this.out = ByteBuffer.allocateDirect(buffers.outputCapacity());
         this.handshake = new SessionHandshake(settings);
-        this.channel = new RpcChannelLease(io);
+        this.channel = new RpcChannelLease(io, settings.idleTimeoutNs());
         this.deadlineNs = System.nanoTime() + io.timeouts().headNs();
     }
 
@@ -439,6 +439,11 @@ final class RpcConnection implements Connection
         if (state == State.OPEN && io.isStopping())
         {
             endSession(RpcGoodbyeCode.SHUTTING_DOWN, "the connection manager is shutting down");
+            return;
+        }
+        if (state == State.OPEN && channel.idleTimedOut(nowNs))
+        {
+            endSession(RpcGoodbyeCode.IDLE_TIMEOUT, channel.idleTimeoutMessage());
             return;
         }
         if (state == State.OPEN || nowNs - deadlineNs < 0)

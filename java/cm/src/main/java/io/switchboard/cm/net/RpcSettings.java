@@ -11,14 +11,24 @@ import java.util.Set;
  * @param maxFrameLength   the largest RPC frame either side of a session may send; a client's HELLO may ask for
  *                         less, and the WELCOME announces the smaller.
  * @param maxCallsInFlight calls one side may have in flight towards the other, announced in the WELCOME.
+ * @param idleTimeoutNs    an open session with no frame either way and no call awaiting an answer for this long
+ *                         ends with GOODBYE 10 (the client library PINGs to keep its session); 0: never.
  */
-public record RpcSettings(Set<String> applications, int maxFrameLength, int maxCallsInFlight)
+public record RpcSettings(Set<String> applications, int maxFrameLength, int maxCallsInFlight, long idleTimeoutNs)
 {
+    /**
+     * Without an idle timeout: sessions last as long as their clients keep them.
+     */
+    public RpcSettings(final Set<String> applications, final int maxFrameLength, final int maxCallsInFlight)
+    {
+        this(applications, maxFrameLength, maxCallsInFlight, 0);
+    }
+
     public RpcSettings
     {
         applications = Set.copyOf(applications);
         // below the least a session works with, every worker would refuse every session
-        if (maxFrameLength < RpcFrame.MIN_MAX_FRAME_LENGTH || maxCallsInFlight < 1)
+        if (maxFrameLength < RpcFrame.MIN_MAX_FRAME_LENGTH || maxCallsInFlight < 1 || idleTimeoutNs < 0)
         {
             throw new IllegalArgumentException("RPC limits too small: maxFrameLength=" + maxFrameLength +
                 " (at least " + RpcFrame.MIN_MAX_FRAME_LENGTH + ") maxCallsInFlight=" + maxCallsInFlight +

@@ -11,6 +11,8 @@ public final class RpcGoodbyeCode
     /** The worker died, or the CM lost it: the fate of calls in flight is unknown. */
     public static final int SESSION_LOST = 8;
     public static final int SHUTTING_DOWN = 9;
+    /** The CM ended a session with no traffic and no call awaited for its --rpc-idle-timeout-ms. */
+    public static final int IDLE_TIMEOUT = 10;
 
     private RpcGoodbyeCode()
     {
@@ -23,6 +25,7 @@ public final class RpcGoodbyeCode
             case NORMAL -> "NORMAL";
             case PROTOCOL_ERROR -> "PROTOCOL_ERROR";
             case SESSION_LOST -> "SESSION_LOST";
+            case IDLE_TIMEOUT -> "IDLE_TIMEOUT";
             case SHUTTING_DOWN -> "SHUTTING_DOWN";
             default -> "UNKNOWN(" + code + ")";
         };
