@@ -19,7 +19,7 @@ import io.switchboard.ipc.SharedMemory;
  *  +---------------------------------------------------------------+
  *  |                 Owner: the CM doorbell of the outbound ring    |  16
  *  +---------------------------------------------------------------+
- *  |                 Reserved (was the free list link)             |  20
+ *  |                 Reserved (padding; version 1: free link)       |  20
  *  +---------------------------------------------------------------+
  *  |                 Inbound ring offset (64 bits): CM to worker    |  24
  *  |                 Outbound ring offset (64 bits): worker to CM   |  32
@@ -45,8 +45,8 @@ public final class ChannelSlotDescriptor
     public static final int KIND_OFFSET = 8;
     public static final int WORKER_SLOT_OFFSET = 12;
     public static final int OWNER_OFFSET = 16;
-    /** Unused: the free list moved into the CM's heap ({@link ChannelFreeList}); kept so the offsets stay put. */
-    public static final int NEXT_FREE_OFFSET = 20;
+    /** Bytes 20..23 are reserved (they held the free list's link, layout version 1); they pad what follows. */
+    public static final int RESERVED_OFFSET = 20;
     public static final int INBOUND_RING_OFFSET_OFFSET = 24;
     public static final int OUTBOUND_RING_OFFSET_OFFSET = 32;
     public static final int WORKER_DONE_OFFSET = 40;

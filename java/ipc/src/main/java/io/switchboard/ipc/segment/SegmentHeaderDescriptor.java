@@ -51,9 +51,7 @@ import io.switchboard.ipc.SharedMemory;
  *  +---------------------------------------------------------------+
  *  |     CM heartbeat (64 bits, CLOCK_MONOTONIC ns), own 128 bytes  |  128
  *  +---------------------------------------------------------------+
- *  |     Reserved, 128 bytes (was the channel free list head)      |  256
- *  +---------------------------------------------------------------+
- *                                                                     384
+ *                                                                     256
  * </pre>
  */
 public final class SegmentHeaderDescriptor
@@ -61,8 +59,11 @@ public final class SegmentHeaderDescriptor
     /** "SWBOARD1" read as a little-endian long. */
     public static final long MAGIC = 0x314452414F425753L;
 
-    /** Bump on any change of any region's layout: a mismatch is refused at attach. */
-    public static final int LAYOUT_VERSION = 1;
+    /**
+     * Bump on any change of any region's layout: a mismatch is refused at attach. 2: the header lost the
+     * 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}).
+     */
+    public static final int LAYOUT_VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int LAYOUT_VERSION_OFFSET = 8;
@@ -83,12 +84,7 @@ public final class SegmentHeaderDescriptor
     public static final int CM_START_TIME_OFFSET = 96;
     public static final int INSTANCE_EPOCH_OFFSET = 104;
     public static final int CM_HEARTBEAT_OFFSET = SharedMemory.PADDED_LENGTH;
-    /**
-     * Unused: the free list moved into the CM's heap ({@link ChannelFreeList}), out of the workers' reach;
-     * kept so the header's length and the layout version stay put.
-     */
-    public static final int CHANNEL_FREE_LIST_OFFSET = 2 * SharedMemory.PADDED_LENGTH;
-    public static final int LENGTH = 3 * SharedMemory.PADDED_LENGTH;
+    public static final int LENGTH = 2 * SharedMemory.PADDED_LENGTH;
 
     private SegmentHeaderDescriptor()
     {

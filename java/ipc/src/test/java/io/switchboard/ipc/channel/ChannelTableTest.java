@@ -71,12 +71,12 @@ class ChannelTableTest
         {
             held.add(table.allocate(ChannelKind.HTTP, 1, 0));
         }
-        // a rogue worker: the old free-list words, every slot's link and state, all garbage
-        memory.set(io.switchboard.ipc.SharedMemory.LONG, io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_FREE_LIST_OFFSET, 3L);
+        // a rogue worker: the header's reserved words, every slot's reserved word and state, all garbage
+        memory.set(io.switchboard.ipc.SharedMemory.LONG, 112, 3L);
         for (int slot = 0; slot < CHANNELS; slot++)
         {
             final long offset = segment.layout().channelSlotOffset(slot);
-            memory.set(io.switchboard.ipc.SharedMemory.INT, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.NEXT_FREE_OFFSET, 0);
+            memory.set(io.switchboard.ipc.SharedMemory.INT, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.RESERVED_OFFSET, 0);
             memory.set(io.switchboard.ipc.SharedMemory.LONG, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET,
                 io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord(7, ChannelState.OPEN));
         }

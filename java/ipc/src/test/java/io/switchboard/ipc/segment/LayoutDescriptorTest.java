@@ -17,7 +17,7 @@ class LayoutDescriptorTest
     void shouldPinTheHeader()
     {
         assertEquals(0x314452414F425753L, SegmentHeaderDescriptor.MAGIC);
-        assertEquals(1, SegmentHeaderDescriptor.LAYOUT_VERSION);
+        assertEquals(2, SegmentHeaderDescriptor.LAYOUT_VERSION);
         assertEquals(8, SegmentHeaderDescriptor.LAYOUT_VERSION_OFFSET);
         assertEquals(16, SegmentHeaderDescriptor.SEGMENT_LENGTH_OFFSET);
         assertEquals(40, SegmentHeaderDescriptor.RING_CAPACITY_OFFSET);
@@ -25,8 +25,7 @@ class LayoutDescriptorTest
         assertEquals(96, SegmentHeaderDescriptor.CM_START_TIME_OFFSET);
         assertEquals(104, SegmentHeaderDescriptor.INSTANCE_EPOCH_OFFSET);
         assertEquals(128, SegmentHeaderDescriptor.CM_HEARTBEAT_OFFSET);
-        assertEquals(256, SegmentHeaderDescriptor.CHANNEL_FREE_LIST_OFFSET);
-        assertEquals(384, SegmentHeaderDescriptor.LENGTH);
+        assertEquals(256, SegmentHeaderDescriptor.LENGTH);
     }
 
     @Test
@@ -52,8 +51,8 @@ class LayoutDescriptorTest
     void shouldAlignEveryRegion()
     {
         final SegmentLayout layout = new SegmentLayout(3, 77, 8192, 2);
-        assertEquals(384, layout.cmDoorbellsOffset());
-        assertEquals(384 + 2 * 192, layout.workerSlotsOffset());
+        assertEquals(256, layout.cmDoorbellsOffset());
+        assertEquals(256 + 2 * 192, layout.workerSlotsOffset());
         assertEquals(layout.workerSlotsOffset() + 3 * (256 + 192), layout.channelSlotsOffset());
         assertEquals(0, layout.ringsOffset() % 4096);
         assertEquals(0, layout.inboundRingOffset(5) % 128);
