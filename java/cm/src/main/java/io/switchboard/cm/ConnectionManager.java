@@ -55,7 +55,8 @@ public final class ConnectionManager implements AutoCloseable
     private final CmConfig config;
     private final java.util.function.Consumer<Throwable> onFatal;
     /** Why the instance failed (an I/O thread could not go on), or null while it serves. */
-    private volatile Throwable failure;
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
     private SharedSegment segment;
     private WorkerPool workers;
     private WorkerSupervisor supervisor;
@@ -94,13 +95,10 @@ public final class ConnectionManager implements AutoCloseable
      */
     private void onIoThreadFailed(final int index, final Throwable cause)
     {
-        synchronized (this)
+        // not the instance's monitor: close() holds it while it waits for this very thread
+        if (!failure.compareAndSet(null, cause))
         {
-            if (failure != null)
-            {
-                return;
-            }
-            failure = cause;
+            return;
         }
         LOG.error("I/O thread {} failed: the instance stops serving", index);
         accepting = false;
@@ -113,7 +111,7 @@ public final class ConnectionManager implements AutoCloseable
      */
     public Throwable failure()
     {
-        return failure;
+        return failure.get();
     }
 
     /**
@@ -310,14 +308,18 @@ public final class ConnectionManager implements AutoCloseable
         {
             // the client is gone already: refused all the same
         }
-        refusedSinceLog++;
-        final long nowNs = System.nanoTime();
-        if (nowNs - lastRefusalLogNs > TimeUnit.SECONDS.toNanos(1))
+        // both acceptors may refuse at once
+        synchronized (connectionLimit)
         {
-            LOG.warn("refused {} connection(s): {} open, --max-connections is {}", refusedSinceLog,
-                connectionLimit.open(), connectionLimit.max());
-            refusedSinceLog = 0;
-            lastRefusalLogNs = nowNs;
+            refusedSinceLog++;
+            final long nowNs = System.nanoTime();
+            if (nowNs - lastRefusalLogNs > TimeUnit.SECONDS.toNanos(1))
+            {
+                LOG.warn("refused {} connection(s): {} open, --max-connections is {}", refusedSinceLog,
+                    connectionLimit.open(), connectionLimit.max());
+                refusedSinceLog = 0;
+                lastRefusalLogNs = nowNs;
+            }
         }
     }
 
@@ -343,7 +345,7 @@ public final class ConnectionManager implements AutoCloseable
         return StatusDocument.render(
             self.pid(),
             current == null ? "" : current.name(),
-            failure != null ? "failed" : closed ? "stopping" : "running",
+            failure.get() != null ? "failed" : closed ? "stopping" : "running",
             config.workers(),
             supervisor.isRollingRestart(),
             current == null ? 0 : new ChannelTable(current).inUseCount(),

@@ -87,6 +87,21 @@ final class ClientSocket
         return true;
     }
 
+    /**
+     * One non-blocking write and no more, for a last word before a close; what the socket does not take is lost.
+     */
+    void writeOnce(final ByteBuffer bytes)
+    {
+        try
+        {
+            channel.write(bytes);
+        }
+        catch (final IOException ignored)
+        {
+            // the client is gone: nothing to tell
+        }
+    }
+
     void interest(final int op, final boolean on)
     {
         if (!key.isValid())

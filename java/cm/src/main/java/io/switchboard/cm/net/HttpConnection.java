@@ -60,13 +60,22 @@ final class HttpConnection implements Connection
         this.key = key;
         this.client = new ClientSocket(socket, key);
         this.lease = new WorkspaceLease(io.workspaces(), client);
-        this.leg = new WorkerLeg(io, this, exchange, client, socket);
+        this.leg = new WorkerLeg(io, this, exchange, client, socket, lease);
         this.deadlineNs = System.nanoTime() + io.timeouts().idleNs();
     }
 
     State state()
     {
         return state;
+    }
+
+    /**
+     * The worker's leg moves the state machine on, with the deadline of the phase it enters.
+     */
+    void enter(final State next, final long deadlineNs)
+    {
+        state = next;
+        this.deadlineNs = deadlineNs;
     }
 
     public ChannelKind channelKind()
@@ -96,6 +105,8 @@ final class HttpConnection implements Connection
                 {
                     if (!lease.take())
                     {
+                        // every workspace is taken: bytes wait in the socket as a request waits for a channel
+                        deadlineNs = Math.min(deadlineNs, System.nanoTime() + io.timeouts().queueNs());
                         return;
                     }
                     workspace = lease.workspace();
@@ -142,9 +153,9 @@ final class HttpConnection implements Connection
                 return;
             }
             client.interest(SelectionKey.OP_WRITE, false);
-            if (state == State.AWAIT_RESPONSE && exchange.hasChannel())
+            if (exchange.hasChannel() && !exchange.detached && (state == State.AWAIT_RESPONSE || state == State.BODY))
             {
-                // the socket drained: go on relaying what the worker wrote
+                // the socket drained: go on relaying what the worker wrote (an early answer may come mid-upload)
                 leg.onOutbound();
             }
             else
@@ -226,8 +237,6 @@ final class HttpConnection implements Connection
         }
     }
 
-    // ---------------------------------------------------------------- request
-
     private void onHead(final RequestHead head)
     {
         exchange.begin(head);
@@ -279,18 +288,6 @@ final class HttpConnection implements Connection
     public void onWorkerLost()
     {
         leg.onWorkerLost();
-    }
-
-    // ---------------------------------------------------------------- for the worker's leg
-
-    void enter(final State next)
-    {
-        state = next;
-    }
-
-    void deadline(final long deadlineNs)
-    {
-        this.deadlineNs = deadlineNs;
     }
 
     HttpWorkspace workspace()
@@ -362,6 +359,8 @@ final class HttpConnection implements Connection
         }
         else
         {
+            // nothing more is read: a client that keeps sending must not keep the key readable
+            client.interest(SelectionKey.OP_READ, false);
             client.interest(SelectionKey.OP_WRITE, true);
         }
     }
@@ -461,6 +460,10 @@ final class HttpConnection implements Connection
         {
             case READ_HEAD ->
             {
+                if (workspace == null && lease.isAwaiting())
+                {
+                    lease.refuseUnserved();
+                }
                 if (workspace == null || workspace.parser.isIdle())
                 {
                     close();

@@ -41,6 +41,9 @@ final class HttpExchange
     /** Since when the body waits for ring space; 0 when it does not. */
     long ringWaitSinceNs;
 
+    /** From dispatch until the worker's final frame (504); not extended by progress. */
+    long responseDeadlineNs;
+
     // ---- the channel
     long channelId = ChannelId.NONE;
     int workerSlot = -1;

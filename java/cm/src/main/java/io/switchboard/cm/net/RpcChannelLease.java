@@ -98,7 +98,10 @@ final class RpcChannelLease
     void reportAwaiting(final long awaiting)
     {
         io.sessionTraffic();
-        lastTrafficNs = System.nanoTime();
+        if (idleTimeoutNs > 0)
+        {
+            lastTrafficNs = System.nanoTime();
+        }
         final long count = isHeld() ? Math.max(0, awaiting) : 0;
         if (count != awaitingReported)
         {

@@ -40,11 +40,16 @@ public final class SessionLimit
      */
     public String tryAcquire(final InetAddress address)
     {
-        if (open.incrementAndGet() > max)
+        int total;
+        do
         {
-            open.decrementAndGet();
-            return "the instance holds its limit of " + max + " sessions (--max-sessions); retry later";
+            total = open.get();
+            if (total >= max)
+            {
+                return "the instance holds its limit of " + max + " sessions (--max-sessions); retry later";
+            }
         }
+        while (!open.compareAndSet(total, total + 1));
         final boolean[] overAddress = new boolean[1];
         byAddress.compute(address, (ignored, count) ->
         {

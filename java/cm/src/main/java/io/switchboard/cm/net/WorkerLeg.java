@@ -30,12 +30,14 @@ final class WorkerLeg
     private final HttpExchange exchange;
     private final ClientSocket client;
     private final SocketChannel socket;
+    private final WorkspaceLease lease;
     private final FrameHandler detachedFrames = this::onDetachedFrame;
     private boolean awaitingWorker;
 
     WorkerLeg(final IoThread io, final HttpConnection connection, final HttpExchange exchange,
-        final ClientSocket client, final SocketChannel socket)
+        final ClientSocket client, final SocketChannel socket, final WorkspaceLease lease)
     {
+        this.lease = lease;
         this.io = io;
         this.connection = connection;
         this.exchange = exchange;
@@ -81,16 +83,17 @@ final class WorkerLeg
         // the handler may start before any body byte arrives
         end.signalPeer();
 
-        connection.deadline(System.nanoTime() + io.timeouts().responseNs());
+        final long nowNs = System.nanoTime();
+        exchange.responseDeadlineNs = nowNs + io.timeouts().responseNs();
         if (!exchange.hasBody())
         {
-            connection.enter(HttpConnection.State.AWAIT_RESPONSE);
-            client.interest(SelectionKey.OP_READ, true);
+            connection.enter(HttpConnection.State.AWAIT_RESPONSE, exchange.responseDeadlineNs);
+            client.interest(SelectionKey.OP_READ, !lease.inputClosed());
             return;
         }
 
-        connection.enter(HttpConnection.State.BODY);
-        exchange.bodyStartNs = System.nanoTime();
+        connection.enter(HttpConnection.State.BODY, exchange.responseDeadlineNs);
+        exchange.bodyStartNs = nowNs;
         if (exchange.expectContinue && !connection.workspace().in.hasRemaining())
         {
             ResponseHeadWriter.putContinue(connection.workspace().out);
@@ -154,10 +157,10 @@ final class WorkerLeg
         {
             case DONE ->
             {
-                connection.enter(HttpConnection.State.AWAIT_RESPONSE);
-                client.interest(SelectionKey.OP_READ, true);
+                connection.enter(HttpConnection.State.AWAIT_RESPONSE, exchange.responseDeadlineNs);
+                client.interest(SelectionKey.OP_READ, !lease.inputClosed());
             }
-            case NEEDS_BYTES -> client.interest(SelectionKey.OP_READ, true);
+            case NEEDS_BYTES -> client.interest(SelectionKey.OP_READ, !lease.inputClosed());
             case RING_FULL ->
             {
                 // stop reading the socket until the worker frees space
@@ -208,7 +211,9 @@ final class WorkerLeg
             if (exchange.abortedBeforeHead)
             {
                 // the worker gave up before its head: the client gets a 502 in its place
-                connection.workspace().putLocalResponse(502, "Bad Gateway\n", false, exchange);
+                connection.workspace().putLocalResponse(502, "Bad Gateway\n",
+                    connection.state() == HttpConnection.State.BODY || connection.state() == HttpConnection.State.WAIT_CHANNEL,
+                    exchange);
             }
             connection.flush();
         }
@@ -316,7 +321,7 @@ final class WorkerLeg
             // the response whole if it was, else short, which it can tell; closing at once would drop a head
             // (and body) not yet written to the socket, and the client would see no response at all
             exchange.keepAlive = false;
-            connection.enter(HttpConnection.State.CLOSED);
+            connection.enter(HttpConnection.State.CLOSED, exchange.responseDeadlineNs);
             connection.closeWhenFlushed();
             return;
         }

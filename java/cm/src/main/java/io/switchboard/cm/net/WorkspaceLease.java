@@ -13,6 +13,10 @@ import java.nio.channels.SelectionKey;
  */
 final class WorkspaceLease implements WorkspacePool.Waiter
 {
+    private static final byte[] UNSERVED = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n" +
+        "Content-Length: 20\r\nConnection: close\r\n\r\nServer overloaded.\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final WorkspacePool pool;
     private final ClientSocket client;
     private HttpWorkspace workspace;
@@ -69,13 +73,33 @@ final class WorkspaceLease implements WorkspacePool.Waiter
         return true;
     }
 
-    public void onWorkspaceAvailable()
+    public void onWorkspaceAvailable(final HttpWorkspace handed)
     {
         awaiting = false;
-        if (!closed)
+        workspace = handed;
+        if (closed)
         {
-            client.interest(SelectionKey.OP_READ, true);
+            release();
+            return;
         }
+        client.interest(SelectionKey.OP_READ, true);
+    }
+
+    /**
+     * @return whether the connection waits for a workspace: bytes came, and every workspace is taken.
+     */
+    boolean isAwaiting()
+    {
+        return awaiting;
+    }
+
+    /**
+     * A connection that waited for a workspace longer than a request may wait is told 503, straight from a
+     * constant (it has no buffer), before it closes: it is refused, not dropped without a word.
+     */
+    void refuseUnserved()
+    {
+        client.writeOnce(ByteBuffer.wrap(UNSERVED));
     }
 
     /**

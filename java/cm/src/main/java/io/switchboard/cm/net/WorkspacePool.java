@@ -19,8 +19,11 @@ final class WorkspacePool
      */
     interface Waiter
     {
-        /** One is free now: ask again. */
-        void onWorkspaceAvailable();
+        /**
+         * Hands the waiter a workspace, now its own: given to it, not merely announced, so that a waiter that
+         * closes before it reads again gives it back (a wake-up cannot be lost).
+         */
+        void onWorkspaceAvailable(HttpWorkspace workspace);
     }
 
     private final Supplier<HttpWorkspace> factory;
@@ -42,8 +45,8 @@ final class WorkspacePool
     }
 
     /**
-     * @return a workspace, or null when all are taken: {@code waiter} is told when one comes back (once: it
-     *         asks again only after being told, so it is never queued twice).
+     * @return a workspace, or null when all are taken: {@code waiter} is handed one when it comes back (it asks
+     *         again only after that, so it is never queued twice).
      */
     HttpWorkspace acquire(final Waiter waiter)
     {
@@ -63,16 +66,18 @@ final class WorkspacePool
 
     void release(final HttpWorkspace workspace)
     {
-        outstanding--;
-        if (free.size() < maxRetained)
-        {
-            workspace.clear();
-            free.addLast(workspace);
-        }
+        workspace.clear();
         final Waiter next = waiters.pollFirst();
         if (next != null)
         {
-            next.onWorkspaceAvailable();
+            // still outstanding: it goes straight to the first waiter
+            next.onWorkspaceAvailable(workspace);
+            return;
+        }
+        outstanding--;
+        if (free.size() < maxRetained)
+        {
+            free.addLast(workspace);
         }
     }
 
