@@ -36,29 +36,19 @@ final class RequestBodyPump implements ChunkDataHandler
     private final ByteBuffer in;
     private final MemorySegment inSegment;
     private final ChunkedDecoder chunkedDecoder;
-    private final ClientBytes bytes;
+    private final SegmentViews segment;
     private MemorySegment memory;
     private long claimOffset;
     private int claimFilled;
     private boolean published;
 
-    /**
-     * Where the pump reads the socket's bytes into ring space: the segment seen as buffers and memory.
-     */
-    interface ClientBytes
-    {
-        ByteBuffer ringView(long offset, int length);
-
-        MemorySegment memory();
-    }
-
     RequestBodyPump(final ByteBuffer in, final MemorySegment inSegment, final ChunkedDecoder chunkedDecoder,
-        final ClientBytes bytes)
+        final SegmentViews segment)
     {
         this.in = in;
         this.inSegment = inSegment;
         this.chunkedDecoder = chunkedDecoder;
-        this.bytes = bytes;
+        this.segment = segment;
     }
 
     /**
@@ -87,7 +77,7 @@ final class RequestBodyPump implements ChunkDataHandler
     Outcome pump(final HttpExchange exchange, final ClientSocket client, final SocketChannel socket) throws IOException
     {
         published = false;
-        memory = bytes.memory();
+        memory = segment.memory();
         final RingWriter writer = exchange.end.writer();
         while (true)
         {
@@ -154,7 +144,7 @@ final class RequestBodyPump implements ChunkDataHandler
             {
                 final int n = (int)Math.min(exchange.bodyRemaining, room);
                 final long at = writer.tryClaim(HttpFrameType.REQUEST_BODY, FrameDescriptor.UNFRAGMENTED, n);
-                final int read = socket.read(bytes.ringView(at, n));
+                final int read = socket.read(segment.ringView(at, n));
                 if (read <= 0)
                 {
                     writer.abort();

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * <p>
  * Not thread-safe: belongs to one {@link IoThread}.
  */
-final class SegmentViews implements RequestBodyPump.ClientBytes
+final class SegmentViews
 {
     private final MemorySegment memory;
     private final ByteBuffer whole;
@@ -29,7 +29,7 @@ final class SegmentViews implements RequestBodyPump.ClientBytes
         this.range = whole.duplicate();
     }
 
-    public MemorySegment memory()
+    MemorySegment memory()
     {
         return memory;
     }
@@ -45,7 +45,7 @@ final class SegmentViews implements RequestBodyPump.ClientBytes
     /**
      * @return a view of {@code length} bytes at {@code offset}; the same object each time, valid until the next.
      */
-    public ByteBuffer ringView(final long offset, final int length)
+    ByteBuffer ringView(final long offset, final int length)
     {
         final int at = Math.toIntExact(offset);
         return range.limit(at + length).position(at);
