@@ -11,7 +11,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./switchboard run}: starts an instance in the foreground and stops it
- * cleanly on Ctrl-C or SIGTERM.
+ * cleanly on Ctrl-C or SIGTERM: the JVM's shutdown hook runs
+ * {@link ConnectionManager#close()}, whose first step turns {@code /ready} to 503
+ * (see there for the order of the rest).
  */
 public final class CmMain
 {
@@ -77,8 +79,8 @@ public final class CmMain
         if (cm.adminAddress() != null)
         {
             final String host = cm.adminAddress().getAddress().getHostAddress();
-            LOG.info("admin on http://{}:{}/admin/status", host.indexOf(':') >= 0 ? "[" + host + "]" : host,
-                cm.adminAddress().getPort());
+            LOG.info("admin on http://{}:{}/ (the live status page; also /admin/status, /health, /ready)",
+                host.indexOf(':') >= 0 ? "[" + host + "]" : host, cm.adminAddress().getPort());
         }
         try
         {

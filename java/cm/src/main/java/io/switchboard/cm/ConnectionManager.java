@@ -1,6 +1,7 @@
 package io.switchboard.cm;
 
 import io.switchboard.cm.admin.AdminServer;
+import io.switchboard.cm.admin.InstanceReadiness;
 import io.switchboard.cm.admin.StatusDocument;
 import io.switchboard.cm.config.CmConfig;
 import io.switchboard.cm.routing.Router;
@@ -39,9 +40,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running instance: the segment, the workers and their supervisor, the I/O
  * threads, the acceptor and the admin listener. {@link #start()} brings it up
- * in that order; {@link #close()} takes it down gracefully: stop accepting (the
- * client and the admin listener), let in-flight requests finish within the
- * drain deadline, stop the workers, remove the segment.
+ * in that order; {@link #close()} takes it down gracefully, in the order a load
+ * balancer in front needs:
+ * <ol>
+ *     <li>{@code /ready} answers 503 (before anything else happens);</li>
+ *     <li>new requests are still served for {@code --shutdown-ready-grace-ms}, so that health checkers see the
+ *     503 and stop sending before a connection is refused;</li>
+ *     <li>the client listeners close; in-flight requests finish within the drain deadline;</li>
+ *     <li>the workers stop; the segment is removed;</li>
+ *     <li>the admin listener closes last, so that {@code /health}, {@code /ready} and the status answer while
+ *     the instance drains.</li>
+ * </ol>
  * <p>
  * The segment has one worker slot more than the instance has workers: the room
  * in which a replacement starts while the worker it replaces still serves.
@@ -68,6 +77,14 @@ public final class ConnectionManager implements AutoCloseable
     private AdminServer admin;
     private InetSocketAddress adminAddress;
     private volatile boolean accepting;
+    /** Set first thing by {@link #close()}: {@code /ready} answers 503 from then on. */
+    private volatile boolean stopping;
+    /** Set once the client listeners are closed: the status says "stopping" rather than "draining". */
+    private volatile boolean listenersClosed;
+    /** Guards {@link #segment} between the admin's reads of the channel table and the unmap at close. */
+    private final Object segmentLock = new Object();
+    private final long startedAtNs = System.nanoTime();
+    private long shutdownReadyGraceMs;
     private ConnectionLimit connectionLimit;
     private SessionLimit sessionLimit;
     private long refusedSinceLog;
@@ -126,6 +143,7 @@ public final class ConnectionManager implements AutoCloseable
 
         final ProcessIdentity self = ProcessIdentity.self();
         final SupervisorSettings supervision = config.supervisorSettings();
+        shutdownReadyGraceMs = config.shutdownReadyGraceMs();
         final SegmentLayout layout = new SegmentLayout(
             config.workers() + 1, config.channels(), config.ringCapacity(), config.ioThreads());
         if (layout.segmentLength() > Integer.MAX_VALUE)
@@ -250,7 +268,9 @@ public final class ConnectionManager implements AutoCloseable
         }
         if (config.adminPort() >= 0)
         {
-            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self));
+            final InstanceReadiness readiness = new InstanceReadiness(config.applications(), workers.slotCount(),
+                workers::isReady, supervisor::status, () -> stopping || failure.get() != null);
+            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check);
             adminAddress = admin.start();
         }
         try
@@ -341,15 +361,24 @@ public final class ConnectionManager implements AutoCloseable
 
     private String status(final ProcessIdentity self)
     {
-        final SharedSegment current = segment;
+        final String segmentName;
+        final int channelsInUse;
+        // the admin listener outlives the segment at shutdown: never read a segment being unmapped
+        synchronized (segmentLock)
+        {
+            segmentName = segment == null ? "" : segment.name();
+            channelsInUse = segment == null ? 0 : new ChannelTable(segment).inUseCount();
+        }
         return StatusDocument.render(
             self.pid(),
-            current == null ? "" : current.name(),
-            failure.get() != null ? "failed" : closed ? "stopping" : "running",
+            segmentName,
+            failure.get() != null ? "failed" : listenersClosed ? "stopping" : stopping ? "draining" : "running",
             config.workers(),
             supervisor.isRollingRestart(),
-            current == null ? 0 : new ChannelTable(current).inUseCount(),
+            channelsInUse,
             config.channels(),
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAtNs),
+            openSessions(),
             supervisor.status());
     }
 
@@ -394,6 +423,10 @@ public final class ConnectionManager implements AutoCloseable
         return List.of(ioThreads);
     }
 
+    /**
+     * Stops the instance in the order the class comment gives; returns once it has stopped. The readiness grace
+     * is waited only by an instance that was serving (not after a failed start or an I/O thread's failure).
+     */
     public synchronized void close()
     {
         if (closed)
@@ -401,12 +434,16 @@ public final class ConnectionManager implements AutoCloseable
             return;
         }
         closed = true;
+        stopping = true;
+        if (accepting && shutdownReadyGraceMs > 0 && failure.get() == null)
+        {
+            LOG.info("stopping: /ready answers 503 now; new requests are served for {} ms more " +
+                "(--shutdown-ready-grace-ms), then the listeners close", shutdownReadyGraceMs);
+            awaitReadyGrace();
+        }
         accepting = false;
         closeServer();
-        if (admin != null)
-        {
-            admin.close();
-        }
+        listenersClosed = true;
         if (ioThreads != null)
         {
             for (final IoThread io : ioThreads)
@@ -442,11 +479,30 @@ public final class ConnectionManager implements AutoCloseable
         {
             supervisor.close();
         }
-        if (segment != null)
+        synchronized (segmentLock)
         {
-            segment.unlink();
-            segment.close();
-            segment = null;
+            if (segment != null)
+            {
+                segment.unlink();
+                segment.close();
+                segment = null;
+            }
+        }
+        if (admin != null)
+        {
+            admin.close();
+        }
+    }
+
+    /**
+     * Serves on while load balancers notice the 503 of {@code /ready}; cut short if the instance fails meanwhile.
+     */
+    private void awaitReadyGrace()
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownReadyGraceMs);
+        while (failure.get() == null && System.nanoTime() - deadlineNs < 0 && !Thread.currentThread().isInterrupted())
+        {
+            sleepMs(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()))));
         }
     }
 

@@ -17,7 +17,8 @@ final class Admin
 {
     private static final Pattern SLOT = Pattern.compile(
         "\\{\"slot\": (\\d+), \"state\": \"(\\w+)\", \"pid\": (-?\\d+), \"requests\": (\\d+), \"open_channels\": (-?\\d+), " +
-        "\"starts\": (\\d+), \"deaths_before_ready\": (\\d+), \"last_exit_status\": (-?\\d+), \"next_start_in_ms\": (-?\\d+)}");
+        "\"starts\": (\\d+), \"deaths_before_ready\": (\\d+), \"last_exit_status\": (-?\\d+), \"next_start_in_ms\": (-?\\d+)" +
+        "[^}\\n]*}");
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\": (\"[^\"]*\"|[-\\w]+)");
 
     private Admin()

@@ -14,28 +14,42 @@ import java.util.function.Supplier;
  * <ul>
  *     <li>{@code POST /admin/workers/restart}: starts a rolling restart of every worker; 202, or 409 while one
  *     runs.</li>
- *     <li>{@code GET /admin/status} (or HEAD): the instance and its worker slots, as JSON.</li>
+ *     <li>{@code GET /admin/status} (or HEAD): the instance and its worker slots, as JSON
+ *     ({@link StatusDocument}).</li>
+ *     <li>{@code GET /health} (or HEAD): 200 {@code ok} while the CM runs. Nothing more is checked: the CM exits
+ *     when one of its I/O threads fails ({@code IoThreadFailureHandler}), so an answer means it serves.</li>
+ *     <li>{@code GET /ready} (or HEAD): 200 when the instance should get traffic, else 503; the body says why
+ *     ({@link InstanceReadiness}). From the start of a shutdown on, 503.</li>
+ *     <li>{@code GET /}, {@code /status.js}, {@code /status.css}: the live status page ({@link StatusPage}).</li>
  * </ul>
- * The query is ignored. Thread-safe as long as the two callbacks are: exchanges run concurrently.
+ * The query is ignored. Thread-safe as long as the callbacks are: exchanges run concurrently.
  */
 final class AdminEndpoints
 {
     static final String RESTART_PATH = "/admin/workers/restart";
     static final String STATUS_PATH = "/admin/status";
+    static final String HEALTH_PATH = "/health";
+    static final String READY_PATH = "/ready";
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoints.class);
 
     private final BooleanSupplier restartWorkers;
     private final Supplier<String> statusJson;
+    private final Supplier<InstanceReadiness.Answer> readiness;
 
     /**
      * @param restartWorkers starts a rolling restart; false if one runs already.
      * @param statusJson     the status document.
+     * @param readiness      whether the instance should get traffic now.
      */
-    AdminEndpoints(final BooleanSupplier restartWorkers, final Supplier<String> statusJson)
+    AdminEndpoints(
+        final BooleanSupplier restartWorkers,
+        final Supplier<String> statusJson,
+        final Supplier<InstanceReadiness.Answer> readiness)
     {
         this.restartWorkers = restartWorkers;
         this.statusJson = statusJson;
+        this.readiness = readiness;
     }
 
     /**
@@ -47,11 +61,31 @@ final class AdminEndpoints
         {
             case RESTART_PATH -> method != HttpMethod.POST ?
                 AdminResponse.methodNotAllowed("POST", "POST starts a rolling restart\n") : restart(peer);
-            case STATUS_PATH -> method != HttpMethod.GET && method != HttpMethod.HEAD ?
-                AdminResponse.methodNotAllowed("GET, HEAD", "GET the status\n") :
-                AdminResponse.json(200, statusJson.get());
-            default -> AdminResponse.text(404, "POST " + RESTART_PATH + " or GET " + STATUS_PATH + "\n");
+            case STATUS_PATH -> get(method, () -> AdminResponse.json(200, statusJson.get()));
+            case HEALTH_PATH -> get(method, () -> AdminResponse.text(200, "ok\n"));
+            case READY_PATH -> get(method, this::ready);
+            case StatusPage.PAGE_PATH -> get(method, () -> StatusPage.HTML);
+            case StatusPage.SCRIPT_PATH -> get(method, () -> StatusPage.SCRIPT);
+            case StatusPage.STYLE_PATH -> get(method, () -> StatusPage.STYLE);
+            default -> AdminResponse.text(404, "GET / (the status page), " + STATUS_PATH + ", " + HEALTH_PATH + " or " +
+                READY_PATH + "; POST " + RESTART_PATH + "\n");
         };
+    }
+
+    /**
+     * @return the answer of a GET or HEAD; a 405 for another method.
+     */
+    private static AdminResponse get(final HttpMethod method, final Supplier<AdminResponse> answer)
+    {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD ? answer.get() :
+            AdminResponse.methodNotAllowed("GET, HEAD", "GET or HEAD this path\n");
+    }
+
+    private AdminResponse ready()
+    {
+        final InstanceReadiness.Answer answer = readiness.get();
+
+        return AdminResponse.text(answer.ready() ? 200 : 503, answer.reason() + "\n");
     }
 
     private AdminResponse restart(final SocketAddress peer)

@@ -41,8 +41,14 @@ final class AdminExchange
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminExchange.class);
     private static final int READ_BUFFER_LENGTH = 4 * 1024;
-    /** Room for the status line, Date, Server, Content-Type, Allow, Content-Length and Connection. */
-    private static final int HEAD_ROOM = 512;
+    /** Room for the status line, Date, Server, the fields below, Content-Type, Allow, Content-Length and Connection. */
+    private static final int HEAD_ROOM = 1024;
+    /**
+     * On every answer, the status page's included: nothing from elsewhere, no inline script or style (so no
+     * injected markup could run), fetches to this listener only, never framed.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+        "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private final Socket socket;
     private final long deadlineNs;
@@ -206,7 +212,8 @@ final class AdminExchange
     }
 
     /**
-     * Writes a whole response, framed by Content-Length, announcing the close.
+     * Writes a whole response, framed by Content-Length, announcing the close. Every answer is live (status,
+     * readiness) or small (the page), so none may be cached; and none is to be sniffed or framed.
      *
      * @param headOnly true for a HEAD request: the head of the GET response without its body.
      */
@@ -216,7 +223,10 @@ final class AdminExchange
         final ByteBuffer buffer = ByteBuffer.allocate(HEAD_ROOM + (headOnly ? 0 : body.length));
         final ResponseHeadWriter writer = new ResponseHeadWriter(new HttpDate(InstantSource.system()))
             .begin(buffer, response.status())
-            .header("Content-Type", response.contentType());
+            .header("Content-Type", response.contentType())
+            .header("Cache-Control", "no-store")
+            .header("X-Content-Type-Options", "nosniff")
+            .header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         if (response.allow() != null)
         {
             writer.header("Allow", response.allow());

@@ -72,10 +72,15 @@ public final class AdminServer implements AutoCloseable
      * @param settings       where to listen and whom to answer.
      * @param restartWorkers starts a rolling restart; false if one runs already.
      * @param statusJson     the status document.
+     * @param readiness      whether the instance should get traffic now ({@code /ready}).
      * @throws UncheckedIOException     naming the address when it cannot bind.
      * @throws IllegalArgumentException naming a bad bind address or allowed host.
      */
-    public AdminServer(final AdminSettings settings, final BooleanSupplier restartWorkers, final Supplier<String> statusJson)
+    public AdminServer(
+        final AdminSettings settings,
+        final BooleanSupplier restartWorkers,
+        final Supplier<String> statusJson,
+        final Supplier<InstanceReadiness.Answer> readiness)
     {
         this.settings = settings;
         final InetAddress bindAddress;
@@ -88,7 +93,7 @@ public final class AdminServer implements AutoCloseable
             throw new IllegalArgumentException("--admin-bind names no address: " + settings.bindAddress(), ex);
         }
         this.guard = new AdminRequestGuard(settings.allowedHosts(), bindAddress);
-        this.endpoints = new AdminEndpoints(restartWorkers, statusJson);
+        this.endpoints = new AdminEndpoints(restartWorkers, statusJson, readiness);
         this.permits = new Semaphore(settings.maxConnections());
         try
         {

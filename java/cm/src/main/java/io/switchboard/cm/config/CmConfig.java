@@ -106,6 +106,11 @@ public final class CmConfig
         description = "grace for in-flight requests at shutdown, and for a worker being replaced (default: ${DEFAULT-VALUE})")
     long drainMs;
 
+    @Option(names = "--shutdown-ready-grace-ms", defaultValue = "0",
+        description = "at shutdown, how long /ready answers 503 while new requests are still served, before the " +
+            "listeners close: a load balancer's health checks need this long to stop sending (default: ${DEFAULT-VALUE})")
+    long shutdownReadyGraceMs;
+
     @Option(names = "--ready-timeout-ms", defaultValue = "60000",
         description = "a worker not READY this long after its start is killed (default: ${DEFAULT-VALUE})")
     long readyTimeoutMs;
@@ -280,6 +285,19 @@ public final class CmConfig
     public long drainMs()
     {
         return drainMs;
+    }
+
+    /**
+     * @return how long a stopping instance keeps serving new requests after {@code /ready} has turned 503.
+     * @throws IllegalArgumentException when negative.
+     */
+    public long shutdownReadyGraceMs()
+    {
+        if (shutdownReadyGraceMs < 0)
+        {
+            throw new IllegalArgumentException("--shutdown-ready-grace-ms must be 0 or more: " + shutdownReadyGraceMs);
+        }
+        return shutdownReadyGraceMs;
     }
 
     /**

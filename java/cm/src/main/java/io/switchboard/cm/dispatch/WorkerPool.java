@@ -205,6 +205,9 @@ public final class WorkerPool implements WorkerLoad
         sessions.decrementAndGet(slot);
     }
 
+    /**
+     * {@inheritDoc}
+     */
     public int sessions(final int slot)
     {
         return sessions.get(slot);

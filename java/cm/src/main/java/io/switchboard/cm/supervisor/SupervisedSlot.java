@@ -35,7 +35,13 @@ final class SupervisedSlot
     /** Whether the listener was told this slot's worker is READY: then it must hear of the loss too. */
     boolean announced;
     long startedAtNs;
+    /** When the listener was told the worker is READY; meaningful while {@link #announced}. */
+    long readyAtNs;
+    /** The Java runtime the worker said it runs ({@code java.version} form), read at READY; null if none. */
+    String runtimeVersion;
     long starts;
+    /** Serving workers of this slot that exited unasked (crashed, killed, hung, cut off) and were started again. */
+    long restarts;
     long lastPid = -1;
     int lastExitStatus = -1;
     /** A scheduled start (BACKOFF or PARKED), or null. */

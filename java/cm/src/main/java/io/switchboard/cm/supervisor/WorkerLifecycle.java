@@ -96,6 +96,9 @@ final class WorkerLifecycle implements WorkerEvents
 
     private void announce(final SupervisedSlot slot, final Process process)
     {
+        // published by the worker's READY CAS, which the launcher read with an acquire load
+        slot.runtimeVersion = context.segmentSlots.runtimeVersion(slot.index);
+        slot.readyAtNs = context.clock.nanoTime();
         context.listener.onWorkerReady(slot.index, process.pid());
         slot.announced = true;
         slot.ready = true;
@@ -103,6 +106,7 @@ final class WorkerLifecycle implements WorkerEvents
 
     private void afterServingDeath(final SupervisedSlot slot, final long pid, final int exitStatus, final boolean wasReady)
     {
+        slot.restarts++;
         final String died = "worker slot " + slot.index + " (pid " + pid + ") exited with status " + exitStatus +
             (wasReady ? "" : " before READY");
         if (replacement.takeOver(slot, died))

@@ -16,4 +16,9 @@ public interface WorkerLoad
      * @return requests given to the worker in {@code slot} since it became READY.
      */
     long requestsDispatched(int slot);
+
+    /**
+     * @return distributed sessions open to the worker in {@code slot} now (for operators).
+     */
+    int sessions(int slot);
 }

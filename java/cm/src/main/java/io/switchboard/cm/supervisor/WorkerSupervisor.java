@@ -178,13 +178,21 @@ public final class WorkerSupervisor implements AutoCloseable
     }
 
     /**
-     * @return a snapshot of every slot, taken on the supervisor's thread; empty if it is stopped.
+     * @return a snapshot of every slot, taken on the supervisor's thread, with each worker's resident memory read
+     * from {@code /proc} on the calling thread (so a scrape costs the supervisor nothing but the snapshot); empty if
+     * the supervisor is stopped.
      */
     public List<WorkerStatus> status()
     {
         try
         {
-            return context.executor.submit(this::snapshot).get(STATUS_TIMEOUT_S, TimeUnit.SECONDS);
+            final List<WorkerStatus> slots = context.executor.submit(this::snapshot).get(STATUS_TIMEOUT_S, TimeUnit.SECONDS);
+            final List<WorkerStatus> withRss = new ArrayList<>(slots.size());
+            for (final WorkerStatus slot : slots)
+            {
+                withRss.add(slot.pid() < 0 ? slot : slot.withRssBytes(ResidentMemory.rssBytes(slot.pid())));
+            }
+            return withRss;
         }
         catch (final InterruptedException ex)
         {

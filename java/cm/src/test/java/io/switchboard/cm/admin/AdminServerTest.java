@@ -31,6 +31,7 @@ class AdminServerTest
     private static final long NO_DEADLINE_MS = 600_000;
 
     private final AtomicInteger restarts = new AtomicInteger();
+    private volatile InstanceReadiness.Answer readiness = new InstanceReadiness.Answer(true, "ready: application 'demo'");
     private AdminServer server;
     private int port;
 
@@ -264,6 +265,57 @@ class AdminServerTest
         assertEquals(0, restarts.get());
     }
 
+    @Test
+    void shouldAnswerHealthAndReadinessToGetAndHeadOnly() throws Exception
+    {
+        start(NO_DEADLINE_MS, 4, List.of());
+
+        final String health = exchange("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        final String ready = exchange("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        readiness = new InstanceReadiness.Answer(false, "not ready: draining (the instance is stopping)");
+        final String notReady = exchange("GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        final String notReadyHead = exchange("HEAD /ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        final String postHealth = exchange("POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+
+        assertTrue(health.startsWith("HTTP/1.1 200 OK\r\n"), health);
+        assertTrue(health.endsWith("\r\n\r\nok\n"), health);
+        assertTrue(health.contains("\r\nCache-Control: no-store\r\n"), health);
+        assertTrue(ready.startsWith("HTTP/1.1 200 OK\r\n"), ready);
+        assertTrue(ready.endsWith("\r\n\r\nready: application 'demo'\n"), ready);
+        assertTrue(notReady.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), notReady);
+        assertTrue(notReady.endsWith("\r\n\r\nnot ready: draining (the instance is stopping)\n"), notReady);
+        assertTrue(notReadyHead.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), notReadyHead);
+        assertTrue(notReadyHead.endsWith("\r\n\r\n"), notReadyHead);
+        assertTrue(postHealth.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), postHealth);
+        assertTrue(postHealth.contains("\r\nAllow: GET, HEAD\r\n"), postHealth);
+    }
+
+    @Test
+    void shouldServeTheStatusPageItsScriptAndStyleUncachedUnderAStrictPolicy() throws Exception
+    {
+        start(NO_DEADLINE_MS, 4, List.of());
+
+        final String page = exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/html\r\n\r\n");
+        final String script = exchange("GET /status.js HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
+        final String style = exchange("GET /status.css HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        assertTrue(page.startsWith("HTTP/1.1 200 OK\r\n"), page);
+        assertTrue(page.contains("\r\nContent-Type: text/html; charset=utf-8\r\n"), page);
+        assertTrue(page.contains("<script src=\"/status.js\" defer></script>"), page);
+        assertTrue(page.contains("<table id=\"workers\">"), page);
+        assertTrue(script.contains("\r\nContent-Type: text/javascript; charset=utf-8\r\n"), script);
+        assertTrue(script.contains("fetch('/admin/status'"), script);
+        assertTrue(style.contains("\r\nContent-Type: text/css; charset=utf-8\r\n"), style);
+        for (final String response : List.of(page, script, style))
+        {
+            assertTrue(response.contains("\r\nCache-Control: no-store\r\n"), response);
+            assertTrue(response.contains("\r\nX-Content-Type-Options: nosniff\r\n"), response);
+            assertTrue(response.contains("\r\nContent-Security-Policy: default-src 'none'; script-src 'self'; " +
+                "style-src 'self'; connect-src 'self';"), response);
+        }
+        assertTrue(!page.contains("<script>") && !page.contains(" style=\""), "nothing inline for the policy to block");
+    }
+
     private void start(final long timeoutMs, final int maxConnections, final List<String> allowedHosts)
     {
         server = new AdminServer(new AdminSettings("127.0.0.1", 0, allowedHosts, timeoutMs, maxConnections),
@@ -272,7 +324,8 @@ class AdminServerTest
                 restarts.incrementAndGet();
                 return true;
             },
-            () -> STATUS);
+            () -> STATUS,
+            () -> readiness);
         port = server.start().getPort();
     }
 

@@ -77,6 +77,11 @@ final class SupervisorHarness implements AutoCloseable
                 {
                     return requests[slot];
                 }
+
+                public int sessions(final int slot)
+                {
+                    return 0;
+                }
             },
             settings, processes, executor, executor);
     }

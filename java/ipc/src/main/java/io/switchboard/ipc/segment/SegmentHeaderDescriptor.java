@@ -61,9 +61,10 @@ public final class SegmentHeaderDescriptor
 
     /**
      * Bump on any change of any region's layout: a mismatch is refused at attach. 2: the header lost the
-     * 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}).
+     * 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}). 3: a worker
+     * slot holds the worker's Java runtime version ({@link WorkerSlotDescriptor#RUNTIME_VERSION_OFFSET}).
      */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int LAYOUT_VERSION_OFFSET = 8;

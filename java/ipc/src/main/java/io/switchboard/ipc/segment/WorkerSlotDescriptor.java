@@ -17,7 +17,10 @@ import io.switchboard.ipc.doorbell.DoorbellDescriptor;
  *  |        Start time (64 bits, clock ticks since boot)           |  8
  *  |        Epoch (64 bits): incremented by the CM per occupant     |  16
  *  +---------------------------------------------------------------+
- *  |                 Reserved to 128 bytes                        ...  24
+ *  |  Runtime version (64 bits): the worker, before READY; 0 from   |  24
+ *  |  the CM's claim. Feature, interim, update, patch: 16 bits each |
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved to 128 bytes                        ...  32
  *  +---------------------------------------------------------------+
  *  |   Heartbeat (64 bits, CLOCK_MONOTONIC ns): the worker, own 128 |  128
  *  +---------------------------------------------------------------+
@@ -31,6 +34,12 @@ public final class WorkerSlotDescriptor
     public static final int PID_OFFSET = 4;
     public static final int START_TIME_OFFSET = 8;
     public static final int EPOCH_OFFSET = 16;
+    /**
+     * The worker JVM's {@link Runtime#version()}, packed by {@link WorkerSlots#packRuntimeVersion}: written once by
+     * the worker before its READY CAS, which publishes it (the CM reads it after an acquire load of READY), so the
+     * CM learns which Java each worker runs without asking it anything. Zeroed by the CM when it claims the slot.
+     */
+    public static final int RUNTIME_VERSION_OFFSET = 24;
     public static final int HEARTBEAT_OFFSET = SharedMemory.PADDED_LENGTH;
     public static final int DOORBELL_OFFSET = 2 * SharedMemory.PADDED_LENGTH;
 

@@ -13,6 +13,7 @@ import static io.switchboard.ipc.segment.WorkerSlotDescriptor.DOORBELL_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.EPOCH_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.HEARTBEAT_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.PID_OFFSET;
+import static io.switchboard.ipc.segment.WorkerSlotDescriptor.RUNTIME_VERSION_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.START_TIME_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.STATE_OFFSET;
 
@@ -63,18 +64,20 @@ public final class WorkerSlots
         memory.set(INT, offset + PID_OFFSET, process.pid());
         memory.set(LONG, offset + START_TIME_OFFSET, process.startTime());
         memory.set(LONG, offset + EPOCH_OFFSET, memory.get(LONG, offset + EPOCH_OFFSET) + 1);
+        memory.set(LONG, offset + RUNTIME_VERSION_OFFSET, 0L);
         LONG_HANDLE.setRelease(memory, offset + HEARTBEAT_OFFSET, nowNs);
         return INT_HANDLE.compareAndSet(
             memory, offset + STATE_OFFSET, WorkerState.FREE.code(), WorkerState.STARTING.code());
     }
 
     /**
-     * Worker: announces it has attached and serves.
+     * Worker: announces it has attached and serves, and which Java runtime it runs (published by the CAS).
      *
      * @return false if the slot was not STARTING (the CM gave it up).
      */
     public boolean markReady(final int slot)
     {
+        memory.set(LONG, offset(slot) + RUNTIME_VERSION_OFFSET, packRuntimeVersion(Runtime.version()));
         heartbeat(slot, System.nanoTime());
         return INT_HANDLE.compareAndSet(
             memory, offset(slot) + STATE_OFFSET, WorkerState.STARTING.code(), WorkerState.READY.code());
@@ -103,6 +106,56 @@ public final class WorkerSlots
     {
         final long offset = offset(slot);
         return new ProcessIdentity(memory.get(INT, offset + PID_OFFSET), memory.get(LONG, offset + START_TIME_OFFSET));
+    }
+
+    /**
+     * CM: which Java the slot's worker runs, as it wrote before READY; read only after READY was seen.
+     *
+     * @return e.g. {@code 25.0.1}, or null if the worker wrote none.
+     */
+    public String runtimeVersion(final int slot)
+    {
+        return formatRuntimeVersion(memory.get(LONG, offset(slot) + RUNTIME_VERSION_OFFSET));
+    }
+
+    /**
+     * @return feature, interim, update and patch of {@code version} in 16 bits each, most significant first (a
+     * number above 65,535 is stored as 65,535); the pre-release and build parts are left out.
+     */
+    public static long packRuntimeVersion(final Runtime.Version version)
+    {
+        return (clamp16(version.feature()) << 48) | (clamp16(version.interim()) << 32) |
+            (clamp16(version.update()) << 16) | clamp16(version.patch());
+    }
+
+    /**
+     * @return the packed version as {@code java.version} writes a release's: {@code 25}, {@code 25.0.1},
+     * trailing zero parts left out; null for 0 (none written).
+     */
+    public static String formatRuntimeVersion(final long packed)
+    {
+        if (packed == 0)
+        {
+            return null;
+        }
+        final int[] parts = {(int)(packed >>> 48), (int)(packed >>> 32) & 0xFFFF, (int)(packed >>> 16) & 0xFFFF,
+            (int)packed & 0xFFFF};
+        int last = parts.length - 1;
+        while (last > 0 && parts[last] == 0)
+        {
+            last--;
+        }
+        final StringBuilder text = new StringBuilder().append(parts[0]);
+        for (int i = 1; i <= last; i++)
+        {
+            text.append('.').append(parts[i]);
+        }
+        return text.toString();
+    }
+
+    private static long clamp16(final int part)
+    {
+        return Math.min(Math.max(part, 0), 0xFFFF);
     }
 
     public long epoch(final int slot)

@@ -17,7 +17,7 @@ class LayoutDescriptorTest
     void shouldPinTheHeader()
     {
         assertEquals(0x314452414F425753L, SegmentHeaderDescriptor.MAGIC);
-        assertEquals(2, SegmentHeaderDescriptor.LAYOUT_VERSION);
+        assertEquals(3, SegmentHeaderDescriptor.LAYOUT_VERSION);
         assertEquals(8, SegmentHeaderDescriptor.LAYOUT_VERSION_OFFSET);
         assertEquals(16, SegmentHeaderDescriptor.SEGMENT_LENGTH_OFFSET);
         assertEquals(40, SegmentHeaderDescriptor.RING_CAPACITY_OFFSET);
@@ -31,6 +31,7 @@ class LayoutDescriptorTest
     @Test
     void shouldPinTheSlotsRingsAndFrames()
     {
+        assertEquals(24, WorkerSlotDescriptor.RUNTIME_VERSION_OFFSET);
         assertEquals(128, WorkerSlotDescriptor.HEARTBEAT_OFFSET);
         assertEquals(256, WorkerSlotDescriptor.DOORBELL_OFFSET);
         assertEquals(128, ChannelSlotDescriptor.LENGTH);
