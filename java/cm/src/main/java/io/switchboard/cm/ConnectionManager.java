@@ -441,6 +441,10 @@ public final class ConnectionManager implements AutoCloseable
                 "(--shutdown-ready-grace-ms), then the listeners close", shutdownReadyGraceMs);
             awaitReadyGrace();
         }
+        else if (accepting)
+        {
+            LOG.info("stopping: /ready answers 503 now; the listeners close (--shutdown-ready-grace-ms is 0)");
+        }
         accepting = false;
         closeServer();
         listenersClosed = true;

@@ -9,11 +9,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Checks a READY worker's slot (layout in
  * {@link io.switchboard.ipc.segment.WorkerSlotDescriptor}) against what the
- * worker may write there. The worker writes two things: its heartbeat, which
+ * worker may write there. The worker writes three things: its heartbeat, which
  * reads CLOCK_MONOTONIC like the CM's own clock and so is never in the CM's
- * future, and the state, once, STARTING to READY. Pid, start time and epoch are
- * the CM's, written before the worker started. Anything else there means the
- * worker writes where it must not.
+ * future; the state, once, STARTING to READY; and, just before, its runtime
+ * version, which is not audited (the CM only shows it to operators, and reads it
+ * once, at READY). Pid, start time and epoch are the CM's, written before the
+ * worker started. Anything else there means the worker writes where it must not.
  * <p>
  * Why it matters: the supervisor decides from these words whether a worker is
  * hung; a heartbeat set far ahead, or a state other than READY, would otherwise

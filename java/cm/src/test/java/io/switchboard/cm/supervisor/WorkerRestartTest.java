@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,31 @@ class WorkerRestartTest
             assertEquals("READY", harness.state(0));
             assertEquals("SPARE", harness.state(1));
             assertEquals(1, harness.status(0).starts());
+        }
+    }
+
+    @Test
+    void shouldReportTheJdkUptimeAndRestartsOfAWorkerForOperators()
+    {
+        try (SupervisorHarness harness = new SupervisorHarness(1))
+        {
+            harness.supervisor.launchAll();
+            harness.executor.runDue();
+            assertNull(harness.status(0).jdk(), "no JDK before the worker said which");
+            assertEquals(-1, harness.status(0).uptimeS());
+
+            harness.ready(0);
+            harness.runMs(3_000);
+            assertEquals(Runtime.version().feature(), Integer.parseInt(harness.status(0).jdk().split("\\.")[0]),
+                harness.status(0).jdk());
+            assertEquals(3, harness.status(0).uptimeS());
+            assertEquals(0, harness.status(0).restarts());
+
+            harness.exit(0, 1);
+            assertNull(harness.status(0).jdk());
+            assertEquals(-1, harness.status(0).uptimeS());
+            assertEquals(1, harness.status(0).restarts(), "a serving worker that exited unasked, started again");
+            assertEquals(-1, harness.status(0).rssBytes(), "read by WorkerSupervisor.status(), not the snapshot");
         }
     }
 
