@@ -58,7 +58,7 @@ final class RequestHeadEncoder
         final int targetLength = !absolute ? head.targetLength() :
             (head.queryOffset() >= 0 ? head.queryOffset() + head.queryLength() : head.pathOffset() + head.pathLength()) -
             head.pathOffset();
-        int length = HttpHeadDescriptor.FIXED_LENGTH + HeadWriter.encodedLength(application.length()) +
+        int length = HttpHeadDescriptor.REQUEST_FIXED_LENGTH + HeadWriter.encodedLength(application.length()) +
             HeadWriter.encodedLength(head.methodLength()) + HeadWriter.encodedLength(Math.max(targetLength, 1));
         final int count = head.headerCount();
         for (int i = 0; i < count; i++)

@@ -60,10 +60,12 @@ public final class SegmentHeaderDescriptor
     public static final long MAGIC = 0x314452414F425753L;
 
     /**
-     * Bump on any change of any region's layout: a mismatch is refused at attach. 2: the header lost the
-     * 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}).
+     * Bump on any change of any region's layout, the encodings of the frames the rings carry included
+     * ({@code HttpHeadDescriptor}, {@code RpcChannelFrameType}): a mismatch is refused at attach. 2: the header
+     * lost the 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}).
+     * 3: REQUEST_HEAD carries the remote address and port (16 bytes more in its fixed part).
      */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int LAYOUT_VERSION_OFFSET = 8;

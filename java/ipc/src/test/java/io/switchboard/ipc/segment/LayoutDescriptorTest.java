@@ -17,7 +17,7 @@ class LayoutDescriptorTest
     void shouldPinTheHeader()
     {
         assertEquals(0x314452414F425753L, SegmentHeaderDescriptor.MAGIC);
-        assertEquals(2, SegmentHeaderDescriptor.LAYOUT_VERSION);
+        assertEquals(3, SegmentHeaderDescriptor.LAYOUT_VERSION);
         assertEquals(8, SegmentHeaderDescriptor.LAYOUT_VERSION_OFFSET);
         assertEquals(16, SegmentHeaderDescriptor.SEGMENT_LENGTH_OFFSET);
         assertEquals(40, SegmentHeaderDescriptor.RING_CAPACITY_OFFSET);
