@@ -111,6 +111,11 @@ final class RequestHeadEncoder
             {
                 continue;
             }
+            if (head.headerValueLength(i) > HttpHeadDescriptor.MAX_STRING_LENGTH)
+            {
+                // possible only with --max-head above 64 KiB and rings large enough for such a frame
+                return Result.TOO_LARGE;
+            }
             kept++;
             length += HeadWriter.encodedLength(head.headerNameLength(i)) + HeadWriter.encodedLength(head.headerValueLength(i));
             if (kind == KIND_X_FORWARDED_FOR)
