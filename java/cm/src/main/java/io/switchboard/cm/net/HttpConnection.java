@@ -395,6 +395,8 @@ final class HttpConnection implements Connection
     private void reject(final int status, final String reason)
     {
         // framing is in doubt after a bad head: answer and close
+        // a head refused before it was whole has no id of its own yet: the log line gets a fresh one
+        exchange.requestIdLength = io.requestIds().generate(exchange.requestId);
         exchange.keepAlive = false;
         exchange.headRequest = false;
         respondLocally(status, reason + "\n", true);
