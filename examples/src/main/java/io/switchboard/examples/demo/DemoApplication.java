@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  *     <li>{@code GET /sleep?ms=M}: answers after M milliseconds</li>
  *     <li>{@code GET /whoami}: the serving worker's pid, in decimal</li>
  *     <li>{@code GET /client}: who the request came from, as the worker sees it: the remote address and port,
- *     the request id, and the forwarding fields, one per line</li>
+ *     the client address behind trusted proxies, the request id, and the forwarding fields, one per line</li>
  * </ul>
  */
 public final class DemoApplication implements HttpApplication
@@ -71,6 +71,7 @@ public final class DemoApplication implements HttpApplication
     /**
      * <pre>
      *   remote: 127.0.0.1 41234
+     *   client: 127.0.0.1
      *   request-id: 3q2-7wAAAAAAAAAAAAAAAB
      *   X-Forwarded-For: 127.0.0.1
      *   Forwarded: for=127.0.0.1
@@ -83,6 +84,8 @@ public final class DemoApplication implements HttpApplication
         final StringBuilder text = new StringBuilder()
             .append("remote: ").append(remote == null ? "unknown" : remote.getAddress().getHostAddress())
             .append(' ').append(request.remotePort()).append('\n')
+            .append("client: ").append(request.clientAddress() == null ? "unknown" : request.clientAddress().getHostAddress())
+            .append('\n')
             .append("request-id: ").append(request.requestId()).append('\n');
         for (final io.switchboard.protocol.http.HttpHeader header : request.headers())
         {

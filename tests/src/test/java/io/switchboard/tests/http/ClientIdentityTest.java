@@ -55,7 +55,8 @@ class ClientIdentityTest
         {
             final List<String> lines = client(client, "");
             assertEquals("remote: 127.0.0.1 " + client.socket().getLocalPort(), lines.get(0));
-            assertEquals(List.of("X-Forwarded-For: 127.0.0.1", "Forwarded: for=127.0.0.1"), lines.subList(2, lines.size()));
+            assertEquals("client: 127.0.0.1", lines.get(1));
+            assertEquals(List.of("X-Forwarded-For: 127.0.0.1", "Forwarded: for=127.0.0.1"), lines.subList(3, lines.size()));
         }
     }
 
@@ -65,7 +66,8 @@ class ClientIdentityTest
         try (RawHttp client = new RawHttp(instance.port()))
         {
             final List<String> lines = client(client, SPOOFED);
-            assertEquals(List.of("X-Forwarded-For: 127.0.0.1", "Forwarded: for=127.0.0.1"), lines.subList(2, lines.size()));
+            assertEquals("client: 127.0.0.1", lines.get(1));
+            assertEquals(List.of("X-Forwarded-For: 127.0.0.1", "Forwarded: for=127.0.0.1"), lines.subList(3, lines.size()));
         }
     }
 
@@ -77,12 +79,20 @@ class ClientIdentityTest
         {
             final List<String> lines = client(proxy, SPOOFED);
             assertEquals("remote: 127.0.0.2 " + proxy.socket().getLocalPort(), lines.get(0));
+            assertEquals("client: 6.6.6.6", lines.get(1));
             assertEquals(List.of("X-Forwarded-For: 6.6.6.6, 127.0.0.2", "Forwarded: for=6.6.6.6;proto=https, for=127.0.0.2",
-                "X-Real-IP: 6.6.6.6"), lines.subList(2, lines.size()));
+                "X-Real-IP: 6.6.6.6"), lines.subList(3, lines.size()));
+
+            // the client is the first address from the right that is not a trusted proxy (fd00::/8 is one)
+            assertEquals("client: 5.5.5.5",
+                client(proxy, "X-Forwarded-For: 1.1.1.1, 5.5.5.5\r\nX-Forwarded-For: fd00::7\r\n").get(1));
+            // ... and no further left than an element that is not an address
+            assertEquals("client: fd00:0:0:0:0:0:0:7", client(proxy, "X-Forwarded-For: 5.5.5.5, _hidden, fd00::7\r\n").get(1));
 
             // a trusted proxy that says nothing is named as the client, like anyone else
             final List<String> silent = client(proxy, "");
-            assertEquals(List.of("X-Forwarded-For: 127.0.0.2", "Forwarded: for=127.0.0.2"), silent.subList(2, silent.size()));
+            assertEquals("client: 127.0.0.2", silent.get(1));
+            assertEquals(List.of("X-Forwarded-For: 127.0.0.2", "Forwarded: for=127.0.0.2"), silent.subList(3, silent.size()));
         }
     }
 
@@ -99,7 +109,7 @@ class ClientIdentityTest
                 assertEquals(200, response.status());
                 // the CM does not add it to the response: as nginx, it leaves that to the application
                 assertNull(response.header("x-request-id"));
-                final String id = response.text().lines().toList().get(1).substring("request-id: ".length());
+                final String id = response.text().lines().toList().get(2).substring("request-id: ".length());
                 assertTrue(id.matches("[A-Za-z0-9_-]{22}"), id);
                 assertTrue(ids.add(id), "repeated: " + id);
             }
@@ -113,10 +123,10 @@ class ClientIdentityTest
         try (RawHttp client = new RawHttp(instance.port()))
         {
             final String valid = "req-" + "x".repeat(124);
-            assertEquals("request-id: " + valid, client(client, "X-Request-Id: " + valid + "\r\n").get(1));
+            assertEquals("request-id: " + valid, client(client, "X-Request-Id: " + valid + "\r\n").get(2));
             for (final String invalid : new String[] {valid + "y", "two words", "caf\u00e9"})
             {
-                final String id = client(client, "X-Request-Id: " + invalid + "\r\n").get(1);
+                final String id = client(client, "X-Request-Id: " + invalid + "\r\n").get(2);
                 assertTrue(id.matches("request-id: [A-Za-z0-9_-]{22}"), invalid + " -> " + id);
             }
         }
@@ -126,7 +136,7 @@ class ClientIdentityTest
     void shouldAnswer431WhenWhatTheCmAddsMakesTheHeadTooLargeForAFrame() throws Exception
     {
         // a 128 KiB ring takes heads of 32,760 encoded bytes; --max-head lets 32,768 bytes of head through. This
-        // head encodes to 32,728 bytes as sent, and the CM adds 92 (X-Forwarded-For, Forwarded, X-Request-Id)
+        // head encodes to 32,744 bytes as sent, and the CM adds 92 (X-Forwarded-For, Forwarded, X-Request-Id)
         final String pad = "p".repeat(32_650);
         try (RawHttp client = new RawHttp(instance.port()))
         {
@@ -152,7 +162,8 @@ class ClientIdentityTest
         {
             final List<String> lines = client(client, SPOOFED);
             assertEquals("remote: 0:0:0:0:0:0:0:1 " + client.socket().getLocalPort(), lines.get(0));
-            assertEquals(List.of("X-Forwarded-For: ::1", "Forwarded: for=\"[::1]\""), lines.subList(2, lines.size()));
+            assertEquals("client: 0:0:0:0:0:0:0:1", lines.get(1));
+            assertEquals(List.of("X-Forwarded-For: ::1", "Forwarded: for=\"[::1]\""), lines.subList(3, lines.size()));
         }
     }
 

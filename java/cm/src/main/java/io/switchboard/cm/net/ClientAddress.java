@@ -27,25 +27,28 @@ public final class ClientAddress
 
     /** A peer the socket could not name (it was closed before the connection was adopted). */
     static final ClientAddress UNKNOWN = new ClientAddress(HttpHeadDescriptor.ADDRESS_FAMILY_NONE,
-        new byte[ADDRESS_LENGTH], 0, false, "unknown", "unknown");
+        new byte[ADDRESS_LENGTH], 0, TrustedProxies.NONE, "unknown", "unknown");
 
     private final int family;
     private final byte[] address;
     private final int port;
     private final boolean trustedProxy;
+    /** Whom a trusted proxy's forwarded addresses are checked against; NONE for any other peer. */
+    private final TrustedProxies trusted;
     private final String text;
     /** The X-Forwarded-For element: {@code 192.0.2.1}, {@code 2001:db8::1}, {@code unknown}. */
     private final byte[] forwardedFor;
     /** The Forwarded element (RFC 7239): {@code for=192.0.2.1}, {@code for="[2001:db8::1]"}, {@code for=unknown}. */
     private final byte[] forwardedElement;
 
-    private ClientAddress(final int family, final byte[] address, final int port, final boolean trustedProxy,
+    private ClientAddress(final int family, final byte[] address, final int port, final TrustedProxies trusted,
         final String text, final String node)
     {
         this.family = family;
         this.address = address;
         this.port = port;
-        this.trustedProxy = trustedProxy;
+        this.trustedProxy = family != HttpHeadDescriptor.ADDRESS_FAMILY_NONE && trusted.contains(address);
+        this.trusted = trustedProxy ? trusted : TrustedProxies.NONE;
         this.text = text;
         this.forwardedFor = text.getBytes(StandardCharsets.US_ASCII);
         this.forwardedElement = ("for=" + node).getBytes(StandardCharsets.US_ASCII);
@@ -69,16 +72,15 @@ public final class ClientAddress
             address[11] = (byte)0xFF;
             System.arraycopy(raw, 0, address, 12, 4);
             final String text = (raw[0] & 0xFF) + "." + (raw[1] & 0xFF) + "." + (raw[2] & 0xFF) + "." + (raw[3] & 0xFF);
-            return new ClientAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, address, inet.getPort(),
-                trusted.contains(address), text, text);
+            return new ClientAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, address, inet.getPort(), trusted, text, text);
         }
         if (inet.getAddress() instanceof Inet6Address)
         {
             System.arraycopy(raw, 0, address, 0, ADDRESS_LENGTH);
             final String text = ipv6Text(address);
             // RFC 7239 section 6: an IPv6 node is bracketed, and then must be quoted
-            return new ClientAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV6, address, inet.getPort(),
-                trusted.contains(address), text, "\"[" + text + "]\"");
+            return new ClientAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV6, address, inet.getPort(), trusted, text,
+                "\"[" + text + "]\"");
         }
         return UNKNOWN;
     }
@@ -127,6 +129,14 @@ public final class ClientAddress
     public boolean trustedProxy()
     {
         return trustedProxy;
+    }
+
+    /**
+     * @return the proxies a trusted peer's forwarded addresses are checked against; none for another peer.
+     */
+    TrustedProxies trustedProxies()
+    {
+        return trusted;
     }
 
     byte[] forwardedFor()

@@ -67,6 +67,9 @@ final class RequestHeadEncoder
     private static final byte[] NO_SEPARATOR = {};
 
     private final HeadWriter headWriter = new HeadWriter();
+    /** The client address found behind a trusted proxy, and an element being read: scratch, reused. */
+    private final byte[] resolved = new byte[ClientAddress.ADDRESS_LENGTH];
+    private final byte[] candidate = new byte[ClientAddress.ADDRESS_LENGTH];
     private ByteBuffer headBytes;
 
     /**
@@ -166,6 +169,8 @@ final class RequestHeadEncoder
         if (client.known())
         {
             headWriter.remoteAddress(client.family(), client.address(), client.port());
+            final int clientFamily = trusted ? resolveClient(head, client) : client.family();
+            headWriter.clientAddress(clientFamily, trusted ? resolved : client.address());
         }
         headWriter.putString(application).putBytes(headBytes, 0, head.methodLength());
         if (targetLength > 0)
@@ -207,6 +212,66 @@ final class RequestHeadEncoder
         headWriter.putString(X_REQUEST_ID).putBytes(exchange.requestId, 0, exchange.requestIdLength);
         writer.commit();
         return Result.WRITTEN;
+    }
+
+    /**
+     * Finds the client behind a trusted proxy, into {@link #resolved}: walking X-Forwarded-For from the right, the
+     * first address that is not a trusted proxy; the leftmost if all are; the last trusted one if an element
+     * before it is not an address (it cannot be checked, so nothing left of it is believed).
+     *
+     * @return the family of {@link #resolved}.
+     */
+    private int resolveClient(final RequestHead head, final ClientAddress peer)
+    {
+        final TrustedProxies trusted = peer.trustedProxies();
+        final byte[] bytes = head.buffer();
+        System.arraycopy(peer.address(), 0, resolved, 0, ClientAddress.ADDRESS_LENGTH);
+        int family = peer.family();
+        for (int i = head.headerCount() - 1; i >= 0; i--)
+        {
+            if (kind(bytes, head.headerNameOffset(i), head.headerNameLength(i)) != KIND_X_FORWARDED_FOR)
+            {
+                continue;
+            }
+            final int valueStart = head.headerValueOffset(i);
+            int end = valueStart + head.headerValueLength(i);
+            while (end > valueStart)
+            {
+                int comma = end - 1;
+                while (comma >= valueStart && bytes[comma] != ',')
+                {
+                    comma--;
+                }
+                int from = comma + 1;
+                int to = end;
+                while (from < to && (bytes[from] == ' ' || bytes[from] == '\t'))
+                {
+                    from++;
+                }
+                while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t'))
+                {
+                    to--;
+                }
+                end = comma;
+                if (from == to)
+                {
+                    // an empty list element (RFC 9110 section 5.6.1 allows them): nothing to read
+                    continue;
+                }
+                final int elementFamily = IpLiteral.parse(bytes, from, to, candidate);
+                if (elementFamily == HttpHeadDescriptor.ADDRESS_FAMILY_NONE)
+                {
+                    return family;
+                }
+                System.arraycopy(candidate, 0, resolved, 0, ClientAddress.ADDRESS_LENGTH);
+                family = elementFamily;
+                if (!trusted.contains(candidate))
+                {
+                    return family;
+                }
+            }
+        }
+        return family;
     }
 
     /**

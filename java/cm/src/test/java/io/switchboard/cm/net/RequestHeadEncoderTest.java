@@ -96,6 +96,32 @@ class RequestHeadEncoderTest
     }
 
     @Test
+    void shouldFindTheClientBehindTrustedProxiesAsNginxRealIpDoes() throws Exception
+    {
+        // trusted: 192.0.2.0/28, 2001:db8::/32
+        assertEquals("203.0.113.7", client(peer("203.0.113.7", 1), "X-Forwarded-For: 10.0.0.1"));
+        assertEquals("192.0.2.1", client(peer(PROXY, 1), ""));
+        assertEquals("10.0.0.3", client(peer(PROXY, 1), "X-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2, 10.0.0.3"));
+        assertEquals("10.0.0.2", client(peer(PROXY, 1),
+            "X-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2 ,, 192.0.2.5\r\nX-Forwarded-For: 2001:db8::7"));
+        assertEquals("10.0.0.1", client(peer(PROXY, 1), "X-Forwarded-For: 10.0.0.1, 192.0.2.5"));
+        // all trusted: the leftmost
+        assertEquals("192.0.2.9", client(peer(PROXY, 1), "X-Forwarded-For: 192.0.2.9, 192.0.2.5"));
+        // an element that is not an address: the last trusted one before it
+        assertEquals("192.0.2.5", client(peer(PROXY, 1), "X-Forwarded-For: 10.0.0.1, unknown, 192.0.2.5"));
+        assertEquals("192.0.2.1", client(peer(PROXY, 1), "X-Forwarded-For: 10.0.0.1:8080"));
+        assertEquals("2001:db9:0:0:0:0:0:1", client(peer("2001:db8::1", 1), "X-Forwarded-For: 2001:db9::1"));
+    }
+
+    private String client(final ClientAddress peer, final String forwardedFor) throws Exception
+    {
+        final RequestHead head = encode(peer, "GET / HTTP/1.1\r\nHost: a\r\n" +
+            (forwardedFor.isEmpty() ? "" : forwardedFor + "\r\n"));
+        assertEquals(0, head.client().port());
+        return head.client().toInetAddress().getHostAddress();
+    }
+
+    @Test
     void shouldQuoteAnIpv6PeerInForwarded() throws Exception
     {
         assertEquals(List.of("Host: a", "X-Forwarded-For: 2001:db9::1", "Forwarded: for=\"[2001:db9::1]\""),
@@ -151,7 +177,8 @@ class RequestHeadEncoderTest
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         final RequestHeadParser parser = parse("GET /a HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 10.0.0.1\r\n" +
             "Forwarded: for=10.0.0.1\r\nX-Request-Id: keep-me\r\nAccept: */*\r\n\r\n");
-        final RequestHeadParser noId = parse("GET /a HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n");
+        final RequestHeadParser noId = parse("GET /a HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 10.0.0.1, 2001:db8::2," +
+            " 192.0.2.3\r\n\r\n");
         final ClientAddress proxy = peer(PROXY, 1);
         final ClientAddress client = peer("2001:db9::1", 1);
         final HttpExchange exchange = new HttpExchange();

@@ -63,7 +63,8 @@ public final class SegmentHeaderDescriptor
      * Bump on any change of any region's layout, the encodings of the frames the rings carry included
      * ({@code HttpHeadDescriptor}, {@code RpcChannelFrameType}): a mismatch is refused at attach. 2: the header
      * lost the 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}).
-     * 3: REQUEST_HEAD carries the remote address and port (16 bytes more in its fixed part).
+     * 3: REQUEST_HEAD carries the remote address and port and the client address (32 bytes more in its fixed
+     * part).
      */
     public static final int LAYOUT_VERSION = 3;
 

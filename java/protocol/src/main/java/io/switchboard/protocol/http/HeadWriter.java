@@ -41,8 +41,22 @@ public final class HeadWriter
         buffer.put(start + HttpHeadDescriptor.FLAGS_OFFSET, (byte)flags);
         buffer.putShort(start + HttpHeadDescriptor.REQUEST_HEADER_COUNT_OFFSET, (short)headerCount);
         buffer.putLong(start + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET, contentLength);
-        zero(start + HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, HttpHeadDescriptor.REMOTE_ADDRESS_LENGTH);
+        zero(start + HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, 2 * HttpHeadDescriptor.REMOTE_ADDRESS_LENGTH);
         position = start + HttpHeadDescriptor.REQUEST_FIXED_LENGTH;
+        return this;
+    }
+
+    /**
+     * Writes the request's client address (no port) into the fixed part written by {@link #requestFixed}.
+     *
+     * @param family  {@link HttpHeadDescriptor#ADDRESS_FAMILY_IPV4} or {@code _IPV6}.
+     * @param address 16 bytes in network order; an IPv4 address IPv4-mapped.
+     */
+    public HeadWriter clientAddress(final int family, final byte[] address)
+    {
+        checkAddress(family, address, 0);
+        buffer.put(start + HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)family);
+        buffer.put(start + HttpHeadDescriptor.CLIENT_ADDRESS_OFFSET, address, 0, address.length);
         return this;
     }
 
@@ -55,12 +69,7 @@ public final class HeadWriter
      */
     public HeadWriter remoteAddress(final int family, final byte[] address, final int port)
     {
-        if ((family != HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 && family != HttpHeadDescriptor.ADDRESS_FAMILY_IPV6) ||
-            address.length != HttpHeadDescriptor.REMOTE_ADDRESS_LENGTH || port < 0 || port > 0xFFFF)
-        {
-            throw new IllegalArgumentException(
-                "family=" + family + ", address length=" + address.length + ", port=" + port);
-        }
+        checkAddress(family, address, port);
         buffer.putShort(start + HttpHeadDescriptor.REMOTE_PORT_OFFSET, (short)port);
         buffer.put(start + HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET, (byte)family);
         buffer.put(start + HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, address, 0, address.length);
@@ -162,6 +171,16 @@ public final class HeadWriter
     public static int encodedLength(final int length)
     {
         return Short.BYTES + length;
+    }
+
+    private static void checkAddress(final int family, final byte[] address, final int port)
+    {
+        if ((family != HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 && family != HttpHeadDescriptor.ADDRESS_FAMILY_IPV6) ||
+            address.length != HttpHeadDescriptor.REMOTE_ADDRESS_LENGTH || port < 0 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException(
+                "family=" + family + ", address length=" + address.length + ", port=" + port);
+        }
     }
 
     private void zero(final int from, final int length)

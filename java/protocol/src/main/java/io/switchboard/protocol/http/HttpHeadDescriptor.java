@@ -12,7 +12,7 @@ package io.switchboard.protocol.http;
  *  +---------------+---------------+-------------------------------+
  *  | Version minor |     Flags     |         Header count          |  0
  *  +---------------+---------------+---------------+---------------+
- *  |          Remote port          |Address family |   Reserved    |  4
+ *  |          Remote port          |Remote family  |Client family  |  4
  *  +-------------------------------+---------------+---------------+
  *  |        Content length (64 bits; -1: streamed to REQUEST_END)  |  8
  *  +---------------------------------------------------------------+
@@ -21,16 +21,23 @@ package io.switchboard.protocol.http;
  *  |       IPv4 address as IPv4-mapped IPv6, ::ffff:a.b.c.d)       |
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |  Application | Method | Target | (Name | Value) x count      ...  32
+ *  |                                                               |  32
+ *  |       Client address (128 bits, the same encoding)            |
+ *  |                                                               |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |  Application | Method | Target | (Name | Value) x count      ...  48
  *  +---------------------------------------------------------------+
  * </pre>
- * The remote address and port are those of the CM's TCP peer: the client, or a proxy in front of it.
- * The address family is {@link #ADDRESS_FAMILY_IPV4}, {@link #ADDRESS_FAMILY_IPV6} or
- * {@link #ADDRESS_FAMILY_NONE} (the CM could not tell; address and port are then 0); the reserved byte is 0.
- * The CM writes them once per connection's worth of requests from what it read of the socket when it
- * adopted the connection. A change of this layout is a change of the segment's layout version
- * ({@code SegmentHeaderDescriptor.LAYOUT_VERSION}, checked when a worker attaches), so a CM and a worker of
- * different builds never read each other's heads.
+ * The remote address and port are those of the CM's TCP peer: the client, or a proxy in front of it. The client
+ * address is the remote address, unless the peer is one of the CM's trusted proxies: then it is the first address
+ * from the right of {@code X-Forwarded-For} (the CM's own addition, the peer, excluded) that is not a trusted
+ * proxy, the leftmost if all are, or the last trusted one before an element that is not an address (as nginx's
+ * realip module, recursive). Each family is {@link #ADDRESS_FAMILY_IPV4}, {@link #ADDRESS_FAMILY_IPV6} or
+ * {@link #ADDRESS_FAMILY_NONE} (the CM could not tell; the address, and for the remote the port, are then 0).
+ * The CM reads the remote address once per connection, when it adopts it. A change of this layout is a change of
+ * the segment's layout version ({@code SegmentHeaderDescriptor.LAYOUT_VERSION}, checked when a worker attaches),
+ * so a CM and a worker of different builds never read each other's heads.
  * RESPONSE_HEAD (worker to CM):
  * <pre>
  *  +-------------------------------+-------------------------------+
@@ -51,14 +58,15 @@ public final class HttpHeadDescriptor
     public static final int REQUEST_HEADER_COUNT_OFFSET = 2;
     public static final int REMOTE_PORT_OFFSET = 4;
     public static final int ADDRESS_FAMILY_OFFSET = 6;
-    public static final int ADDRESS_RESERVED_OFFSET = 7;
+    public static final int CLIENT_FAMILY_OFFSET = 7;
     public static final int STATUS_OFFSET = 0;
     public static final int RESPONSE_HEADER_COUNT_OFFSET = 2;
     public static final int CONTENT_LENGTH_OFFSET = 8;
     public static final int REMOTE_ADDRESS_OFFSET = 16;
     public static final int REMOTE_ADDRESS_LENGTH = 16;
+    public static final int CLIENT_ADDRESS_OFFSET = 32;
     /** Where a REQUEST_HEAD's strings start. */
-    public static final int REQUEST_FIXED_LENGTH = 32;
+    public static final int REQUEST_FIXED_LENGTH = 48;
     /** Where a RESPONSE_HEAD's strings start. */
     public static final int RESPONSE_FIXED_LENGTH = 16;
 

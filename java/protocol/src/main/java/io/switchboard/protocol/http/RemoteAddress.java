@@ -43,6 +43,15 @@ public record RemoteAddress(int family, long high, long low, int port)
     }
 
     /**
+     * @return the address, or null for {@code _NONE}. No name lookup (allocates).
+     */
+    public InetAddress toInetAddress()
+    {
+        final InetSocketAddress address = toSocketAddress();
+        return address == null ? null : address.getAddress();
+    }
+
+    /**
      * @return the address as a socket address, or null for {@code _NONE}. No name lookup (allocates).
      */
     public InetSocketAddress toSocketAddress()

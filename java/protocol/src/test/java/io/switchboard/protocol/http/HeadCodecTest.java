@@ -32,7 +32,7 @@ class HeadCodecTest
             .putString("X-\u00e9").putString("caf\u00e9");
 
         final RequestHead head = HeadReader.readRequest(buffer.slice(8, writer.length()));
-        assertEquals(new RequestHead("demo", "POST", "/echo?x=1", 1, 5, 5, RemoteAddress.NONE,
+        assertEquals(new RequestHead("demo", "POST", "/echo?x=1", 1, 5, 5, RemoteAddress.NONE, RemoteAddress.NONE,
             List.of(new HttpHeader("Host", "localhost"), new HttpHeader("X-\u00e9", "caf\u00e9"))), head);
         assertTrue(head.hasBody());
     }
@@ -71,9 +71,12 @@ class HeadCodecTest
         // an IPv4 peer's address must be IPv4-mapped
         assertThrows(HeadFormatException.class, () -> HeadReader.readRequest(buffer.slice(0, length)));
         buffer.put(HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET, (byte)HttpHeadDescriptor.ADDRESS_FAMILY_NONE);
-        buffer.put(HttpHeadDescriptor.ADDRESS_RESERVED_OFFSET, (byte)1);
+        buffer.put(HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)9);
         assertThrows(HeadFormatException.class, () -> HeadReader.readRequest(buffer.slice(0, length)));
-        buffer.put(HttpHeadDescriptor.ADDRESS_RESERVED_OFFSET, (byte)0);
+        buffer.put(HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)HttpHeadDescriptor.ADDRESS_FAMILY_IPV6);
+        assertEquals(new RemoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV6, 0, 0, 0),
+            HeadReader.readRequest(buffer.slice(0, length)).client());
+        buffer.put(HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)0);
         assertEquals(RemoteAddress.NONE, HeadReader.readRequest(buffer.slice(0, length)).remote());
         assertThrows(IllegalArgumentException.class,
             () -> writer.remoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_NONE, new byte[16], 1));
@@ -84,12 +87,13 @@ class HeadCodecTest
     private RemoteAddress roundTripAddress(final int family, final byte[] address, final int port)
     {
         final ByteBuffer buffer = ByteBuffer.allocate(128);
-        writer.wrap(buffer, 0).requestFixed(1, 0, 1, 0).remoteAddress(family, address, port)
+        writer.wrap(buffer, 0).requestFixed(1, 0, 1, 0).remoteAddress(family, address, port).clientAddress(family, address)
             .putString("demo").putString("GET").putString("/")
             .putString("X-Forwarded-For").putJoined(ByteBuffer.wrap(new byte[] {'a', 'b'}), 0, 2,
                 new byte[] {',', ' '}, new byte[] {'c'});
         final RequestHead head = HeadReader.readRequest(buffer.slice(0, writer.length()));
         assertEquals(List.of(new HttpHeader("X-Forwarded-For", "ab, c")), head.headers());
+        assertEquals(new RemoteAddress(head.remote().family(), head.remote().high(), head.remote().low(), 0), head.client());
         return head.remote();
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.worker.http;
 import io.switchboard.protocol.http.HttpHeader;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -16,7 +17,7 @@ import java.util.List;
  * {@code Forwarded} with the peer's address (and drops {@code X-Real-IP}) unless the peer is one of its
  * {@code --trusted-proxies}, whose fields it keeps and appends the peer's address to. So the last element of
  * {@code X-Forwarded-For} is always the remote address; elements before it come only through a trusted proxy,
- * and the first from the right that is not a trusted proxy is the client (what nginx's realip module takes).
+ * and the first from the right that is not a trusted proxy is the client, which {@link #clientAddress()} gives.
  * <p>
  * Every request carries exactly one {@code X-Request-Id} ({@link #requestId()}): the client's if it sent a valid
  * one (1-128 visible ASCII characters), else one the CM made.
@@ -80,6 +81,15 @@ public interface HttpRequest
      * tell (the connection was gone as it was accepted).
      */
     InetSocketAddress remoteAddress();
+
+    /**
+     * @return the client's address as the CM's trusted proxies tell it: {@link #remoteAddress()}'s address when
+     * the peer is not one of {@code --trusted-proxies}; else the first address from the right of
+     * {@code X-Forwarded-For} that is not a trusted proxy (the leftmost if all are, the last trusted one if an
+     * element further left is not an address), as nginx's realip module with {@code real_ip_recursive on}.
+     * Made on the first call, without a name lookup; null only if the CM could not tell.
+     */
+    InetAddress clientAddress();
 
     /**
      * @return the port of {@link #remoteAddress()}, without making the address; 0 if not known.

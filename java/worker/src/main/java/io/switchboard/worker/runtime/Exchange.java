@@ -6,6 +6,7 @@ import io.switchboard.protocol.http.RequestHead;
 import io.switchboard.worker.http.HttpRequest;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -23,6 +24,7 @@ final class Exchange implements HttpRequest
     private final String query;
     /** Made on the first call: most handlers never ask. A race makes two equal ones, which is harmless. */
     private InetSocketAddress remoteAddress;
+    private InetAddress clientAddress;
     private volatile boolean cancelled;
     private volatile boolean responseDone;
     private Runnable onResponseDone;
@@ -177,6 +179,17 @@ final class Exchange implements HttpRequest
         {
             address = head.remote().toSocketAddress();
             remoteAddress = address;
+        }
+        return address;
+    }
+
+    public InetAddress clientAddress()
+    {
+        InetAddress address = clientAddress;
+        if (address == null)
+        {
+            address = head.client().toInetAddress();
+            clientAddress = address;
         }
         return address;
     }
