@@ -15,7 +15,7 @@ final class IpLiteral
     }
 
     /**
-     * @param into 16 bytes, written only when the literal is an address.
+     * @param into 16 bytes of scratch: the address when it is one, else anything.
      * @return {@link HttpHeadDescriptor#ADDRESS_FAMILY_IPV4} or {@code _IPV6}, or {@code _NONE} when
      * {@code [from, to)} is not an address.
      */
