@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  *     <li>{@code GET /bytes?n=N}: N bytes, streamed</li>
  *     <li>{@code GET /sleep?ms=M}: answers after M milliseconds</li>
  *     <li>{@code GET /whoami}: the serving worker's pid, in decimal</li>
+ *     <li>{@code GET /client}: who the request came from, as the worker sees it: the remote address and port,
+ *     the client address behind trusted proxies, the request id, and the forwarding fields, one per line</li>
  * </ul>
  */
 public final class DemoApplication implements HttpApplication
@@ -41,7 +43,7 @@ public final class DemoApplication implements HttpApplication
     {
         return switch (request.path())
         {
-            case "/hello", "/whoami" -> true;
+            case "/hello", "/whoami", "/client" -> true;
             case "/bytes" ->
             {
                 final long n = parse(request.queryParameter("n"), MAX_BYTES);
@@ -61,8 +63,40 @@ public final class DemoApplication implements HttpApplication
             case "/sleep" -> sleep(request, response);
             case "/whoami" -> text(response, 200,
                 Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
+            case "/client" -> text(response, 200, client(request).getBytes(StandardCharsets.ISO_8859_1));
             default -> text(response, 404, "Not Found\n".getBytes(StandardCharsets.US_ASCII));
         }
+    }
+
+    /**
+     * <pre>
+     *   remote: 127.0.0.1 41234
+     *   client: 127.0.0.1
+     *   request-id: 3q2-7wAAAAAAAAAAAAAAAB
+     *   X-Forwarded-For: 127.0.0.1
+     *   Forwarded: for=127.0.0.1
+     * </pre>
+     * The address as {@link java.net.InetAddress#getHostAddress()} writes it; the fields as received, in order.
+     */
+    private static String client(final HttpRequest request)
+    {
+        final java.net.InetSocketAddress remote = request.remoteAddress();
+        final StringBuilder text = new StringBuilder()
+            .append("remote: ").append(remote == null ? "unknown" : remote.getAddress().getHostAddress())
+            .append(' ').append(request.remotePort()).append('\n')
+            .append("client: ").append(request.clientAddress() == null ? "unknown" : request.clientAddress().getHostAddress())
+            .append('\n')
+            .append("request-id: ").append(request.requestId()).append('\n');
+        for (final io.switchboard.protocol.http.HttpHeader header : request.headers())
+        {
+            final String name = header.name();
+            if (name.equalsIgnoreCase("X-Forwarded-For") || name.equalsIgnoreCase("Forwarded") ||
+                name.equalsIgnoreCase("X-Real-IP"))
+            {
+                text.append(name).append(": ").append(header.value()).append('\n');
+            }
+        }
+        return text.toString();
     }
 
     private static void echo(final HttpRequest request, final HttpResponse response) throws IOException

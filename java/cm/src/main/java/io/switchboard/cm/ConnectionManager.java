@@ -144,6 +144,8 @@ public final class ConnectionManager implements AutoCloseable
         final ProcessIdentity self = ProcessIdentity.self();
         final SupervisorSettings supervision = config.supervisorSettings();
         shutdownReadyGraceMs = config.shutdownReadyGraceMs();
+        // a bad entry is refused before a segment or a worker exists
+        config.trustedProxies();
         final SegmentLayout layout = new SegmentLayout(
             config.workers() + 1, config.channels(), config.ringCapacity(), config.ioThreads());
         if (layout.segmentLength() > Integer.MAX_VALUE)
@@ -197,7 +199,7 @@ public final class ConnectionManager implements AutoCloseable
         sessionLimit = config.sessionLimit();
         final IoThreadSettings ioSettings = new IoThreadSettings(config.ioThreads(), router, limits, config.timeouts(),
             new IoBuffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))),
-            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit);
+            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit, config.trustedProxies());
         ioThreads = new IoThread[config.ioThreads()];
         for (int i = 0; i < ioThreads.length; i++)
         {

@@ -54,6 +54,21 @@ final class RawHttp implements AutoCloseable
         out = socket.getOutputStream();
     }
 
+    /**
+     * Connects from {@code local} (an address of this machine, any port) to {@code server}: a test that needs the
+     * CM to see a given peer, e.g. 127.0.0.2, which Linux routes over loopback like 127.0.0.1.
+     */
+    RawHttp(final InetSocketAddress server, final java.net.InetAddress local) throws IOException
+    {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.bind(new InetSocketAddress(local, 0));
+        socket.connect(server, 5_000);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        out = socket.getOutputStream();
+    }
+
     static byte[] ascii(final String text)
     {
         return text.getBytes(StandardCharsets.ISO_8859_1);

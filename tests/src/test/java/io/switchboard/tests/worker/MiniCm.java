@@ -93,7 +93,7 @@ final class MiniCm implements AutoCloseable
     void sendHead(final ChannelEnd end, final String application, final String method, final String target,
         final long contentLength, final boolean hasBody, final String... headers)
     {
-        int length = HttpHeadDescriptor.FIXED_LENGTH + 6 + application.length() + method.length() + target.length();
+        int length = HttpHeadDescriptor.REQUEST_FIXED_LENGTH + 6 + application.length() + method.length() + target.length();
         for (final String header : headers)
         {
             length += 2 + header.length();

@@ -95,8 +95,8 @@ public final class RogueApplication implements HttpApplication
                 FrameDescriptor.UNFRAGMENTED, 16);
             case "frame-type" -> writeRawFrame(memory, outbound, capacity, 16, 0x55, FrameDescriptor.UNFRAGMENTED, 16);
             case "frame-flags" -> writeRawFrame(memory, outbound, capacity, 16, HttpFrameType.RESPONSE_HEAD, 0x3, 16);
-            case "frame-fragment" -> writeRawFrame(memory, outbound, capacity, 8 + HttpHeadDescriptor.FIXED_LENGTH,
-                HttpFrameType.RESPONSE_HEAD, FrameDescriptor.BEGIN_FLAG, 8 + HttpHeadDescriptor.FIXED_LENGTH);
+            case "frame-fragment" -> writeRawFrame(memory, outbound, capacity, 8 + HttpHeadDescriptor.RESPONSE_FIXED_LENGTH,
+                HttpFrameType.RESPONSE_HEAD, FrameDescriptor.BEGIN_FLAG, 8 + HttpHeadDescriptor.RESPONSE_FIXED_LENGTH);
             case "response-head" -> writeResponseHead(end, 200, 0, "X-Smuggled", "a\r\nSet-Cookie: stolen=1");
             case "body-overrun" ->
             {
@@ -274,7 +274,7 @@ public final class RogueApplication implements HttpApplication
     {
         final RingWriter writer = end.writer();
         writer.resync();
-        final int length = HttpHeadDescriptor.FIXED_LENGTH + HeadWriter.encodedLength(name.length()) +
+        final int length = HttpHeadDescriptor.RESPONSE_FIXED_LENGTH + HeadWriter.encodedLength(name.length()) +
             HeadWriter.encodedLength(value.length());
         final long at = writer.tryClaim(HttpFrameType.RESPONSE_HEAD, FrameDescriptor.UNFRAGMENTED, length);
         final java.nio.ByteBuffer view = segment.memory().asSlice(at, length).asByteBuffer();

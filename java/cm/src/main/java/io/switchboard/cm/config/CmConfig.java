@@ -7,6 +7,7 @@ import io.switchboard.cm.net.ConnectionLimit;
 import io.switchboard.cm.net.RpcSettings;
 import io.switchboard.cm.net.SessionLimit;
 import io.switchboard.cm.net.Timeouts;
+import io.switchboard.cm.net.TrustedProxies;
 import io.switchboard.cm.supervisor.RecyclePolicy;
 import io.switchboard.cm.supervisor.RestartPolicy;
 import io.switchboard.cm.supervisor.SupervisorSettings;
@@ -182,6 +183,11 @@ public final class CmConfig
     @Option(names = "--max-sessions-per-address", paramLabel = "N", defaultValue = "0",
         description = "sessions from one client address; 0: a quarter of the channels (default: ${DEFAULT-VALUE})")
     int maxSessionsPerAddress;
+
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESS|CIDR", split = ",",
+        description = "peers (addresses or CIDR blocks, IPv4 or IPv6) whose X-Forwarded-For, Forwarded and X-Real-IP " +
+            "are kept and appended to; from any other peer they are replaced by the peer's address (default: none)")
+    List<String> trustedProxies = new ArrayList<>();
 
     @Option(names = "--backlog", defaultValue = "1024", description = "listen backlog (default: ${DEFAULT-VALUE})")
     int backlog;
@@ -366,6 +372,14 @@ public final class CmConfig
     {
         final int max = maxSessions > 0 ? maxSessions : Math.max(1, channels / 2);
         return new SessionLimit(max, maxSessionsPerAddress > 0 ? maxSessionsPerAddress : Math.max(1, channels / 4));
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the option and the entry that is not an address or CIDR block.
+     */
+    public TrustedProxies trustedProxies()
+    {
+        return TrustedProxies.parse(trustedProxies);
     }
 
     public Timeouts timeouts()

@@ -57,7 +57,7 @@ final class ConnectionAdopter
                 final SelectionKey key = socket.register(selector, SelectionKey.OP_READ);
                 final Connection connection = next.protocol() == ListenerProtocol.RPC ?
                     new RpcConnection(io, settings.rpcSettings(), socket, key, settings.buffers(), null) :
-                    new HttpConnection(io, socket, key);
+                    new HttpConnection(io, socket, key, ClientAddress.of(socket.getRemoteAddress(), settings.trustedProxies()));
                 key.attach(connection);
                 connections.add(connection);
             }

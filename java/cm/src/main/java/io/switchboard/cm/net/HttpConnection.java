@@ -39,6 +39,7 @@ final class HttpConnection implements Connection
 
     private final IoThread io;
     private final SocketChannel socket;
+    private final ClientAddress clientAddress;
     private final ClientSocket client;
     private final SelectionKey key;
     private final HttpExchange exchange = new HttpExchange();
@@ -53,10 +54,14 @@ final class HttpConnection implements Connection
     /** The head deadline runs from the head's first byte, not from its latest. */
     private boolean headDeadlineArmed;
 
-    HttpConnection(final IoThread io, final SocketChannel socket, final SelectionKey key)
+    /**
+     * @param clientAddress the socket's peer, read once when the connection was adopted.
+     */
+    HttpConnection(final IoThread io, final SocketChannel socket, final SelectionKey key, final ClientAddress clientAddress)
     {
         this.io = io;
         this.socket = socket;
+        this.clientAddress = clientAddress;
         this.key = key;
         this.client = new ClientSocket(socket, key);
         this.lease = new WorkspaceLease(io.workspaces(), client);
@@ -67,6 +72,24 @@ final class HttpConnection implements Connection
     State state()
     {
         return state;
+    }
+
+    /**
+     * @return the connection's peer: the client, or a proxy in front of it (then the client's address is in the
+     * forwarding fields the proxy sent, which the CM keeps when the proxy is one of {@code --trusted-proxies}).
+     * The same holder for every request of the connection; reading it allocates nothing.
+     */
+    public ClientAddress clientAddress()
+    {
+        return clientAddress;
+    }
+
+    /**
+     * @return the current exchange: its request id ({@code requestId}, {@code requestIdLength}) and the rest.
+     */
+    HttpExchange exchange()
+    {
+        return exchange;
     }
 
     /**
@@ -240,6 +263,8 @@ final class HttpConnection implements Connection
     private void onHead(final RequestHead head)
     {
         exchange.begin(head);
+        // before routing, so that a request the CM answers itself (404, 503) has an id to be logged with
+        exchange.requestIdLength = io.requestIds().assign(head, exchange.requestId);
         if (exchange.chunkedBody)
         {
             workspace.bodyPump.resetChunked();
@@ -370,6 +395,8 @@ final class HttpConnection implements Connection
     private void reject(final int status, final String reason)
     {
         // framing is in doubt after a bad head: answer and close
+        // a head refused before it was whole has no id of its own yet: the log line gets a fresh one
+        exchange.requestIdLength = io.requestIds().generate(exchange.requestId);
         exchange.keepAlive = false;
         exchange.headRequest = false;
         respondLocally(status, reason + "\n", true);

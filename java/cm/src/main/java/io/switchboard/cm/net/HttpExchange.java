@@ -21,6 +21,13 @@ final class HttpExchange
 {
     /** A response body length that no head promised: the response ends with its final frame. */
     static final long UNBOUNDED = Long.MAX_VALUE;
+    /** The longest X-Request-Id the CM passes on; a longer one is replaced by a generated one. */
+    static final int REQUEST_ID_MAX_LENGTH = 128;
+
+    // ---- the request's identity, for the worker (X-Request-Id) and the access log
+    /** The request's X-Request-Id in {@code [0, requestIdLength)}: the client's if valid, else generated. */
+    final byte[] requestId = new byte[REQUEST_ID_MAX_LENGTH];
+    int requestIdLength;
 
     // ---- the request
     Route route;

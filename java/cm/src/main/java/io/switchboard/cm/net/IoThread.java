@@ -57,6 +57,8 @@ public final class IoThread implements Runnable
     private final ConnectionAdopter adopter;
     private final IoThreadFailureHandler failureHandler;
     private final TestFaultHook testFaultHook = TestFaultHook.fromSystemProperty();
+    /** Each thread its own random prefix: ids stay unique across threads with no shared counter. */
+    private final RequestIds requestIds = new RequestIds(new java.security.SecureRandom().nextLong());
     /** Published by this thread while stopping, for {@link #isBusy()} on the thread that stops it. */
     private volatile boolean busyWhileStopping = true;
     private final Thread thread;
@@ -391,6 +393,11 @@ public final class IoThread implements Runnable
     ByteBuffer ringView(final long offset, final int length)
     {
         return views.ringView(offset, length);
+    }
+
+    RequestIds requestIds()
+    {
+        return requestIds;
     }
 
     ByteBuffer segmentBuffer()

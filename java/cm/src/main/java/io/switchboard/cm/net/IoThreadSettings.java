@@ -15,6 +15,7 @@ import io.switchboard.cm.routing.Router;
  * @param rpcSettings       distributed sessions' settings.
  * @param connectionLimit   --max-connections, shared with the acceptors.
  * @param sessionLimit      --max-sessions and --max-sessions-per-address.
+ * @param trustedProxies    --trusted-proxies: peers whose forwarding fields are kept and appended to.
  */
 public record IoThreadSettings(
     int ioThreadCount,
@@ -25,6 +26,7 @@ public record IoThreadSettings(
     int maxWaiting,
     RpcSettings rpcSettings,
     ConnectionLimit connectionLimit,
-    SessionLimit sessionLimit)
+    SessionLimit sessionLimit,
+    TrustedProxies trustedProxies)
 {
 }

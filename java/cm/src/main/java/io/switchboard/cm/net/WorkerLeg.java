@@ -57,7 +57,7 @@ final class WorkerLeg
         {
             end.resync();
             encoded = connection.workspace().headEncoder.encode(connection.workspace().parser.head(), exchange.route.application(),
-                exchange.hasBody(), exchange.keepAlive, end.writer(), io.segmentBuffer());
+                exchange, connection.clientAddress(), end.writer(), io.segmentBuffer());
         }
         catch (final RingCorruptedException ex)
         {

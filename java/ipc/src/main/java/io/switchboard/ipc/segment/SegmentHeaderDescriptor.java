@@ -60,9 +60,12 @@ public final class SegmentHeaderDescriptor
     public static final long MAGIC = 0x314452414F425753L;
 
     /**
-     * Bump on any change of any region's layout: a mismatch is refused at attach. 2: the header lost the
-     * 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}). 3: a worker
-     * slot holds the worker's Java runtime version ({@link WorkerSlotDescriptor#RUNTIME_VERSION_OFFSET}).
+     * Bump on any change of any region's layout, the encodings of the frames the rings carry included
+     * ({@code HttpHeadDescriptor}, {@code RpcChannelFrameType}): a mismatch is refused at attach. 2: the header
+     * lost the 128 bytes of the channel free list, which moved into the CM's heap ({@link ChannelFreeList}).
+     * 3: REQUEST_HEAD carries the remote address and port and the client address (32 bytes more in its fixed
+     * part), and a worker slot holds the worker's Java runtime version
+     * ({@link WorkerSlotDescriptor#RUNTIME_VERSION_OFFSET}).
      */
     public static final int LAYOUT_VERSION = 3;
 

@@ -25,11 +25,33 @@ public final class HeadReader
         final int flags = buffer.get(HttpHeadDescriptor.FLAGS_OFFSET) & 0xFF;
         final int count = buffer.getShort(HttpHeadDescriptor.REQUEST_HEADER_COUNT_OFFSET) & 0xFFFF;
         final long contentLength = buffer.getLong(HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
-        buffer.position(HttpHeadDescriptor.FIXED_LENGTH);
+        final RemoteAddress remote = readAddress(buffer, "remote", HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET,
+            HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, buffer.getShort(HttpHeadDescriptor.REMOTE_PORT_OFFSET) & 0xFFFF);
+        final RemoteAddress client = readAddress(buffer, "client", HttpHeadDescriptor.CLIENT_FAMILY_OFFSET,
+            HttpHeadDescriptor.CLIENT_ADDRESS_OFFSET, 0);
+        buffer.position(HttpHeadDescriptor.REQUEST_FIXED_LENGTH);
         final String application = readString(buffer, "application");
         final String method = readString(buffer, "method");
         final String target = readString(buffer, "target");
-        return new RequestHead(application, method, target, versionMinor, flags, contentLength, readHeaders(buffer, count));
+        return new RequestHead(
+            application, method, target, versionMinor, flags, contentLength, remote, client, readHeaders(buffer, count));
+    }
+
+    private static RemoteAddress readAddress(
+        final ByteBuffer buffer, final String what, final int familyOffset, final int addressOffset, final int port)
+    {
+        final int family = buffer.get(familyOffset) & 0xFF;
+        final ByteBuffer bigEndian = buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
+        final long high = bigEndian.getLong(addressOffset);
+        final long low = bigEndian.getLong(addressOffset + Long.BYTES);
+        final boolean known = family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 || family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV6;
+        if ((!known && (family != HttpHeadDescriptor.ADDRESS_FAMILY_NONE || high != 0 || low != 0 || port != 0)) ||
+            (family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 && (high != 0 || (low >>> 32) != 0xFFFF)))
+        {
+            throw new HeadFormatException(what + " address: family=" + family + " port=" + port +
+                " address=" + Long.toHexString(high) + ":" + Long.toHexString(low));
+        }
+        return known ? new RemoteAddress(family, high, low, port) : RemoteAddress.NONE;
     }
 
     private static List<HttpHeader> readHeaders(final ByteBuffer buffer, final int count)
@@ -55,7 +77,7 @@ public final class HeadReader
 
     private static void checkFixed(final ByteBuffer buffer)
     {
-        if (buffer.remaining() < HttpHeadDescriptor.FIXED_LENGTH)
+        if (buffer.remaining() < HttpHeadDescriptor.REQUEST_FIXED_LENGTH)
         {
             throw new HeadFormatException("head of " + buffer.remaining() + " bytes, shorter than its fixed part");
         }

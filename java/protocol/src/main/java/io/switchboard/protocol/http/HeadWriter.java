@@ -17,20 +17,23 @@ public final class HeadWriter
     private int position;
 
     /**
-     * Starts a head at {@code offset}; the fixed part is zeroed and skipped.
+     * Starts a head at {@code offset}; the fixed part common to both heads ({@link
+     * HttpHeadDescriptor#RESPONSE_FIXED_LENGTH} bytes) is zeroed and skipped. A request head's
+     * {@link #requestFixed} then skips the rest of its own.
      */
     public HeadWriter wrap(final ByteBuffer buffer, final int offset)
     {
         this.buffer = buffer.order(ByteOrder.LITTLE_ENDIAN);
         this.start = offset;
-        for (int i = 0; i < HttpHeadDescriptor.FIXED_LENGTH; i += Long.BYTES)
-        {
-            buffer.putLong(offset + i, 0);
-        }
-        this.position = offset + HttpHeadDescriptor.FIXED_LENGTH;
+        zero(offset, HttpHeadDescriptor.RESPONSE_FIXED_LENGTH);
+        this.position = offset + HttpHeadDescriptor.RESPONSE_FIXED_LENGTH;
         return this;
     }
 
+    /**
+     * Writes a request head's fixed part, with no remote address ({@link HttpHeadDescriptor#ADDRESS_FAMILY_NONE})
+     * until {@link #remoteAddress} gives one. Call it before the strings.
+     */
     public HeadWriter requestFixed(final int versionMinor, final int flags, final int headerCount, final long contentLength)
     {
         checkCount(headerCount);
@@ -38,6 +41,38 @@ public final class HeadWriter
         buffer.put(start + HttpHeadDescriptor.FLAGS_OFFSET, (byte)flags);
         buffer.putShort(start + HttpHeadDescriptor.REQUEST_HEADER_COUNT_OFFSET, (short)headerCount);
         buffer.putLong(start + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET, contentLength);
+        zero(start + HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, 2 * HttpHeadDescriptor.REMOTE_ADDRESS_LENGTH);
+        position = start + HttpHeadDescriptor.REQUEST_FIXED_LENGTH;
+        return this;
+    }
+
+    /**
+     * Writes the request's client address (no port) into the fixed part written by {@link #requestFixed}.
+     *
+     * @param family  {@link HttpHeadDescriptor#ADDRESS_FAMILY_IPV4} or {@code _IPV6}.
+     * @param address 16 bytes in network order; an IPv4 address IPv4-mapped.
+     */
+    public HeadWriter clientAddress(final int family, final byte[] address)
+    {
+        checkAddress(family, address, 0);
+        buffer.put(start + HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)family);
+        buffer.put(start + HttpHeadDescriptor.CLIENT_ADDRESS_OFFSET, address, 0, address.length);
+        return this;
+    }
+
+    /**
+     * Writes the request's remote address into the fixed part written by {@link #requestFixed}.
+     *
+     * @param family  {@link HttpHeadDescriptor#ADDRESS_FAMILY_IPV4} or {@code _IPV6}.
+     * @param address 16 bytes in network order; an IPv4 address IPv4-mapped.
+     * @param port    0-65535.
+     */
+    public HeadWriter remoteAddress(final int family, final byte[] address, final int port)
+    {
+        checkAddress(family, address, port);
+        buffer.putShort(start + HttpHeadDescriptor.REMOTE_PORT_OFFSET, (short)port);
+        buffer.put(start + HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET, (byte)family);
+        buffer.put(start + HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, address, 0, address.length);
         return this;
     }
 
@@ -91,6 +126,38 @@ public final class HeadWriter
     }
 
     /**
+     * Appends a string given as bytes of an array.
+     */
+    public HeadWriter putBytes(final byte[] source, final int offset, final int length)
+    {
+        checkLength(length);
+        buffer.putShort(position, (short)length);
+        buffer.put(position + Short.BYTES, source, offset, length);
+        position += Short.BYTES + length;
+        return this;
+    }
+
+    /**
+     * Appends one string made of a range of another buffer (a parsed field value), then {@code separator}, then
+     * {@code suffix}: a field value with one more list element, written without assembling it first.
+     */
+    public HeadWriter putJoined(
+        final ByteBuffer source, final int offset, final int length, final byte[] separator, final byte[] suffix)
+    {
+        final int total = length + separator.length + suffix.length;
+        checkLength(total);
+        buffer.putShort(position, (short)total);
+        int at = position + Short.BYTES;
+        buffer.put(at, source, offset, length);
+        at += length;
+        buffer.put(at, separator, 0, separator.length);
+        at += separator.length;
+        buffer.put(at, suffix, 0, suffix.length);
+        position = at + suffix.length;
+        return this;
+    }
+
+    /**
      * @return bytes written since {@link #wrap}.
      */
     public int length()
@@ -104,6 +171,24 @@ public final class HeadWriter
     public static int encodedLength(final int length)
     {
         return Short.BYTES + length;
+    }
+
+    private static void checkAddress(final int family, final byte[] address, final int port)
+    {
+        if ((family != HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 && family != HttpHeadDescriptor.ADDRESS_FAMILY_IPV6) ||
+            address.length != HttpHeadDescriptor.REMOTE_ADDRESS_LENGTH || port < 0 || port > 0xFFFF)
+        {
+            throw new IllegalArgumentException(
+                "family=" + family + ", address length=" + address.length + ", port=" + port);
+        }
+    }
+
+    private void zero(final int from, final int length)
+    {
+        for (int i = 0; i < length; i += Long.BYTES)
+        {
+            buffer.putLong(from + i, 0);
+        }
     }
 
     private static void checkLength(final int length)

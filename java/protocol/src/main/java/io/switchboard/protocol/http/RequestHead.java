@@ -11,6 +11,9 @@ import java.util.List;
  * @param versionMinor  0 for HTTP/1.0, 1 for HTTP/1.1.
  * @param flags         {@link HttpHeadDescriptor#FLAG_HAS_BODY} and the others.
  * @param contentLength body bytes, or {@link HttpHeadDescriptor#UNKNOWN_LENGTH}.
+ * @param remote        the CM's TCP peer: the client, or a proxy in front of it.
+ * @param client        the client as the CM tells it through its trusted proxies (port 0); the remote address
+ *                      when the peer is no trusted proxy.
  * @param headers       in the order received.
  */
 public record RequestHead(
@@ -20,6 +23,8 @@ public record RequestHead(
     int versionMinor,
     int flags,
     long contentLength,
+    RemoteAddress remote,
+    RemoteAddress client,
     List<HttpHeader> headers)
 {
     public boolean hasBody()

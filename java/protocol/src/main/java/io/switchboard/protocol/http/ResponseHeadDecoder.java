@@ -48,7 +48,7 @@ public final class ResponseHeadDecoder
      */
     public ResponseHeadDecoder wrap(final MemorySegment memory, final long offset, final int length)
     {
-        if (length < HttpHeadDescriptor.FIXED_LENGTH)
+        if (length < HttpHeadDescriptor.RESPONSE_FIXED_LENGTH)
         {
             throw new HeadFormatException("RESPONSE_HEAD of " + length + " bytes, shorter than its fixed part");
         }
@@ -95,7 +95,7 @@ public final class ResponseHeadDecoder
      */
     public void forEachHeader(final HeaderVisitor visitor)
     {
-        long at = offset + HttpHeadDescriptor.FIXED_LENGTH;
+        long at = offset + HttpHeadDescriptor.RESPONSE_FIXED_LENGTH;
         final long limit = offset + length;
         for (int i = 0; i < headerCount; i++)
         {

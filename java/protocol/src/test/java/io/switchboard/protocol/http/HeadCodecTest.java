@@ -32,9 +32,69 @@ class HeadCodecTest
             .putString("X-\u00e9").putString("caf\u00e9");
 
         final RequestHead head = HeadReader.readRequest(buffer.slice(8, writer.length()));
-        assertEquals(new RequestHead("demo", "POST", "/echo?x=1", 1, 5, 5,
+        assertEquals(new RequestHead("demo", "POST", "/echo?x=1", 1, 5, 5, RemoteAddress.NONE, RemoteAddress.NONE,
             List.of(new HttpHeader("Host", "localhost"), new HttpHeader("X-\u00e9", "caf\u00e9"))), head);
         assertTrue(head.hasBody());
+    }
+
+    @Test
+    void shouldCarryTheRemoteAddressOfAnIpv4Peer() throws Exception
+    {
+        final byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xFF, (byte)0xFF, (byte)192, 0, 2, 7};
+        final RemoteAddress remote = roundTripAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, mapped, 65535);
+        assertEquals(new RemoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, 0, 0xFFFF_C000_0207L, 65535), remote);
+        assertEquals(new java.net.InetSocketAddress(java.net.InetAddress.getByName("192.0.2.7"), 65535),
+            remote.toSocketAddress());
+        assertTrue(remote.toSocketAddress().getAddress() instanceof java.net.Inet4Address);
+    }
+
+    @Test
+    void shouldCarryTheRemoteAddressOfAnIpv6Peer() throws Exception
+    {
+        final byte[] address = java.net.InetAddress.getByName("2001:db8::1:2").getAddress();
+        final RemoteAddress remote = roundTripAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV6, address, 443);
+        assertEquals(new java.net.InetSocketAddress(java.net.InetAddress.getByName("2001:db8::1:2"), 443),
+            remote.toSocketAddress());
+        assertEquals(List.of(address.length, 16), List.of(remote.bytes().length, 16));
+    }
+
+    @Test
+    void shouldRefuseAnImpossibleRemoteAddress()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(128);
+        writer.wrap(buffer, 0).requestFixed(1, 0, 0, 0).putString("a").putString("GET").putString("/");
+        final int length = writer.length();
+
+        buffer.put(HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET, (byte)5);
+        assertThrows(HeadFormatException.class, () -> HeadReader.readRequest(buffer.slice(0, length)));
+        buffer.put(HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET, (byte)HttpHeadDescriptor.ADDRESS_FAMILY_IPV4);
+        // an IPv4 peer's address must be IPv4-mapped
+        assertThrows(HeadFormatException.class, () -> HeadReader.readRequest(buffer.slice(0, length)));
+        buffer.put(HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET, (byte)HttpHeadDescriptor.ADDRESS_FAMILY_NONE);
+        buffer.put(HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)9);
+        assertThrows(HeadFormatException.class, () -> HeadReader.readRequest(buffer.slice(0, length)));
+        buffer.put(HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)HttpHeadDescriptor.ADDRESS_FAMILY_IPV6);
+        assertEquals(new RemoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV6, 0, 0, 0),
+            HeadReader.readRequest(buffer.slice(0, length)).client());
+        buffer.put(HttpHeadDescriptor.CLIENT_FAMILY_OFFSET, (byte)0);
+        assertEquals(RemoteAddress.NONE, HeadReader.readRequest(buffer.slice(0, length)).remote());
+        assertThrows(IllegalArgumentException.class,
+            () -> writer.remoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_NONE, new byte[16], 1));
+        assertThrows(IllegalArgumentException.class,
+            () -> writer.remoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, new byte[4], 1));
+    }
+
+    private RemoteAddress roundTripAddress(final int family, final byte[] address, final int port)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(128);
+        writer.wrap(buffer, 0).requestFixed(1, 0, 1, 0).remoteAddress(family, address, port).clientAddress(family, address)
+            .putString("demo").putString("GET").putString("/")
+            .putString("X-Forwarded-For").putJoined(ByteBuffer.wrap(new byte[] {'a', 'b'}), 0, 2,
+                new byte[] {',', ' '}, new byte[] {'c'});
+        final RequestHead head = HeadReader.readRequest(buffer.slice(0, writer.length()));
+        assertEquals(List.of(new HttpHeader("X-Forwarded-For", "ab, c")), head.headers());
+        assertEquals(new RemoteAddress(head.remote().family(), head.remote().high(), head.remote().low(), 0), head.client());
+        return head.remote();
     }
 
     @Test

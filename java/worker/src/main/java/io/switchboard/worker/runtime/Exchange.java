@@ -6,6 +6,8 @@ import io.switchboard.protocol.http.RequestHead;
 import io.switchboard.worker.http.HttpRequest;
 
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -20,6 +22,9 @@ final class Exchange implements HttpRequest
     private final RequestBody body;
     private final String path;
     private final String query;
+    /** Made on the first call: most handlers never ask. A race makes two equal ones, which is harmless. */
+    private InetSocketAddress remoteAddress;
+    private InetAddress clientAddress;
     private volatile boolean cancelled;
     private volatile boolean responseDone;
     private Runnable onResponseDone;
@@ -165,5 +170,37 @@ final class Exchange implements HttpRequest
     public boolean isCancelled()
     {
         return cancelled;
+    }
+
+    public InetSocketAddress remoteAddress()
+    {
+        InetSocketAddress address = remoteAddress;
+        if (address == null)
+        {
+            address = head.remote().toSocketAddress();
+            remoteAddress = address;
+        }
+        return address;
+    }
+
+    public InetAddress clientAddress()
+    {
+        InetAddress address = clientAddress;
+        if (address == null)
+        {
+            address = head.client().toInetAddress();
+            clientAddress = address;
+        }
+        return address;
+    }
+
+    public int remotePort()
+    {
+        return head.remote().port();
+    }
+
+    public String requestId()
+    {
+        return header("X-Request-Id");
     }
 }

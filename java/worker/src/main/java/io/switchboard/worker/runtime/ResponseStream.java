@@ -321,7 +321,7 @@ final class ResponseStream implements HttpResponse
             return;
         }
 
-        int length = HttpHeadDescriptor.FIXED_LENGTH;
+        int length = HttpHeadDescriptor.RESPONSE_FIXED_LENGTH;
         for (final HttpHeader header : headers)
         {
             length += HeadWriter.encodedLength(header.name().length()) + HeadWriter.encodedLength(header.value().length());
