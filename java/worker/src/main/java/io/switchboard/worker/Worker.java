@@ -1,17 +1,22 @@
 package io.switchboard.worker;
 
+import io.switchboard.worker.http.HostingOptions;
 import io.switchboard.worker.runtime.WorkerRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Entry point of a worker JVM, started by the CM:
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp worker-and-applications io.switchboard.worker.Worker \
- *       --segment /switchboard-1234-0123456789abcdef --slot 0 [--apps demo,other]
+ *       --segment /switchboard-1234-0123456789abcdef --slot 0 [--apps demo,other] \
+ *       [--webapp /shop=shop.war]... [--session-store DIR]
  * </pre>
  * With {@code --slot stdin} the worker starts ahead of need: it loads its applications, then waits for
  * its slot number on standard input (a spare the CM keeps warm, so that a replacement serves at once),
@@ -31,6 +36,8 @@ public final class Worker
         String segment = null;
         int slot = -1;
         final Set<String> applications = new LinkedHashSet<>();
+        final List<String> webApplications = new ArrayList<>();
+        Path sessionStore = null;
         try
         {
             for (int i = 0; i < args.length; i++)
@@ -53,6 +60,8 @@ public final class Worker
                             }
                         }
                     }
+                    case "--webapp" -> webApplications.add(args[++i]);
+                    case "--session-store" -> sessionStore = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
@@ -63,13 +72,15 @@ public final class Worker
         }
         catch (final RuntimeException ex)
         {
-            LOG.error("{}; usage: Worker --segment NAME --slot N|stdin [--apps NAME,...]", ex.getMessage());
+            LOG.error("{}; usage: Worker --segment NAME --slot N|stdin [--apps NAME,...] " +
+                "[--webapp PREFIX=PATH]... [--session-store DIR]", ex.getMessage());
             System.exit(2);
             return;
         }
 
         ignoreInterrupt();
-        System.exit(new WorkerRuntime(segment, slot, applications).run());
+        System.exit(new WorkerRuntime(
+            segment, slot, applications, new HostingOptions(webApplications, sessionStore)).run());
     }
 
     /**

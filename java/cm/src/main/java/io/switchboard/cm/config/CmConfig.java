@@ -51,6 +51,16 @@ public final class CmConfig
         description = "path prefix to application, longest prefix wins (default: ${DEFAULT-VALUE})")
     List<String> routes;
 
+    @Option(names = "--webapp", paramLabel = "PREFIX=PATH",
+        description = "a Servlet web application (a WAR or a directory) the workers serve under the context path " +
+            "PREFIX, routed like --route PREFIX=PREFIX; repeatable (needs switchboard-jetty on the worker class path)")
+    List<String> webApplications = new ArrayList<>();
+
+    @Option(names = "--session-store", paramLabel = "DIR",
+        description = "a directory the workers share for the web applications' HTTP sessions (Jetty's file store), so " +
+            "a session outlives its worker's restart or kill -9 (default: sessions in the worker's memory)")
+    Path sessionStore;
+
     @Option(names = "--worker-classpath", paramLabel = "PATH", required = true,
         description = "class path of the worker JVMs: the worker runtime and the applications")
     String workerClasspath;
@@ -347,6 +357,12 @@ public final class CmConfig
         {
             parsed.add(Route.parse(route));
         }
+        for (final String webApplication : webApplications)
+        {
+            // a web application's name is its context path
+            final String prefix = Route.parse(webApplication).prefix();
+            parsed.add(new Route(prefix, prefix));
+        }
         return parsed;
     }
 
@@ -394,7 +410,20 @@ public final class CmConfig
 
     public WorkerLaunch workerLaunch(final List<String> applications)
     {
-        return new WorkerLaunch(
-            Path.of(System.getProperty("java.home"), "bin", "java"), workerClasspath, workerJvmOptions, applications);
+        final List<String> hosting = new ArrayList<>();
+        for (final String webApplication : webApplications)
+        {
+            final Route route = Route.parse(webApplication);
+            // the worker's working directory is the CM's, but say which file is meant in its command line
+            hosting.add("--webapp");
+            hosting.add(route.prefix() + "=" + Path.of(route.application()).toAbsolutePath());
+        }
+        if (sessionStore != null)
+        {
+            hosting.add("--session-store");
+            hosting.add(sessionStore.toAbsolutePath().toString());
+        }
+        return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"), workerClasspath,
+            workerJvmOptions, applications, hosting);
     }
 }

@@ -13,10 +13,19 @@ import java.util.List;
  * @param classPath      the worker's class path.
  * @param jvmOptions     extra options, e.g. heap size.
  * @param applications   names of the applications to host; empty for all found.
+ * @param hosting        the worker's options for what it hosts beyond names ({@code --webapp PREFIX=PATH},
+ *                       {@code --session-store DIR}), passed as they are.
  */
-public record WorkerLaunch(Path javaExecutable, String classPath, List<String> jvmOptions, List<String> applications)
+public record WorkerLaunch(
+    Path javaExecutable, String classPath, List<String> jvmOptions, List<String> applications, List<String> hosting)
 {
     public static final String WORKER_MAIN = "io.switchboard.worker.Worker";
+
+    public WorkerLaunch(
+        final Path javaExecutable, final String classPath, final List<String> jvmOptions, final List<String> applications)
+    {
+        this(javaExecutable, classPath, jvmOptions, applications, List.of());
+    }
 
     /**
      * @return the command line of the worker for {@code slot} of segment {@code segmentName}.
@@ -53,6 +62,7 @@ public record WorkerLaunch(Path javaExecutable, String classPath, List<String> j
             command.add("--apps");
             command.add(String.join(",", applications));
         }
+        command.addAll(hosting);
         return command;
     }
 }

@@ -71,9 +71,22 @@ public interface HttpRequest
     InputStream body();
 
     /**
+     * @return the body for a reader that must not block (a container with a demand model); use it or
+     * {@link #body()}, not both.
+     */
+    NonBlockingBody nonBlockingBody();
+
+    /**
      * @return true once the client has gone away: a streaming handler stops.
      */
     boolean isCancelled();
+
+    /**
+     * Runs {@code action} once when the request is cancelled (the client went away, the CM gave up on it) while its
+     * response is not done; at once if it already is. It runs on the worker's polling thread: hand the work to
+     * another thread, never block in it. One action per request; a second replaces the first.
+     */
+    void onCancel(Runnable action);
 
     /**
      * @return the address and port of the CM's peer on this request's connection: the client, or the proxy in

@@ -1,6 +1,13 @@
 package io.switchboard.worker.runtime;
 
+import io.switchboard.worker.http.HostingOptions;
 import io.switchboard.worker.http.HttpApplication;
+import io.switchboard.worker.http.HttpApplicationFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import java.util.Collection;
 import java.util.Map;
@@ -10,15 +17,29 @@ import java.util.TreeMap;
 
 /**
  * The applications this worker hosts: every {@link HttpApplication} found by
- * {@link ServiceLoader} on the class path, or the named subset of them.
+ * {@link ServiceLoader} on the class path, and those the {@link HttpApplicationFactory factories} found there make
+ * from the worker's {@link HostingOptions} (web applications), or the named subset of them.
  */
-final class Applications
+final class Applications implements AutoCloseable
 {
-    private final Map<String, HttpApplication> byName;
+    private static final Logger LOG = LoggerFactory.getLogger(Applications.class);
 
-    private Applications(final Map<String, HttpApplication> byName)
+    private final Map<String, HttpApplication> byName;
+    private final List<HttpApplicationFactory> factories;
+    private final List<HttpApplication> made;
+
+    private Applications(
+        final Map<String, HttpApplication> byName, final List<HttpApplicationFactory> factories,
+        final List<HttpApplication> made)
     {
         this.byName = byName;
+        this.factories = factories;
+        this.made = made;
+    }
+
+    static Applications load(final Set<String> wanted, final Set<String> forSessions, final ClassLoader loader)
+    {
+        return load(wanted, forSessions, loader, HostingOptions.NONE);
     }
 
     /**
@@ -27,14 +48,38 @@ final class Applications
      *                   and have no HTTP side.
      * @throws IllegalArgumentException naming what is missing and what was found.
      */
-    static Applications load(final Set<String> wanted, final Set<String> forSessions, final ClassLoader loader)
+    static Applications load(
+        final Set<String> wanted, final Set<String> forSessions, final ClassLoader loader, final HostingOptions options)
     {
         final Map<String, HttpApplication> found = new TreeMap<>();
+        final List<HttpApplicationFactory> factories = new ArrayList<>();
+        final List<HttpApplication> made = new ArrayList<>();
+        final List<HttpApplication> all = new ArrayList<>();
         for (final HttpApplication application : ServiceLoader.load(HttpApplication.class, loader))
+        {
+            all.add(application);
+        }
+        for (final HttpApplicationFactory factory : ServiceLoader.load(HttpApplicationFactory.class, loader))
+        {
+            factories.add(factory);
+            try
+            {
+                made.addAll(factory.create(options));
+            }
+            catch (final Exception ex)
+            {
+                closeAll(made);
+                throw new IllegalArgumentException(
+                    factory.getClass().getName() + " cannot make its applications: " + ex.getMessage(), ex);
+            }
+        }
+        all.addAll(made);
+        for (final HttpApplication application : all)
         {
             final HttpApplication previous = found.putIfAbsent(application.name(), application);
             if (previous != null)
             {
+                closeAll(made);
                 throw new IllegalArgumentException("two applications named " + application.name() + ": " +
                     previous.getClass().getName() + " and " + application.getClass().getName());
             }
@@ -42,7 +87,7 @@ final class Applications
 
         if (wanted.isEmpty())
         {
-            return new Applications(found);
+            return new Applications(found, factories, made);
         }
 
         final Map<String, HttpApplication> chosen = new TreeMap<>();
@@ -55,13 +100,51 @@ final class Applications
             }
             if (application == null)
             {
+                closeAll(made);
                 throw new IllegalArgumentException(
                     "application " + name + " not found on the worker's class path; found: " + found.keySet() +
                     ", for sessions: " + forSessions);
             }
             chosen.put(name, application);
         }
-        return new Applications(chosen);
+        return new Applications(chosen, factories, made);
+    }
+
+    /**
+     * Tells the factories the worker's slot, before any request.
+     */
+    void onSlot(final int slot)
+    {
+        for (final HttpApplicationFactory factory : factories)
+        {
+            factory.onSlot(slot);
+        }
+    }
+
+    /**
+     * Closes the applications the factories made (web applications stop, sessions are saved).
+     */
+    public void close()
+    {
+        closeAll(made);
+    }
+
+    private static void closeAll(final List<HttpApplication> applications)
+    {
+        for (final HttpApplication application : applications)
+        {
+            if (application instanceof AutoCloseable closeable)
+            {
+                try
+                {
+                    closeable.close();
+                }
+                catch (final Exception ex)
+                {
+                    LOG.warn("application {} failed to close: {}", application.name(), ex.toString());
+                }
+            }
+        }
     }
 
     HttpApplication get(final String name)

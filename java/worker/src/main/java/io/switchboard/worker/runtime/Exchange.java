@@ -4,6 +4,7 @@ import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.protocol.http.RequestHead;
 import io.switchboard.worker.http.HttpRequest;
+import io.switchboard.worker.http.NonBlockingBody;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -28,6 +29,8 @@ final class Exchange implements HttpRequest
     private volatile boolean cancelled;
     private volatile boolean responseDone;
     private Runnable onResponseDone;
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> onCancel =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     Exchange(final long channelId, final ChannelEnd end, final RequestHead head, final Runnable resume)
     {
@@ -87,10 +90,37 @@ final class Exchange implements HttpRequest
         this.onResponseDone = action;
     }
 
+    /**
+     * Poller: the client went away or the CM gave up; the body's reader and the {@link #onCancel} action learn it.
+     */
     void cancel()
     {
         cancelled = true;
         body.cancel();
+        final Runnable action = onCancel.getAndSet(null);
+        if (action != null)
+        {
+            action.run();
+        }
+    }
+
+    public void onCancel(final Runnable action)
+    {
+        onCancel.set(action);
+        // set, then look: cancel() sets the flag, then takes the action, so one of the two runs it
+        if (cancelled)
+        {
+            final Runnable taken = onCancel.getAndSet(null);
+            if (taken != null)
+            {
+                taken.run();
+            }
+        }
+    }
+
+    public NonBlockingBody nonBlockingBody()
+    {
+        return body;
     }
 
     RequestHead head()

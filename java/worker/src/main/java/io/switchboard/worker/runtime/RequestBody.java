@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import io.switchboard.worker.http.NonBlockingBody;
+import java.nio.ByteBuffer;
 
 /**
  * The body of a request as the handler reads it: chunks copied out of the
@@ -12,8 +15,11 @@ import java.util.concurrent.BlockingQueue;
  * queue is full the poller stops reading the channel, the ring fills, and the
  * CM stops reading the client's socket: backpressure end to end. Taking a
  * chunk out of a full queue tells the poller to come back ({@code resume}).
+ * <p>
+ * Read as a blocking {@link InputStream}, or without blocking ({@link NonBlockingBody}): then the poller calls the
+ * reader's demand back when it hands over a chunk, the end, or the cancellation.
  */
-final class RequestBody extends InputStream
+final class RequestBody extends InputStream implements NonBlockingBody
 {
     static final int CAPACITY_CHUNKS = 16;
 
@@ -25,8 +31,9 @@ final class RequestBody extends InputStream
     private final byte[] one = new byte[1];
     private byte[] current;
     private int position;
-    private boolean ended;
+    private volatile boolean ended;
     private volatile boolean cancelled;
+    private final AtomicReference<Runnable> demand = new AtomicReference<>();
 
     /**
      * @param resume tells the poller that the queue has room again; called
@@ -56,6 +63,7 @@ final class RequestBody extends InputStream
             // the poller reads one frame at a time against freeChunks(): this is a bug, not load
             throw new IllegalStateException("request body queue overflow");
         }
+        signal();
     }
 
     /**
@@ -64,6 +72,7 @@ final class RequestBody extends InputStream
     void end()
     {
         chunks.add(END);
+        signal();
     }
 
     /**
@@ -73,6 +82,54 @@ final class RequestBody extends InputStream
     {
         cancelled = true;
         chunks.offer(CANCELLED);
+        signal();
+    }
+
+    public ByteBuffer poll() throws IOException
+    {
+        if (ended)
+        {
+            return NonBlockingBody.END;
+        }
+        if (cancelled)
+        {
+            throw new IOException("request cancelled: the client went away");
+        }
+        final byte[] chunk = chunks.poll();
+        if (chunk == null)
+        {
+            return null;
+        }
+        resume.run();
+        if (chunk == CANCELLED)
+        {
+            throw new IOException("request cancelled: the client went away");
+        }
+        if (chunk == END)
+        {
+            ended = true;
+            return NonBlockingBody.END;
+        }
+        return ByteBuffer.wrap(chunk);
+    }
+
+    public void demand(final Runnable onAvailable)
+    {
+        demand.set(onAvailable);
+        // set, then look: the poller adds, then takes the demand, so one of the two calls it
+        if (ended || cancelled || !chunks.isEmpty())
+        {
+            signal();
+        }
+    }
+
+    private void signal()
+    {
+        final Runnable onAvailable = demand.getAndSet(null);
+        if (onAvailable != null)
+        {
+            onAvailable.run();
+        }
     }
 
     public int read() throws IOException

@@ -11,6 +11,7 @@ import io.switchboard.ipc.signal.IdleStrategy;
 import io.switchboard.ipc.signal.SpinParkIdleStrategy;
 
 import io.switchboard.rpc.DeployedServices;
+import io.switchboard.worker.http.HostingOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +66,20 @@ public final class WorkerRuntime
     /** The slot number comes on standard input, once the applications are loaded. */
     public static final int SLOT_FROM_STDIN = -2;
 
+    private final HostingOptions hosting;
+
     public WorkerRuntime(final String segmentName, final int slot, final Set<String> applicationNames)
+    {
+        this(segmentName, slot, applicationNames, HostingOptions.NONE);
+    }
+
+    public WorkerRuntime(
+        final String segmentName, final int slot, final Set<String> applicationNames, final HostingOptions hosting)
     {
         this.segmentName = segmentName;
         this.slot = slot;
         this.applicationNames = applicationNames;
+        this.hosting = hosting;
     }
 
     /**
@@ -87,17 +97,30 @@ public final class WorkerRuntime
         {
             final ClassLoader loader = Thread.currentThread().getContextClassLoader();
             rpcApplications = RpcApplications.load(applicationNames, loader);
-            applications = Applications.load(applicationNames, rpcApplications.keySet(), loader);
+            applications = Applications.load(applicationNames, rpcApplications.keySet(), loader, hosting);
         }
         catch (final RuntimeException ex)
         {
             LOG.error("cannot load the applications {}: {}", applicationNames, ex.getMessage(), ex);
             return EXIT_CANNOT_JOIN;
         }
+        try
+        {
+            return run(applications, rpcApplications);
+        }
+        finally
+        {
+            applications.close();
+        }
+    }
+
+    private int run(final Applications applications, final Map<String, DeployedServices> rpcApplications)
+    {
         if (slot == SLOT_FROM_STDIN && !readSlotFromStdin())
         {
             return EXIT_CANNOT_JOIN;
         }
+        applications.onSlot(slot);
 
         final SharedSegment segment;
         try

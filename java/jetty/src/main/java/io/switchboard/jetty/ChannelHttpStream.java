@@ -1,0 +1,339 @@
+package io.switchboard.jetty;
+
+import io.switchboard.worker.http.HttpRequest;
+import io.switchboard.worker.http.HttpResponse;
+import io.switchboard.worker.http.NonBlockingBody;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpStream;
+import org.eclipse.jetty.util.Callback;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * Jetty's view of one exchange on a channel, the transport seam a Jetty connection implements (as its FastCGI and
+ * HTTP/2 transports do): Jetty reads the request body through {@link #read()} and {@link #demand()}, writes the
+ * response through {@link #send}, and ends the exchange with {@link #succeeded()} or {@link #failed}.
+ * <p>
+ * Reading: the body frames the worker's poller copies out of the inbound ring ({@link NonBlockingBody}) become
+ * content chunks; {@link #read()} never blocks, and a demand is called back when the poller hands over more, the
+ * end, or the client's departure (a failure chunk).
+ * <p>
+ * Writing: the response head and body go straight into the channel's outbound ring ({@link HttpResponse}). A write
+ * that finds the ring full waits until the CM has sent bytes on to the client, the client goes away, or the CM
+ * closes the channel; then its callback completes. So that no platform thread waits for ring space, a write asked
+ * for by a platform thread (an application's own executor) is done on a virtual thread; Jetty's own threads and
+ * the exchange's handler thread are virtual and write in place. Nothing is buffered: the callback completes once
+ * the bytes are in the ring, and Jetty asks for the next write only then.
+ * <p>
+ * Who writes: Jetty serialises sends (one at a time, the next after the previous callback), so the
+ * {@link HttpResponse}, which is not thread-safe, sees one writer at a time; each callback's completion orders it
+ * before the next.
+ */
+final class ChannelHttpStream implements HttpStream
+{
+    private final HttpChannel channel;
+    private final HttpRequest request;
+    private final HttpResponse response;
+    private final NonBlockingBody body;
+    private final Executor executor;
+    private final boolean headRequest;
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private final Object writeLock = new Object();
+    private boolean writing;
+    private Throwable writeCancelled;
+    private Callback cancelCallback;
+    private volatile long idleTimeoutMs;
+
+    ChannelHttpStream(
+        final HttpChannel channel, final HttpRequest request, final HttpResponse response, final Executor executor)
+    {
+        this.channel = channel;
+        this.request = request;
+        this.response = response;
+        this.body = request.nonBlockingBody();
+        this.executor = executor;
+        this.headRequest = HttpMethod.HEAD.is(request.method());
+    }
+
+    @Override
+    public String getId()
+    {
+        return request.requestId();
+    }
+
+    @Override
+    public Content.Chunk read()
+    {
+        final ByteBuffer chunk;
+        try
+        {
+            chunk = body.poll();
+        }
+        catch (final IOException ex)
+        {
+            return Content.Chunk.from(new EofException(ex), true);
+        }
+        if (chunk == null)
+        {
+            return null;
+        }
+        if (chunk == NonBlockingBody.END)
+        {
+            return Content.Chunk.EOF;
+        }
+        return Content.Chunk.from(chunk, false);
+    }
+
+    @Override
+    public void demand()
+    {
+        body.demand(this::contentAvailable);
+    }
+
+    /**
+     * Maybe on the poller's thread, which must not run application code: Jetty's reaction runs on a thread of its
+     * own.
+     */
+    private void contentAvailable()
+    {
+        executor.execute(() ->
+        {
+            final Runnable task = channel.onContentAvailable();
+            if (task != null)
+            {
+                task.run();
+            }
+        });
+    }
+
+    /**
+     * The poller's thread: the client went away (or the CM gave up) while the response was not done. Jetty fails
+     * the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or write).
+     */
+    void cancelled()
+    {
+        executor.execute(() ->
+        {
+            final Runnable task = channel.onRemoteFailure(new EofException("the client went away"));
+            if (task != null)
+            {
+                task.run();
+            }
+        });
+    }
+
+    @Override
+    public void prepareResponse(final HttpFields.Mutable headers)
+    {
+        // the CM writes the status line, Date, Server and the framing
+    }
+
+    @Override
+    public void send(
+        final MetaData.Request request, final MetaData.Response metaData, final boolean last, final ByteBuffer content,
+        final Callback callback)
+    {
+        if (metaData != null && HttpStatus.isInformational(metaData.getStatus()))
+        {
+            // 100 Continue is the CM's to send (it does when the client asked and has sent nothing yet); other
+            // interim responses do not cross the channel
+            callback.succeeded();
+            return;
+        }
+        synchronized (writeLock)
+        {
+            writing = true;
+        }
+        if (Thread.currentThread().isVirtual())
+        {
+            write(metaData, last, content, callback);
+        }
+        else
+        {
+            executor.execute(() -> write(metaData, last, content, callback));
+        }
+    }
+
+    private void write(final MetaData.Response metaData, final boolean last, final ByteBuffer content, final Callback callback)
+    {
+        Throwable failure = null;
+        try
+        {
+            if (metaData != null)
+            {
+                commit(metaData, last, content);
+            }
+            if (content != null && content.hasRemaining() && !headRequest)
+            {
+                response.write(content);
+            }
+            if (last)
+            {
+                response.end();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failure = ex instanceof IOException io ? new EofException(io) : ex;
+        }
+
+        final Throwable cancelled;
+        final Callback cancelledCallback;
+        synchronized (writeLock)
+        {
+            writing = false;
+            cancelled = writeCancelled;
+            cancelledCallback = cancelCallback;
+            writeCancelled = null;
+            cancelCallback = null;
+        }
+        if (cancelled != null)
+        {
+            cancelledCallback.failed(cancelled);
+        }
+        else if (failure != null)
+        {
+            callback.failed(failure);
+        }
+        else
+        {
+            callback.succeeded();
+        }
+    }
+
+    private void commit(final MetaData.Response metaData, final boolean last, final ByteBuffer content)
+    {
+        response.status(metaData.getStatus());
+        long contentLength = -1;
+        for (final HttpField field : metaData.getHttpFields())
+        {
+            final HttpHeader header = field.getHeader();
+            if (header == HttpHeader.CONTENT_LENGTH)
+            {
+                contentLength = field.getLongValue();
+            }
+            else if (!isConnectionManagers(header))
+            {
+                response.header(field.getName(), field.getValue());
+            }
+        }
+        if (contentLength < 0 && last)
+        {
+            // the whole body in one write: the CM can send a Content-Length instead of chunks
+            contentLength = content == null ? 0 : content.remaining();
+        }
+        if (contentLength >= 0 && !headRequest)
+        {
+            response.contentLength(contentLength);
+        }
+    }
+
+    /**
+     * @return whether the CM writes this field itself: framing, connection management, Date and Server.
+     */
+    private static boolean isConnectionManagers(final HttpHeader header)
+    {
+        if (header == null)
+        {
+            return false;
+        }
+        return switch (header)
+        {
+            case TRANSFER_ENCODING, CONNECTION, KEEP_ALIVE, PROXY_CONNECTION, UPGRADE, TE, TRAILER, DATE, SERVER -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public Runnable cancelSend(final Throwable cause, final Callback callback)
+    {
+        return () ->
+        {
+            synchronized (writeLock)
+            {
+                if (writing)
+                {
+                    // the write in progress copies from the application's buffer: it fails the callback when it
+                    // returns (the ring gained room, or the client or CM ended the exchange), not before
+                    writeCancelled = cause;
+                    cancelCallback = callback;
+                    return;
+                }
+            }
+            callback.failed(cause);
+        };
+    }
+
+    @Override
+    public long getIdleTimeout()
+    {
+        return idleTimeoutMs;
+    }
+
+    @Override
+    public void setIdleTimeout(final long idleTimeoutMs)
+    {
+        // the CM times the exchange (--response-timeout-ms); Jetty's value is kept for those who read it
+        this.idleTimeoutMs = idleTimeoutMs;
+    }
+
+    @Override
+    public boolean isCommitted()
+    {
+        return response.isCommitted();
+    }
+
+    @Override
+    public Throwable consumeAvailable()
+    {
+        return HttpStream.consumeAvailable(this, channel.getConnectionMetaData().getHttpConfiguration());
+    }
+
+    @Override
+    public void succeeded()
+    {
+        completion.complete(null);
+    }
+
+    @Override
+    public void failed(final Throwable failure)
+    {
+        completion.completeExceptionally(failure);
+    }
+
+    /**
+     * The handler's thread: waits until Jetty has ended the exchange (an async servlet ends it on another thread).
+     *
+     * @throws IOException when Jetty failed it: the worker then aborts the response, or answers 500 if nothing was
+     *                     sent.
+     */
+    void awaitCompletion() throws IOException, InterruptedException
+    {
+        try
+        {
+            completion.get();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IOException("Jetty failed the exchange: " + ex.getCause(), ex.getCause());
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ChannelHttpStream[" + request.method() + " " + request.path() + " " + request.requestId() + "]";
+    }
+}

@@ -1,0 +1,141 @@
+package io.switchboard.jetty;
+
+import io.switchboard.protocol.http.HttpHeader;
+import io.switchboard.worker.http.HttpApplication;
+import io.switchboard.worker.http.HttpRequest;
+import io.switchboard.worker.http.HttpResponse;
+import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpScheme;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpChannel;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * A Jetty {@link Handler} (a web application's context, or any handler) served as one of the worker's
+ * applications: each exchange the CM routes to {@link #name()} becomes a Jetty request, built from the head the CM
+ * already parsed (no second HTTP parse), with the body and the response on the channel's rings
+ * ({@link ChannelHttpStream}). The handler runs unmodified.
+ * <p>
+ * Threads: {@link #handle} runs on the exchange's virtual thread, hands the request to Jetty there, and parks
+ * until Jetty ends the exchange, which an asynchronous servlet may do on another thread. Jetty's own tasks (async
+ * dispatches, content callbacks) run on virtual threads too ({@link VirtualThreadPool}), so a write that waits for
+ * ring space never holds a platform thread.
+ * <p>
+ * Each application has a Jetty {@link Server} of its own (a server dispatches to one handler tree), and closing the
+ * application stops it.
+ */
+public final class JettyApplication implements HttpApplication, AutoCloseable
+{
+    private final String name;
+    private final Server server;
+    private final ChannelConnector connector;
+    private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
+    private final Executor executor;
+
+    /**
+     * @param name    the application's name, which the CM's routes refer to (a web application's is its context
+     *                path).
+     * @param server  a server not started, with its handler set and a {@link VirtualThreadPool} (see
+     *                {@link #newServer()}); it gets the connector and is started here.
+     */
+    public JettyApplication(final String name, final Server server) throws Exception
+    {
+        this.name = name;
+        this.server = server;
+        this.connector = new ChannelConnector(server, newConfiguration());
+        server.addConnector(connector);
+        server.start();
+        this.executor = server.getThreadPool();
+    }
+
+    /**
+     * @return a server for this adapter: its threads are virtual.
+     */
+    public static Server newServer()
+    {
+        final VirtualThreadPool threads = new VirtualThreadPool();
+        threads.setName("jetty");
+        return new Server(threads);
+    }
+
+    private static HttpConfiguration newConfiguration()
+    {
+        final HttpConfiguration configuration = new HttpConfiguration();
+        // the CM writes Date and Server on every response
+        configuration.setSendDateHeader(false);
+        configuration.setSendServerVersion(false);
+        configuration.setSendXPoweredBy(false);
+        return configuration;
+    }
+
+    public Server server()
+    {
+        return server;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public void handle(final HttpRequest request, final HttpResponse response) throws Exception
+    {
+        final HttpChannel channel = channels.newHttpChannel(new ExchangeMetaData(connector, request));
+        final ChannelHttpStream stream = new ChannelHttpStream(channel, request, response, executor);
+        channel.setHttpStream(stream);
+        request.onCancel(stream::cancelled);
+        final Runnable task = channel.onRequest(metaData(request));
+        if (task != null)
+        {
+            task.run();
+        }
+        stream.awaitCompletion();
+    }
+
+    /**
+     * The CM's parsed head as Jetty's request metadata: the method, the target and the fields as received (the CM
+     * has checked them), the body's length or -1.
+     */
+    private static MetaData.Request metaData(final HttpRequest request)
+    {
+        final List<HttpHeader> headers = request.headers();
+        final HttpFields.Mutable fields = HttpFields.build(headers.size());
+        HostPortHttpField host = null;
+        for (final HttpHeader header : headers)
+        {
+            if (host == null && "Host".equalsIgnoreCase(header.name()))
+            {
+                host = new HostPortHttpField(header.value());
+                fields.add(host);
+            }
+            else
+            {
+                fields.add(header.name(), header.value());
+            }
+        }
+        return new MetaData.Request(request.method(), HttpScheme.HTTP.asString(), host, request.target(),
+            HttpVersion.HTTP_1_1, fields, request.contentLength());
+    }
+
+    @Override
+    public void close() throws Exception
+    {
+        server.stop();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "JettyApplication[" + name + "]";
+    }
+}
