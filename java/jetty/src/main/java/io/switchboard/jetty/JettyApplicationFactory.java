@@ -6,8 +6,7 @@ import io.switchboard.worker.http.HttpApplicationFactory;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.session.FileSessionDataStoreFactory;
-import org.eclipse.jetty.session.NullSessionCacheFactory;
+import org.eclipse.jetty.session.DefaultSessionCacheFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ import java.util.ServiceLoader;
  * directory, served under the context path PREFIX, which is also its application name), and one per
  * {@link HandlerApplication} found on the class path. Each gets a Jetty server of its own with the worker's node
  * name in its session ids ({@link NodeSessionIds}) and, with {@code --session-store DIR}, Jetty's file session
- * store in that directory.
+ * store in that directory, read again at each load since the workers share it ({@link SharedFileSessionStore}).
  */
 public final class JettyApplicationFactory implements HttpApplicationFactory
 {
@@ -102,12 +101,13 @@ public final class JettyApplicationFactory implements HttpApplicationFactory
         if (sessionStore != null)
         {
             Files.createDirectories(sessionStore);
-            final FileSessionDataStoreFactory store = new FileSessionDataStoreFactory();
+            final SharedFileSessionStore.Factory store = new SharedFileSessionStore.Factory();
             store.setStoreDir(sessionStore.toFile());
             server.addBean(store);
-            // no cache: each request reads the session from the shared store and writes it back before the
-            // response is committed, so another worker sees it at once, and a kill -9 loses nothing answered
-            final NullSessionCacheFactory cache = new NullSessionCacheFactory();
+            // cached in the worker (sticky routing brings a session's requests back to it), written through to the
+            // shared store when created and before each response that changed it is committed, so that the worker
+            // a session moves to (its own was restarted or killed) reads what was last answered
+            final DefaultSessionCacheFactory cache = new DefaultSessionCacheFactory();
             cache.setSaveOnCreate(true);
             cache.setFlushOnResponseCommit(true);
             server.addBean(cache);

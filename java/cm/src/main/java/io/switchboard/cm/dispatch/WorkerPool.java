@@ -81,6 +81,12 @@ public final class WorkerPool implements WorkerLoad
         return pickLeast(openChannels);
     }
 
+    private int pickFor(final int sessionWorker)
+    {
+        // a worker named by a forged or stale id (out of range, not READY) is no reason to refuse the request
+        return sessionWorker >= 0 && sessionWorker < slotCount && ready.get(sessionWorker) == 1 ? sessionWorker : pick();
+    }
+
     /**
      * For a distributed session, which holds its worker's attention for long: the READY worker
      * with the fewest sessions open.
@@ -153,9 +159,21 @@ public final class WorkerPool implements WorkerLoad
      */
     public int acquire(final ChannelKind kind, final String affinity)
     {
+        return acquire(kind, affinity, NONE);
+    }
+
+    /**
+     * As {@link #acquire(ChannelKind, String)}, for a request whose HTTP session lives in worker
+     * {@code sessionWorker} (sticky sessions): that worker while it is READY, else the least loaded.
+     *
+     * @param sessionWorker the slot the request's session id names, or {@link #NONE}.
+     */
+    public int acquire(final ChannelKind kind, final String affinity, final int sessionWorker)
+    {
         for (int attempt = 0; attempt < slotCount; attempt++)
         {
-            final int slot = kind != ChannelKind.RPC ? pick() : affinity == null ? pickFewestSessions() : pickByAffinity(affinity);
+            final int slot = kind != ChannelKind.RPC ? pickFor(sessionWorker) :
+                affinity == null ? pickFewestSessions() : pickByAffinity(affinity);
             if (slot == NONE)
             {
                 return NONE;

@@ -100,8 +100,17 @@ final class ChannelLedger
      */
     boolean open(final Connection connection, final ChannelKind kind, final String affinity)
     {
+        return open(connection, kind, affinity, WorkerPool.NONE);
+    }
+
+    /**
+     * As {@link #open(Connection, ChannelKind, String)}, to {@code sessionWorker} while it is READY: the worker
+     * that holds the request's HTTP session.
+     */
+    boolean open(final Connection connection, final ChannelKind kind, final String affinity, final int sessionWorker)
+    {
         // counted as open before the channel exists: a worker being drained then waits for it (see WorkerPool)
-        final int worker = workers.acquire(kind, affinity);
+        final int worker = workers.acquire(kind, affinity, sessionWorker);
         if (worker == WorkerPool.NONE)
         {
             return false;

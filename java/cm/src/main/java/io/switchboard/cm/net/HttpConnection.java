@@ -320,6 +320,14 @@ final class HttpConnection implements Connection
         return workspace;
     }
 
+    /**
+     * @return the worker slot the current request's session id names ({@code JSESSIONID=....w1}), or -1.
+     */
+    int sessionWorker()
+    {
+        return exchange.sessionWorker;
+    }
+
     public boolean retryDispatch()
     {
         return state != State.WAIT_CHANNEL || io.dispatch(this);

@@ -1,5 +1,6 @@
 package io.switchboard.cm.net;
 
+import io.switchboard.cm.http.SessionNode;
 import io.switchboard.cm.http.BodyFraming;
 import io.switchboard.cm.http.HttpMethod;
 import io.switchboard.cm.http.HttpVersion;
@@ -31,6 +32,8 @@ final class HttpExchange
 
     // ---- the request
     Route route;
+    /** The worker slot the request's session id names (sticky sessions), or {@link SessionNode#NONE}. */
+    int sessionWorker = SessionNode.NONE;
     HttpVersion version;
     boolean headRequest;
     boolean keepAlive;
@@ -87,6 +90,7 @@ final class HttpExchange
         bodyBytes = 0;
         ringWaitSinceNs = 0;
         route = null;
+        sessionWorker = SessionNode.workerSlot(head);
         responseHeadSent = false;
         responseChunked = false;
         responseBodyRemaining = UNBOUNDED;

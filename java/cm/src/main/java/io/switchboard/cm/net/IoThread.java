@@ -305,8 +305,13 @@ public final class IoThread implements Runnable
      */
     boolean dispatch(final Connection connection)
     {
-        return connection instanceof RpcConnection session ?
-            ledger.open(connection, ChannelKind.RPC, session.affinity()) : ledger.open(connection, ChannelKind.HTTP, null);
+        if (connection instanceof RpcConnection session)
+        {
+            return ledger.open(connection, ChannelKind.RPC, session.affinity());
+        }
+        // sticky sessions: the worker a request's session id names, while it is READY
+        final int sessionWorker = connection instanceof HttpConnection http ? http.sessionWorker() : WorkerPool.NONE;
+        return ledger.open(connection, ChannelKind.HTTP, null, sessionWorker);
     }
 
     /**
