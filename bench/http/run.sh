@@ -3,7 +3,9 @@
 #
 #   bench/http/run.sh [--sb http://127.0.0.1:8080] [options]
 #
-# Targets, each measured on GET /hello (13-byte body) and GET /bytes?n=16384 (16 KiB):
+# Targets, each measured on GET /hello (13-byte body) and GET /bytes?n=16384 (16 KiB), and on the same two
+# answered by servlets (bench/jetty's HelloServlet and BytesServlet: /servlet/hello, /servlet/bytes?n=16384; on
+# Switchboard a web application on the worker through the Jetty adapter, --webapp /servlet=...):
 #   sb           Switchboard (CM and one worker) at the --sb URL base; started by the caller
 #                (./switchboard bench http), not by this script. Without it, or when it does not answer
 #                the two URLs correctly, its figures are n/a and the reason is printed.
@@ -15,7 +17,8 @@
 # --latency`. The table gives the median of the runs. Then one extra run of /hello per Java target under a
 # JFR recording gives its heap allocation per request (not part of the figures above). The output ends with
 #   SUMMARY sb_hello_rps=.. nginx_jetty_hello_rps=.. jetty_hello_rps=.. sb_16k_rps=.. nginx_jetty_16k_rps=..
-#           jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=..      (one line)
+#           jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=.. sb_servlet_hello_rps=..
+#           jetty_servlet_hello_rps=.. nginx_jetty_servlet_hello_rps=.. (and _16k_rps, and _p99_us beside each)
 #
 # Options, defaults in brackets; the environment may set them too (SB_URL, SB_PID, SB_WORKER_PID, JETTY_PORT,
 # NGINX_PORT, THREADS, CONNECTIONS, DURATION, WARMUP, RUNS), and JETTY_JAVA_OPTS adds JVM options to Jetty:
@@ -59,8 +62,9 @@ ALLOC=1
 INSTALL=1
 KEEP=0
 
-URL_KEYS=(hello 16k)
-declare -A URL_PATH=([hello]="/hello" [16k]="/bytes?n=16384")
+URL_KEYS=(hello 16k servlet_hello servlet_16k)
+declare -A URL_PATH=([hello]="/hello" [16k]="/bytes?n=16384" [servlet_hello]="/servlet/hello"
+    [servlet_16k]="/servlet/bytes?n=16384")
 HELLO_BODY="Hello, world!"
 BYTES_LENGTH=16384
 
@@ -219,12 +223,12 @@ check_target() {
     fi
     length="$(wc -c <"$body_file" | tr -d ' ')"
     case "$key" in
-        hello)
+        *hello)
             if [[ "$(cat "$body_file")" != "$HELLO_BODY" || "$length" -ne ${#HELLO_BODY} ]]; then
                 echo "$url answered a $length-byte body, not \"$HELLO_BODY\""
                 return 1
             fi ;;
-        16k)
+        *16k)
             if [[ "$length" -ne "$BYTES_LENGTH" ]]; then
                 echo "$url answered a $length-byte body, not $BYTES_LENGTH bytes"
                 return 1
@@ -543,6 +547,15 @@ for pair in "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
     printf '%-26s %10s %16s\n' "$a/$b p99" "$(ratio "${MED_P99[$a,hello]}" "${MED_P99[$b,hello]}")" \
         "$(ratio "${MED_P99[$a,16k]}" "${MED_P99[$b,16k]}")"
 done
+echo
+printf '%-26s %16s %24s\n' ratio "${URL_PATH[servlet_hello]}" "${URL_PATH[servlet_16k]}"
+for pair in "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
+    read -r a b <<<"$pair"
+    printf '%-26s %16s %24s\n' "$a/$b req/s" "$(ratio "${MED_RPS[$a,servlet_hello]}" "${MED_RPS[$b,servlet_hello]}")" \
+        "$(ratio "${MED_RPS[$a,servlet_16k]}" "${MED_RPS[$b,servlet_16k]}")"
+    printf '%-26s %16s %24s\n' "$a/$b p99" "$(ratio "${MED_P99[$a,servlet_hello]}" "${MED_P99[$b,servlet_hello]}")" \
+        "$(ratio "${MED_P99[$a,servlet_16k]}" "${MED_P99[$b,servlet_16k]}")"
+done
 
 notes=()
 if [[ -n "$SB_WHY" ]]; then
@@ -587,4 +600,10 @@ echo "SUMMARY sb_hello_rps=$(summary "${MED_RPS[sb,hello]}")" \
     "nginx_jetty_16k_rps=$(summary "${MED_RPS[nginx_jetty,16k]}")" \
     "jetty_16k_rps=$(summary "${MED_RPS[jetty,16k]}")" \
     "sb_hello_p99_us=$(summary "${MED_P99[sb,hello]}")" \
-    "nginx_jetty_hello_p99_us=$(summary "${MED_P99[nginx_jetty,hello]}")"
+    "nginx_jetty_hello_p99_us=$(summary "${MED_P99[nginx_jetty,hello]}")" \
+    $(for key in servlet_hello servlet_16k; do
+        for target in sb jetty nginx_jetty; do
+            printf '%s ' "${target}_${key}_rps=$(summary "${MED_RPS[$target,$key]}")" \
+                "${target}_${key}_p99_us=$(summary "${MED_P99[$target,$key]}")"
+        done
+    done)

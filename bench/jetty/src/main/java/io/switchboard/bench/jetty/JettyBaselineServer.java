@@ -2,6 +2,10 @@ package io.switchboard.bench.jetty;
 
 import java.io.IOException;
 
+import io.switchboard.bench.jetty.servlet.BytesServlet;
+import io.switchboard.bench.jetty.servlet.HelloServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -10,7 +14,8 @@ import org.eclipse.jetty.util.Jetty;
 
 /**
  * The Jetty baseline of {@code bench/http/run.sh}: a Jetty 12 server with Jetty's default thread pool and
- * connector settings, serving {@link HelloBytesHandler} over HTTP/1.1 on 127.0.0.1 only.
+ * connector settings, serving {@link HelloBytesHandler} over HTTP/1.1 on 127.0.0.1 only, and under {@code /servlet}
+ * the servlet cases ({@link HelloServlet}, {@link BytesServlet}) in a servlet context without sessions.
  * <pre>
  *   java -jar bench/jetty/target/switchboard-bench-jetty.jar PORT
  * </pre>
@@ -51,7 +56,10 @@ public final class JettyBaselineServer
         connector.setHost(HOST);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new HelloBytesHandler());
+        final ServletContextHandler servlets = new ServletContextHandler("/servlet", ServletContextHandler.NO_SESSIONS);
+        servlets.addServlet(HelloServlet.class, "/hello");
+        servlets.addServlet(BytesServlet.class, "/bytes");
+        server.setHandler(new Handler.Sequence(servlets, new HelloBytesHandler()));
         server.setStopAtShutdown(true);
 
         try
