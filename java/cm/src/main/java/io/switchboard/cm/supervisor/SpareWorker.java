@@ -99,6 +99,26 @@ final class SpareWorker implements AutoCloseable
     }
 
     /**
+     * Retires the spare there is and starts another: a rolling restart does so first, because the spare loaded its
+     * applications when it started, from the jars of then; promoted after the restart, it would serve the code the
+     * restart was asked to replace.
+     *
+     * @return the pid of the spare retired, or -1 if there was none (and none is started).
+     */
+    synchronized long renew()
+    {
+        final Process old = spare;
+        if (old == null)
+        {
+            return -1;
+        }
+        spare = null;
+        retire(old);
+        replenish();
+        return old.pid();
+    }
+
+    /**
      * Stops the spare: its input closes and it exits; killed if it does not.
      */
     @Override
@@ -107,17 +127,22 @@ final class SpareWorker implements AutoCloseable
         closed = true;
         final Process last = spare;
         spare = null;
-        if (last != null)
+        retire(last);
+    }
+
+    private static void retire(final Process process)
+    {
+        if (process != null)
         {
             try
             {
-                last.getOutputStream().close();
+                process.getOutputStream().close();
             }
             catch (final IOException ignored)
             {
                 // it is being killed anyway
             }
-            last.destroyForcibly();
+            process.destroyForcibly();
         }
     }
 }
