@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -99,10 +100,20 @@ final class RollingRestart
     {
         requestedNs = context.clock.nanoTime();
         replaced = 0;
-        final long retired = spare.renew();
-        if (retired > 0)
+        final Process retired = spare.renew();
+        if (retired != null)
         {
-            LOG.info("rolling restart: the spare worker (pid {}) predates it and is replaced by a new one", retired);
+            LOG.info("rolling restart: the spare worker (pid {}) predates it and is replaced by a new one",
+                retired.pid());
+            context.executor.schedule(() ->
+            {
+                if (retired.isAlive())
+                {
+                    LOG.warn("the retired spare worker (pid {}) did not exit within {} ms of its input closing: " +
+                        "killing it", retired.pid(), TimeUnit.NANOSECONDS.toMillis(context.settings.stopGraceNs()));
+                    retired.destroyForcibly();
+                }
+            }, context.settings.stopGraceNs());
         }
         pending = new ArrayDeque<>();
         for (final SupervisedSlot slot : context.slots)

@@ -101,21 +101,29 @@ final class SpareWorker implements AutoCloseable
     /**
      * Retires the spare there is and starts another: a rolling restart does so first, because the spare loaded its
      * applications when it started, from the jars of then; promoted after the restart, it would serve the code the
-     * restart was asked to replace.
+     * restart was asked to replace. The old spare's input is closed, on which it exits by itself after its
+     * applications' stop hooks; the caller kills it if it has not after the stop grace period.
      *
-     * @return the pid of the spare retired, or -1 if there was none (and none is started).
+     * @return the spare retired, or null if there was none (and then none is started).
      */
-    synchronized long renew()
+    synchronized Process renew()
     {
         final Process old = spare;
         if (old == null)
         {
-            return -1;
+            return null;
         }
         spare = null;
-        retire(old);
+        try
+        {
+            old.getOutputStream().close();
+        }
+        catch (final IOException ex)
+        {
+            // gone already, or going: the caller's deadline kills it if need be
+        }
         replenish();
-        return old.pid();
+        return old;
     }
 
     /**

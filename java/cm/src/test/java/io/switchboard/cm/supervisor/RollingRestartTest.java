@@ -99,8 +99,8 @@ class RollingRestartTest
             assertTrue(harness.supervisor.restartAll());
             harness.executor.runDue();
 
-            assertTrue(oldSpare.wasKilled(), "the spare from before the restart lives on");
             assertEquals("", oldSpare.stdin(), "the spare from before the restart was given a slot");
+            assertTrue(oldSpare.isAlive(), "the retired spare was given no time to stop its applications");
             assertEquals(2, harness.processes.spares().size(), "no new spare started in its place");
             final FakeWorker newSpare = harness.processes.spares().get(1);
             assertEquals(newSpare.pid(), harness.supervisor.pid(2), "the replacement is not the new spare");
@@ -110,6 +110,8 @@ class RollingRestartTest
             harness.ready(2);
             harness.executor.advanceMs(DRAIN_POLL_MS);
             harness.ready(0);
+            harness.runMs(SupervisorHarness.STOP_GRACE_MS);
+            assertTrue(oldSpare.wasKilled(), "the retired spare (its input closed) lives on after the grace period");
             assertFalse(harness.supervisor.isRollingRestart(), "the restart did not end");
             harness.runMs(1_000);
             final FakeWorker latest = harness.processes.spares().getLast();
