@@ -400,8 +400,12 @@ public final class CmConfig
             {
                 continue;
             }
-            for (final String entry : list.split(java.io.File.pathSeparator, -1))
+            for (final String entry : list.split(java.io.File.pathSeparator))
             {
+                if (entry.isEmpty())
+                {
+                    continue;
+                }
                 entries.add(entry.endsWith("*") ?
                     Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + java.io.File.separator + "*" :
                     Path.of(entry).toAbsolutePath().toString());
@@ -597,25 +601,37 @@ public final class CmConfig
     }
 
     /**
-     * Every entry of a class path must exist: a jar, a directory of classes, or {@code dir/*} for its jars.
+     * Every entry of the applications' class path must exist (a jar, a directory of classes, or {@code dir/*} for
+     * its jars): a mistyped path would otherwise surface as an application not found, in each worker's log. The
+     * worker class path is the launcher's business and is held to less: one entry must exist (build tools' class
+     * paths name directories that may not). Empty entries are dropped (the JVM would read them as the current
+     * directory).
      */
     private static void classPath(final ConfigProblems problems, final String option, final String list)
     {
-        for (final String entry : list.split(java.io.File.pathSeparator, -1))
+        final boolean everyEntry = option.equals("--app-classpath");
+        boolean anyExists = false;
+        for (final String entry : list.split(java.io.File.pathSeparator))
         {
             if (entry.isEmpty())
             {
-                problems.add(option, option + " " + list + ": an empty entry (two '" + java.io.File.pathSeparator +
-                    "' in a row, or one at an end)");
                 continue;
             }
             final boolean wildcard = entry.equals("*") || entry.endsWith(java.io.File.separator + "*");
             final String file = wildcard ? (entry.length() == 1 ? "." : entry.substring(0, entry.length() - 2)) : entry;
-            if (wildcard ? !java.nio.file.Files.isDirectory(Path.of(file)) : !java.nio.file.Files.exists(Path.of(file)))
+            final boolean exists = wildcard ? java.nio.file.Files.isDirectory(Path.of(file)) :
+                java.nio.file.Files.exists(Path.of(file));
+            anyExists |= exists;
+            if (!exists && everyEntry)
             {
                 problems.add(option, option + ": " + (wildcard ? "no directory " : "no file or directory ") + file +
                     " (relative to " + Path.of("").toAbsolutePath() + ")");
             }
+        }
+        if (!everyEntry && !anyExists)
+        {
+            problems.add(option, option + " " + list + ": none of it exists (relative to " +
+                Path.of("").toAbsolutePath() + ")");
         }
     }
 }
