@@ -33,7 +33,8 @@ class ApplicationHooksTest
     void shouldStartBeforeReadyAndStopAReplacedWorkerAfterItsRequestEnded() throws Exception
     {
         final Path log = dir.resolve("hooks.log");
-        try (Instance instance = new Instance("--workers", "1", "--route", "/hooked=hooked",
+        try (LogCapture output = LogCapture.of("io.switchboard.worker.output");
+             Instance instance = new Instance("--workers", "1", "--route", "/hooked=hooked",
             "--worker-jvm-option", WORKER_JVM + " -D" + HookedApplication.LOG_PROPERTY + "=" + log))
         {
             final Set<Long> ready = instance.readyWorkerPids();
@@ -63,6 +64,13 @@ class ApplicationHooksTest
             assertEquals(List.of("start " + worker, "end " + worker, "stop " + worker),
                 lines(log).stream().filter(line -> line.endsWith(" " + worker)).toList(),
                 "the replaced worker's hooks and request, in order");
+            // what it printed while it stopped reaches the CM's log (the relay reads until the worker's end)
+            final String stopped = "hooked: stopping " + worker;
+            while (!output.contains(stopped) && System.nanoTime() - deadlineNs < 0)
+            {
+                Thread.sleep(20);
+            }
+            assertTrue(output.contains(stopped), output.messages().toString());
         }
     }
 

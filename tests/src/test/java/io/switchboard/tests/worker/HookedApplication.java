@@ -42,6 +42,8 @@ public final class HookedApplication implements HttpApplication
     public void stop() throws IOException
     {
         log("stop");
+        // for the CM's log, which relays the worker's output: a CM that closed its end at SIGTERM would lose it
+        System.out.println("hooked: stopping " + ProcessHandle.current().pid());
     }
 
     public void handle(final HttpRequest request, final HttpResponse response) throws Exception

@@ -269,7 +269,7 @@ public final class WorkerSupervisor implements AutoCloseable
             final Process process = slot.process;
             if (process != null)
             {
-                process.destroy();
+                SupervisorContext.terminate(process);
                 exits.add(process.onExit());
             }
         }
