@@ -4,6 +4,7 @@ import io.switchboard.cm.admin.AdminServer;
 import io.switchboard.cm.admin.InstanceReadiness;
 import io.switchboard.cm.admin.StatusDocument;
 import io.switchboard.cm.config.CmConfig;
+import io.switchboard.cm.config.SegmentSize;
 import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpLimits;
@@ -17,6 +18,8 @@ import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerListener;
 import io.switchboard.cm.supervisor.WorkerSupervisor;
 import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.nativeshim.Errno;
+import io.switchboard.ipc.nativeshim.NativeCallException;
 import io.switchboard.ipc.process.ProcessIdentity;
 import io.switchboard.ipc.ring.RingDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
@@ -136,6 +139,18 @@ public final class ConnectionManager implements AutoCloseable
      */
     public InetSocketAddress start()
     {
+        // every value checked before a segment is made or a worker started (CmMain has done so already; a test or
+        // an embedding may not have)
+        final io.switchboard.cm.config.ConfigProblems problems = config.validate();
+        if (!problems.isEmpty())
+        {
+            final StringBuilder message = new StringBuilder();
+            for (final io.switchboard.cm.config.ConfigProblems.Problem problem : problems.all())
+            {
+                message.append(message.isEmpty() ? "" : "; ").append(problem.message());
+            }
+            throw new CannotStartException(message.toString());
+        }
         for (final String removed : StaleSegmentJanitor.removeStaleSegments())
         {
             LOG.warn("removed the stale segment {} of a CM that died", removed);
@@ -146,14 +161,7 @@ public final class ConnectionManager implements AutoCloseable
         shutdownReadyGraceMs = config.shutdownReadyGraceMs();
         // a bad entry is refused before a segment or a worker exists
         config.trustedProxies();
-        final SegmentLayout layout = new SegmentLayout(
-            config.workers() + 1, config.channels(), config.ringCapacity(), config.ioThreads());
-        if (layout.segmentLength() > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("channels=" + config.channels() + " x 2 rings of ringCapacity=" +
-                config.ringCapacity() + " make a segment of " + layout.segmentLength() +
-                " bytes; the CM maps at most 2 GiB: lower --channels or --ring-capacity");
-        }
+        final SegmentLayout layout = config.segmentLayout();
         try
         {
             return startWith(layout, self, supervision);
@@ -161,6 +169,26 @@ public final class ConnectionManager implements AutoCloseable
         catch (final RuntimeException ex)
         {
             close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The segment, every page of it reserved: a {@code /dev/shm} without room for it fails here, with the options
+     * to lower, rather than with a SIGBUS in whichever process first touches a page tmpfs cannot supply.
+     */
+    private static SharedSegment createSegment(final SegmentLayout layout, final ProcessIdentity self)
+    {
+        try
+        {
+            return SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
+        }
+        catch (final NativeCallException ex)
+        {
+            if (ex.errorNumber() == Errno.ENOSPC)
+            {
+                throw new CannotStartException(new SegmentSize(layout).tooLargeFor(SegmentSize.devShmFreeBytes()));
+            }
             throw ex;
         }
     }
@@ -190,7 +218,7 @@ public final class ConnectionManager implements AutoCloseable
     private InetSocketAddress startWith(
         final SegmentLayout layout, final ProcessIdentity self, final SupervisorSettings supervision)
     {
-        segment = SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
+        segment = createSegment(layout, self);
         workers = new WorkerPool(layout.workerSlotCount());
 
         final Router router = new Router(config.routes());

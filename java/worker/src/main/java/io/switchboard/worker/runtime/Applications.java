@@ -14,7 +14,11 @@ import java.util.TreeMap;
  */
 final class Applications
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Applications.class);
+
     private final Map<String, HttpApplication> byName;
+    /** Those whose start hook returned, in the order it did. */
+    private final java.util.List<HttpApplication> started = new java.util.ArrayList<>();
 
     private Applications(final Map<String, HttpApplication> byName)
     {
@@ -62,6 +66,49 @@ final class Applications
             chosen.put(name, application);
         }
         return new Applications(chosen);
+    }
+
+    /**
+     * Calls every application's {@link HttpApplication#start}, in name order. If one throws, those already started
+     * are stopped (in reverse order) and the failure is thrown on.
+     *
+     * @throws ApplicationStartException naming the application, its cause the application's exception.
+     */
+    void start()
+    {
+        for (final HttpApplication application : byName.values())
+        {
+            try
+            {
+                application.start();
+                started.add(application);
+            }
+            catch (final Exception | LinkageError ex)
+            {
+                stop();
+                throw new ApplicationStartException(application.name(), ex);
+            }
+        }
+    }
+
+    /**
+     * Calls {@link HttpApplication#stop} of every application started, in the reverse order; each failure is
+     * logged and the others are stopped all the same. Idempotent.
+     */
+    void stop()
+    {
+        for (int i = started.size() - 1; i >= 0; i--)
+        {
+            final HttpApplication application = started.remove(i);
+            try
+            {
+                application.stop();
+            }
+            catch (final Exception | LinkageError ex)
+            {
+                LOG.error("application {} failed to stop", application.name(), ex);
+            }
+        }
     }
 
     HttpApplication get(final String name)
