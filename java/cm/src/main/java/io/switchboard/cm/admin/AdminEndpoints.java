@@ -15,6 +15,7 @@ import java.util.function.Supplier;
  *     <li>{@code POST /admin/workers/restart}: starts a rolling restart of every worker; 202, or 409 while one
  *     runs.</li>
  *     <li>{@code GET /admin/status} (or HEAD): the instance and its worker slots, as JSON.</li>
+ *     <li>{@code GET /metrics}, {@code POST /admin/logs/reopen}: see {@link ObservabilityEndpoints}.</li>
  * </ul>
  * The query is ignored. Thread-safe as long as the two callbacks are: exchanges run concurrently.
  */
@@ -27,6 +28,7 @@ final class AdminEndpoints
 
     private final BooleanSupplier restartWorkers;
     private final Supplier<String> statusJson;
+    private final ObservabilityEndpoints observe;
 
     /**
      * @param restartWorkers starts a rolling restart; false if one runs already.
@@ -34,8 +36,17 @@ final class AdminEndpoints
      */
     AdminEndpoints(final BooleanSupplier restartWorkers, final Supplier<String> statusJson)
     {
+        this(restartWorkers, statusJson, ObservabilityEndpoints.NONE);
+    }
+
+    /**
+     * @param observe        {@code /metrics} and the access log's reopening.
+     */
+    AdminEndpoints(final BooleanSupplier restartWorkers, final Supplier<String> statusJson, final ObservabilityEndpoints observe)
+    {
         this.restartWorkers = restartWorkers;
         this.statusJson = statusJson;
+        this.observe = observe;
     }
 
     /**
@@ -50,6 +61,8 @@ final class AdminEndpoints
             case STATUS_PATH -> method != HttpMethod.GET && method != HttpMethod.HEAD ?
                 AdminResponse.methodNotAllowed("GET, HEAD", "GET the status\n") :
                 AdminResponse.json(200, statusJson.get());
+            case ObservabilityEndpoints.METRICS_PATH -> observe.metrics(method);
+            case ObservabilityEndpoints.REOPEN_LOGS_PATH -> observe.reopenLogs(method);
             default -> AdminResponse.text(404, "POST " + RESTART_PATH + " or GET " + STATUS_PATH + "\n");
         };
     }

@@ -77,6 +77,15 @@ public final class AdminServer implements AutoCloseable
      */
     public AdminServer(final AdminSettings settings, final BooleanSupplier restartWorkers, final Supplier<String> statusJson)
     {
+        this(settings, restartWorkers, statusJson, ObservabilityEndpoints.NONE);
+    }
+
+    /**
+     * @param observe {@code /metrics} and the access log's reopening.
+     */
+    public AdminServer(final AdminSettings settings, final BooleanSupplier restartWorkers, final Supplier<String> statusJson,
+        final ObservabilityEndpoints observe)
+    {
         this.settings = settings;
         final InetAddress bindAddress;
         try
@@ -88,7 +97,7 @@ public final class AdminServer implements AutoCloseable
             throw new IllegalArgumentException("--admin-bind names no address: " + settings.bindAddress(), ex);
         }
         this.guard = new AdminRequestGuard(settings.allowedHosts(), bindAddress);
-        this.endpoints = new AdminEndpoints(restartWorkers, statusJson);
+        this.endpoints = new AdminEndpoints(restartWorkers, statusJson, observe);
         this.permits = new Semaphore(settings.maxConnections());
         try
         {

@@ -35,6 +35,23 @@ public final class StatusDocument
         final int channels,
         final List<WorkerStatus> slots)
     {
+        return render(cmPid, segmentName, state, workers, rollingRestart, channelsInUse, channels, slots, null);
+    }
+
+    /**
+     * @param trafficJson the {@code "traffic"} object (see {@code TrafficWindow}), or null for none.
+     */
+    public static String render(
+        final long cmPid,
+        final String segmentName,
+        final String state,
+        final int workers,
+        final boolean rollingRestart,
+        final int channelsInUse,
+        final int channels,
+        final List<WorkerStatus> slots,
+        final String trafficJson)
+    {
         final StringBuilder json = new StringBuilder(256 + 192 * slots.size());
         json.append("{\"cm_pid\": ").append(cmPid)
             .append(", \"segment\": ").append(quote(segmentName))
@@ -59,7 +76,12 @@ public final class StatusDocument
                 .append(", \"next_start_in_ms\": ").append(slot.nextStartInMs())
                 .append('}');
         }
-        return json.append("]}\n").toString();
+        json.append(']');
+        if (trafficJson != null)
+        {
+            json.append(",\n \"traffic\": ").append(trafficJson);
+        }
+        return json.append("}\n").toString();
     }
 
     private static String quote(final String text)

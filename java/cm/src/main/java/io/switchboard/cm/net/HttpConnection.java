@@ -2,6 +2,7 @@ package io.switchboard.cm.net;
 
 import io.switchboard.cm.http.HttpException;
 import io.switchboard.cm.http.RequestHead;
+import io.switchboard.cm.observe.ClientAddress;
 import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.protocol.rpc.RpcHandshake;
@@ -44,6 +45,9 @@ final class HttpConnection implements Connection
     private final HttpExchange exchange = new HttpExchange();
     private final WorkerLeg leg;
     private final WorkspaceLease lease;
+    private final ExchangeEventWriter events;
+    /** The peer, read once, when request events are wanted; else null. */
+    private final ClientAddress clientAddress;
     /** The lease's workspace, or null: read through here on every event. */
     private HttpWorkspace workspace;
 
@@ -62,6 +66,8 @@ final class HttpConnection implements Connection
         this.lease = new WorkspaceLease(io.workspaces(), client);
         this.leg = new WorkerLeg(io, this, exchange, client, socket, lease);
         this.deadlineNs = System.nanoTime() + io.timeouts().idleNs();
+        this.events = io.exchangeEvents();
+        this.clientAddress = events.enabled() ? ClientAddress.of(socket) : null;
     }
 
     State state()
@@ -211,7 +217,8 @@ final class HttpConnection implements Connection
                 {
                     // once per head, as nginx's client_header_timeout: a byte now and then does not extend it
                     headDeadlineArmed = true;
-                    deadlineNs = System.nanoTime() + io.timeouts().headNs();
+                    exchange.startNs = System.nanoTime();
+                    deadlineNs = exchange.startNs + io.timeouts().headNs();
                 }
                 break;
             }
@@ -240,6 +247,12 @@ final class HttpConnection implements Connection
     private void onHead(final RequestHead head)
     {
         exchange.begin(head);
+        final long nowNs = System.nanoTime();
+        exchange.startNs = nowNs;
+        exchange.eventPending = events.enabled();
+        exchange.headComplete = true;
+        exchange.workerSlot = -1;
+        exchange.writtenAtStart = client.written();
         if (exchange.chunkedBody)
         {
             workspace.bodyPump.resetChunked();
@@ -257,7 +270,7 @@ final class HttpConnection implements Connection
         }
 
         state = State.WAIT_CHANNEL;
-        deadlineNs = System.nanoTime() + io.timeouts().queueNs();
+        deadlineNs = nowNs + io.timeouts().queueNs();
         client.interest(SelectionKey.OP_READ, false);
         if (!io.dispatch(this) && !io.enqueue(this))
         {
@@ -316,6 +329,10 @@ final class HttpConnection implements Connection
             exchange.keepAlive = false;
         }
         leg.releaseChannel();
+        if (exchange.eventPending)
+        {
+            publishEvent(exchange.abortedBeforeHead ? 502 : exchange.responseStatus);
+        }
         if (!exchange.keepAlive || exchange.closeAfterResponse)
         {
             state = State.CLOSED;
@@ -365,10 +382,39 @@ final class HttpConnection implements Connection
         }
     }
 
+    /**
+     * Hands the exchange's facts to the request-event ring (access log, metrics): once per exchange.
+     */
+    private void publishEvent(final int status)
+    {
+        final HttpWorkspace current = workspace;
+        final long sent = client.written() - exchange.writtenAtStart + exchange.gatheredBytes +
+            (current == null ? 0 : current.out.position());
+        events.publish(exchange, current == null ? null : current.parser.head(), exchange.headComplete,
+            clientAddress, status, sent, exchange.route == null ? null : exchange.route.application(),
+            exchange.workerSlot);
+    }
+
     // ---------------------------------------------------------------- failures
 
     private void reject(final int status, final String reason)
     {
+        if (events.enabled())
+        {
+            // a head refused: the exchange is the bytes read so far, since the head's first byte
+            if (!headDeadlineArmed)
+            {
+                exchange.startNs = System.nanoTime();
+            }
+            exchange.queueWaitNs = -1;
+            exchange.route = null;
+            exchange.workerSlot = -1;
+            exchange.bodyBytes = 0;
+            exchange.writtenAtStart = client.written();
+            exchange.gatheredBytes = 0;
+            exchange.eventPending = true;
+            exchange.headComplete = false;
+        }
         // framing is in doubt after a bad head: answer and close
         exchange.keepAlive = false;
         exchange.headRequest = false;
@@ -389,6 +435,10 @@ final class HttpConnection implements Connection
         {
             close();
             return;
+        }
+        if (exchange.eventPending)
+        {
+            publishEvent(status);
         }
 
         if (!exchange.keepAlive)
@@ -462,7 +512,17 @@ final class HttpConnection implements Connection
             {
                 if (workspace == null && lease.isAwaiting())
                 {
+                    final long before = client.written();
                     lease.refuseUnserved();
+                    if (events.enabled())
+                    {
+                        exchange.startNs = deadlineNs - io.timeouts().queueNs();
+                        exchange.queueWaitNs = -1;
+                        exchange.bodyBytes = 0;
+                        exchange.writtenAtStart = before;
+                        exchange.gatheredBytes = 0;
+                        events.publish(exchange, null, false, clientAddress, 503, client.written() - before, null, -1);
+                    }
                 }
                 if (workspace == null || workspace.parser.isIdle())
                 {
@@ -476,6 +536,7 @@ final class HttpConnection implements Connection
             case WAIT_CHANNEL ->
             {
                 io.dequeue(this);
+                exchange.queueWaitNs = nowNs - exchange.startNs;
                 respondLocally(503, "Service Unavailable\n", true);
             }
             case BODY, AWAIT_RESPONSE -> failExchange(504, "Gateway Timeout\n");
@@ -486,6 +547,12 @@ final class HttpConnection implements Connection
     public void close()
     {
         leg.awaitingWorker(false);
+        if (exchange.eventPending)
+        {
+            // the exchange ends with the connection: what the worker said if it said anything, else the
+            // client left (or was cut off) first
+            publishEvent(exchange.responseHeadSent ? exchange.responseStatus : 499);
+        }
         if (state == State.CLOSED && !key.isValid())
         {
             return;

@@ -1,6 +1,7 @@
 package io.switchboard.cm.net;
 
 import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.cm.observe.RequestEventPublisher;
 import io.switchboard.cm.routing.Router;
 
 /**
@@ -15,6 +16,7 @@ import io.switchboard.cm.routing.Router;
  * @param rpcSettings       distributed sessions' settings.
  * @param connectionLimit   --max-connections, shared with the acceptors.
  * @param sessionLimit      --max-sessions and --max-sessions-per-address.
+ * @param events            where exchanges and sessions that end are told (the access log, the metrics).
  */
 public record IoThreadSettings(
     int ioThreadCount,
@@ -25,6 +27,7 @@ public record IoThreadSettings(
     int maxWaiting,
     RpcSettings rpcSettings,
     ConnectionLimit connectionLimit,
-    SessionLimit sessionLimit)
+    SessionLimit sessionLimit,
+    RequestEventPublisher events)
 {
 }
