@@ -101,16 +101,6 @@ done
 for name in JETTY_PORT NGINX_PORT THREADS CONNECTIONS DURATION WARMUP RUNS; do
     is_count "${!name}" || die "$name=${!name} is not a positive integer"
 done
-SB_OFF_URL="${SB_OFF_URL%/}"
-if [[ -z "$SB_OFF_URL" ]]; then
-    SB_OFF_WHY="no observability-off Switchboard given (--sb-off URL; ./switchboard bench http passes the one it starts)"
-elif [[ ! "$SB_OFF_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]]; then
-    SB_OFF_WHY="--sb-off $SB_OFF_URL is not http://HOST[:PORT][/PREFIX] on the loopback interface"
-else
-    SB_OFF_WHY=""
-    BASE[sb_off]="$SB_OFF_URL"
-fi
-
 for name in JETTY_PORT NGINX_PORT; do
     [[ "${!name}" -le 65535 ]] || die "$name=${!name} is not a TCP port"
 done
@@ -333,6 +323,16 @@ elif [[ ! "$SB_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:
 else
     SB_WHY=""
     BASE[sb]="$SB_URL"
+fi
+
+SB_OFF_URL="${SB_OFF_URL%/}"
+if [[ -z "$SB_OFF_URL" ]]; then
+    SB_OFF_WHY="no observability-off Switchboard given (--sb-off URL; ./switchboard bench http passes the one it starts)"
+elif [[ ! "$SB_OFF_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]]; then
+    SB_OFF_WHY="--sb-off $SB_OFF_URL is not http://HOST[:PORT][/PREFIX] on the loopback interface"
+else
+    SB_OFF_WHY=""
+    BASE[sb_off]="$SB_OFF_URL"
 fi
 
 for name in JETTY_PORT NGINX_PORT; do

@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * (200 from the worker, 404 routed nowhere, 400 and 413 refused by the codec, pipelined on keep-alive
  * connections; 503 refused at accept over {@code --max-connections}), then exactly one access-log line and
  * one count in {@code /metrics} and in the status traffic section per request and status, nothing dropped;
- * {@code /metrics} passes {@code promtool check metrics}; the log is reopened after a rotation.
+ * {@code /metrics} passes {@code promtool check metrics}; a client leaving mid-request is a 499; the log is
+ * reopened after a rotation.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ObservabilityTest
@@ -81,7 +82,7 @@ class ObservabilityTest
             "--port", "0", "--rpc-port", "-1", "--admin-port", "0", "--workers", "1", "--drain-ms", "2000",
             "--worker-classpath", System.getProperty("java.class.path"),
             // /nope is routed nowhere: the CM's own 404
-            "--route", "/hello=demo",
+            "--route", "/hello=demo,/sleep=demo",
             "--max-body", Integer.toString(MAX_BODY),
             "--max-connections", Integer.toString(MAX_CONNECTIONS),
             "--access-log", accessLog.toString(), "--access-log-format", "json");
@@ -170,6 +171,21 @@ class ObservabilityTest
         assertEquals(ok, metric(metrics, "switchboard_http_request_duration_seconds_count{application=\"demo\"}"));
         assertEquals(1, metric(metrics, "switchboard_workers{state=\"READY\"}"));
 
+        // a client that leaves while the worker works: the exchange ends with the connection, as a 499
+        try (Socket socket = connect())
+        {
+            socket.getOutputStream().write(request("GET", "/sleep?ms=20000", ""));
+            while (new io.switchboard.ipc.channel.ChannelTable(cm.segment()).inUseCount() == 0)
+            {
+                Thread.sleep(5);
+            }
+        }
+        final List<String> withGone = awaitLines(log, total + 1);
+        final JsonNode gone = new ObjectMapper().readTree(withGone.get(withGone.size() - 1));
+        assertEquals(499, gone.get("status").asInt(), gone.toString());
+        assertEquals("/sleep?ms=20000", gone.get("target").asText());
+        assertEquals(1, metric(scrapeAndCheck(), "switchboard_http_failures_total{code=\"499\"}"));
+
         // logrotate: the file moves, the CM is told, the next line goes to a new file of the same name
         final Path rotated = dir.resolve("access.log.1");
         Files.move(log, rotated);
@@ -183,7 +199,7 @@ class ObservabilityTest
         final List<String> after = awaitLines(log, 1);
         assertEquals(1, after.size());
         assertTrue(after.get(0).contains("\"target\":\"/hello?after=rotation\""), after.get(0));
-        assertEquals(total, lineCount(rotated));
+        assertEquals(total + 1, lineCount(rotated));
     }
 
     /**
