@@ -146,6 +146,7 @@ public enum AccessLogFormat
     };
 
     private static final HttpMethod[] METHODS = HttpMethod.values();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
      * Appends the event's line, newline included.
@@ -229,18 +230,26 @@ public enum AccessLogFormat
 
     static void escapedCombined(final byte[] bytes, final int length, final LineBuffer line)
     {
+        // room for the worst case (every byte escaped as \xHH) once per field, then straight into the array
+        line.reserve(4 * length);
+        final byte[] out = line.array();
+        int at = line.length();
         for (int i = 0; i < length; i++)
         {
             final int b = bytes[i] & 0xFF;
             if (b < 0x20 || b > 0x7E || b == '"' || b == '\\')
             {
-                line.append('\\').append('x').hex(b);
+                out[at++] = '\\';
+                out[at++] = 'x';
+                out[at++] = HEX[b >> 4];
+                out[at++] = HEX[b & 0xF];
             }
             else
             {
-                line.append((byte)b);
+                out[at++] = (byte)b;
             }
         }
+        line.advance(at - line.length());
     }
 
     private static void jsonString(final byte[] bytes, final int length, final LineBuffer line)
@@ -250,12 +259,35 @@ public enum AccessLogFormat
             line.ascii("null");
             return;
         }
-        line.append('"');
+        // room for the worst case (every byte escaped as a six-byte unicode escape) and the quotes, once per field
+        line.reserve(6 * length + 2);
+        final byte[] out = line.array();
+        int at = line.length();
+        out[at++] = '"';
         for (int i = 0; i < length; i++)
         {
-            jsonChar(bytes[i] & 0xFF, line);
+            final int b = bytes[i] & 0xFF;
+            if (b == '"' || b == '\\')
+            {
+                out[at++] = '\\';
+                out[at++] = (byte)b;
+            }
+            else if (b < 0x20 || b > 0x7E)
+            {
+                out[at++] = '\\';
+                out[at++] = 'u';
+                out[at++] = '0';
+                out[at++] = '0';
+                out[at++] = HEX[b >> 4];
+                out[at++] = HEX[b & 0xF];
+            }
+            else
+            {
+                out[at++] = (byte)b;
+            }
         }
-        line.append('"');
+        out[at++] = '"';
+        line.advance(at - line.length());
     }
 
     private static void jsonChar(final int b, final LineBuffer line)

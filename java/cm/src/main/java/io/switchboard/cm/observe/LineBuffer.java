@@ -128,6 +128,20 @@ final class LineBuffer
         return this;
     }
 
+    /**
+     * Makes room for {@code more} bytes, once for a whole field, so that the caller may write them straight
+     * into {@link #array()} from {@link #length()} on and then {@link #advance} past them.
+     */
+    void reserve(final int more)
+    {
+        ensure(more);
+    }
+
+    void advance(final int count)
+    {
+        length += count;
+    }
+
     private static int digits(final long v)
     {
         int digits = 1;
