@@ -2,7 +2,13 @@ package io.switchboard.cm;
 
 import io.switchboard.cm.admin.AdminServer;
 import io.switchboard.cm.admin.InstanceReadiness;
+import io.switchboard.cm.admin.ObservabilityEndpoints;
 import io.switchboard.cm.admin.StatusDocument;
+import io.switchboard.cm.net.ClientAddress;
+import io.switchboard.cm.observe.RequestEvent;
+import io.switchboard.cm.observe.RequestEventPipeline;
+import io.switchboard.cm.observe.RequestEventPublisher;
+import io.switchboard.cm.observe.ScrapeSources;
 import io.switchboard.cm.config.CmConfig;
 import io.switchboard.cm.config.SegmentSize;
 import io.switchboard.cm.routing.Router;
@@ -78,6 +84,7 @@ public final class ConnectionManager implements AutoCloseable
     private ServerSocketChannel rpcServer;
     private Thread rpcAcceptor;
     private AdminServer admin;
+    private RequestEventPipeline events;
     private InetSocketAddress adminAddress;
     private volatile boolean accepting;
     /** Set first thing by {@link #close()}: {@code /ready} answers 503 from then on. */
@@ -225,9 +232,20 @@ public final class ConnectionManager implements AutoCloseable
         final HttpLimits limits = config.httpLimits();
         connectionLimit = new ConnectionLimit(config.maxConnections());
         sessionLimit = config.sessionLimit();
+        events = RequestEventPipeline.start(config.observabilitySettings(), new ScrapeSources(
+            this::openConnections,
+            () ->
+            {
+                final SharedSegment current = segment;
+                return current == null ? 0 : new ChannelTable(current).inUseCount();
+            },
+            this::queuedRequests,
+            this::openSessions,
+            () -> supervisor == null ? List.of() : supervisor.status()));
         final IoThreadSettings ioSettings = new IoThreadSettings(config.ioThreads(), router, limits, config.timeouts(),
             new IoBuffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))),
-            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit, config.trustedProxies());
+            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit, config.trustedProxies(),
+            events.publisher());
         ioThreads = new IoThread[config.ioThreads()];
         for (int i = 0; i < ioThreads.length; i++)
         {
@@ -300,7 +318,8 @@ public final class ConnectionManager implements AutoCloseable
         {
             final InstanceReadiness readiness = new InstanceReadiness(config.applications(), workers.slotCount(),
                 workers::isReady, supervisor::status, () -> stopping || failure.get() != null);
-            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check);
+            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check,
+                new ObservabilityEndpoints(events, config.adminSettings().requestTimeoutMs()));
             adminAddress = admin.start();
         }
         try
@@ -351,7 +370,8 @@ public final class ConnectionManager implements AutoCloseable
         {
             if (protocol == ListenerProtocol.HTTP_OR_RPC)
             {
-                socket.write(java.nio.ByteBuffer.wrap(REFUSED_RESPONSE));
+                final int sent = socket.write(java.nio.ByteBuffer.wrap(REFUSED_RESPONSE));
+                publishRefusal(socket, sent);
             }
         }
         catch (final IOException ignored)
@@ -370,6 +390,31 @@ public final class ConnectionManager implements AutoCloseable
                 refusedSinceLog = 0;
                 lastRefusalLogNs = nowNs;
             }
+        }
+    }
+
+    /**
+     * A connection refused at accept is an exchange that ended with a 503, for the access log and the metrics.
+     */
+    private void publishRefusal(final SocketChannel socket, final int sentBytes)
+    {
+        final RequestEventPublisher publisher = events.publisher();
+        final long sequence = publisher.claim(RequestEvent.HTTP_EXCHANGE);
+        if (sequence < 0)
+        {
+            return;
+        }
+        final RequestEvent event = publisher.event(sequence);
+        try
+        {
+            event.epochMs = System.currentTimeMillis();
+            event.status = 503;
+            event.sentBytes = sentBytes;
+            ClientAddress.of(socket).copyInto(event);
+        }
+        finally
+        {
+            publisher.publish(sequence);
         }
     }
 
@@ -409,7 +454,33 @@ public final class ConnectionManager implements AutoCloseable
             config.channels(),
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAtNs),
             openSessions(),
-            supervisor.status());
+            supervisor.status(),
+            events == null ? null : events.trafficJson(config.adminSettings().requestTimeoutMs()));
+    }
+
+    /**
+     * @return requests and sessions waiting for a worker or channel, over the I/O threads.
+     */
+    private int queuedRequests()
+    {
+        final IoThread[] threads = ioThreads;
+        int queued = 0;
+        if (threads != null)
+        {
+            for (final IoThread io : threads)
+            {
+                queued += io == null ? 0 : io.queuedCount();
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * @return the request-event pipeline (access log, metrics), or null before the start.
+     */
+    public RequestEventPipeline requestEvents()
+    {
+        return events;
     }
 
     /**
@@ -508,6 +579,11 @@ public final class ConnectionManager implements AutoCloseable
                     io.stop(2_000);
                 }
             }
+        }
+        if (events != null)
+        {
+            // after the I/O threads: their last exchanges are logged and counted
+            events.close();
         }
         if (supervisor != null)
         {

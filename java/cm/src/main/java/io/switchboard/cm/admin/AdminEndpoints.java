@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  *     <li>{@code GET /ready} (or HEAD): 200 when the instance should get traffic, else 503; the body says why
  *     ({@link InstanceReadiness}). From the start of a shutdown on, 503.</li>
  *     <li>{@code GET /}, {@code /status.js}, {@code /status.css}: the live status page ({@link StatusPage}).</li>
+ *     <li>{@code GET /metrics}, {@code POST /admin/logs/reopen}: see {@link ObservabilityEndpoints}.</li>
  * </ul>
  * The query is ignored. Thread-safe as long as the callbacks are: exchanges run concurrently.
  */
@@ -36,20 +37,24 @@ final class AdminEndpoints
     private final BooleanSupplier restartWorkers;
     private final Supplier<String> statusJson;
     private final Supplier<InstanceReadiness.Answer> readiness;
+    private final ObservabilityEndpoints observe;
 
     /**
      * @param restartWorkers starts a rolling restart; false if one runs already.
      * @param statusJson     the status document.
      * @param readiness      whether the instance should get traffic now.
+     * @param observe        {@code /metrics} and the access log's reopening.
      */
     AdminEndpoints(
         final BooleanSupplier restartWorkers,
         final Supplier<String> statusJson,
-        final Supplier<InstanceReadiness.Answer> readiness)
+        final Supplier<InstanceReadiness.Answer> readiness,
+        final ObservabilityEndpoints observe)
     {
         this.restartWorkers = restartWorkers;
         this.statusJson = statusJson;
         this.readiness = readiness;
+        this.observe = observe;
     }
 
     /**
@@ -67,8 +72,11 @@ final class AdminEndpoints
             case StatusPage.PAGE_PATH -> get(method, () -> StatusPage.HTML);
             case StatusPage.SCRIPT_PATH -> get(method, () -> StatusPage.SCRIPT);
             case StatusPage.STYLE_PATH -> get(method, () -> StatusPage.STYLE);
-            default -> AdminResponse.text(404, "GET / (the status page), " + STATUS_PATH + ", " + HEALTH_PATH + " or " +
-                READY_PATH + "; POST " + RESTART_PATH + "\n");
+            case ObservabilityEndpoints.METRICS_PATH -> observe.metrics(method);
+            case ObservabilityEndpoints.REOPEN_LOGS_PATH -> observe.reopenLogs(method);
+            default -> AdminResponse.text(404, "GET / (the status page), " + STATUS_PATH + ", " +
+                ObservabilityEndpoints.METRICS_PATH + ", " + HEALTH_PATH + " or " + READY_PATH + "; POST " +
+                RESTART_PATH + " or " + ObservabilityEndpoints.REOPEN_LOGS_PATH + "\n");
         };
     }
 

@@ -8,6 +8,7 @@ import io.switchboard.cm.net.RpcSettings;
 import io.switchboard.cm.net.SessionLimit;
 import io.switchboard.cm.net.Timeouts;
 import io.switchboard.cm.net.TrustedProxies;
+import io.switchboard.cm.observe.ObservabilitySettings;
 import io.switchboard.cm.supervisor.RecyclePolicy;
 import io.switchboard.cm.supervisor.RestartPolicy;
 import io.switchboard.cm.supervisor.SupervisorSettings;
@@ -229,6 +230,18 @@ public final class CmConfig
     @Option(names = "--rpc-max-calls", paramLabel = "N", defaultValue = "1024",
         description = "RPC calls in flight per direction and session (default: ${DEFAULT-VALUE})")
     int rpcMaxCalls;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-|off", defaultValue = "-",
+        description = "access log: a file (appended to; POST /admin/logs/reopen after a rotation), - for standard output, or off (default: ${DEFAULT-VALUE})")
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "combined|json", defaultValue = "combined",
+        description = "access log lines: combined, or json with request id, worker, application and timings (default: ${DEFAULT-VALUE})")
+    String accessLogFormat;
+
+    @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on",
+        description = "request metrics, GET /metrics and the status traffic section; off with --access-log off: no request events at all (default: ${DEFAULT-VALUE})")
+    String metrics;
 
     public String bind()
     {
@@ -675,5 +688,15 @@ public final class CmConfig
             problems.add(option, option + " " + list + ": none of it exists (relative to " +
                 Path.of("").toAbsolutePath() + ")");
         }
+    }
+
+    /**
+     * @return the access log and metrics settings.
+     * @throws IllegalArgumentException naming the option with a bad value.
+     */
+    public ObservabilitySettings observabilitySettings()
+    {
+        return ObservabilitySettings.of(accessLog, accessLogFormat, metrics,
+            Integer.getInteger("switchboard.observe.ringSize", ObservabilitySettings.DEFAULT_RING_SIZE));
     }
 }

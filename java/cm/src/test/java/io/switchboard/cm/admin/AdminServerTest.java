@@ -325,7 +325,8 @@ class AdminServerTest
                 return true;
             },
             () -> STATUS,
-            () -> readiness);
+            () -> readiness,
+            ObservabilityEndpoints.NONE);
         port = server.start().getPort();
     }
 
