@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code ./switchboard run}: starts an instance in the foreground and stops it
  * cleanly on Ctrl-C or SIGTERM: the JVM's shutdown hook runs
  * {@link ConnectionManager#close()}, whose first step turns {@code /ready} to 503
- * (see there for the order of the rest).
+ * (see there for the order of the rest). {@code POST /admin/drain} ends it the same way, with exit status 0.
  */
 public final class CmMain
 {
@@ -65,8 +65,10 @@ public final class CmMain
         LOG.info("{}", SwitchboardVersion.line());
 
         // exit from a thread of its own: the shutdown hook below waits for the I/O threads, one of which asks
+        // a drain ends the process as SIGTERM does: the exit runs the shutdown hook below, and the status is 0
         final ConnectionManager cm = new ConnectionManager(config, cause ->
-            new Thread(() -> System.exit(EXIT_FAILED), "switchboard-fatal-exit").start());
+            new Thread(() -> System.exit(EXIT_FAILED), "switchboard-fatal-exit").start(),
+            () -> new Thread(() -> System.exit(0), "switchboard-drain-exit").start());
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

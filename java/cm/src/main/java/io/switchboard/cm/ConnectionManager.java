@@ -61,6 +61,11 @@ import java.util.concurrent.TimeUnit;
  *     the instance drains.</li>
  * </ol>
  * <p>
+ * {@link #drain()} ({@code POST /admin/drain}) is the same stop asked through the admin listener: {@code /ready}
+ * turns 503 at once, then the stop the constructor was given runs (the launcher exits the process, so that its
+ * shutdown hook runs {@link #close()} exactly as SIGTERM would). A session between calls ends with GOODBYE 9 once
+ * the listeners are closed; one with a call awaited gets its answer first, within {@code --drain-ms}.
+ * <p>
  * The segment has one worker slot more than the instance has workers: the room
  * in which a replacement starts while the worker it replaces still serves.
  */
@@ -72,6 +77,9 @@ public final class ConnectionManager implements AutoCloseable
 
     private final CmConfig config;
     private final java.util.function.Consumer<Throwable> onFatal;
+    /** What {@link #drain()} runs, once, after /ready has turned 503: must not block, and leads to close(). */
+    private final Runnable stopInstance;
+    private final java.util.concurrent.atomic.AtomicBoolean drainAsked = new java.util.concurrent.atomic.AtomicBoolean();
     /** Why the instance failed (an I/O thread could not go on), or null while it serves. */
     private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
         new java.util.concurrent.atomic.AtomicReference<>();
@@ -112,8 +120,40 @@ public final class ConnectionManager implements AutoCloseable
      */
     public ConnectionManager(final CmConfig config, final java.util.function.Consumer<Throwable> onFatal)
     {
+        this(config, onFatal, null);
+    }
+
+    /**
+     * @param stopInstance run once by {@link #drain()}, on the admin exchange's thread, so must not block: it
+     *                     starts whatever ends in {@link #close()} (the launcher: the process's exit). Null: a thread
+     *                     of its own runs {@link #close()}.
+     */
+    public ConnectionManager(
+        final CmConfig config, final java.util.function.Consumer<Throwable> onFatal, final Runnable stopInstance)
+    {
         this.config = config;
         this.onFatal = onFatal;
+        this.stopInstance = stopInstance != null ? stopInstance :
+            () -> new Thread(this::close, "switchboard-drain").start();
+    }
+
+    /**
+     * Takes the instance out of service as a shutdown does ({@code POST /admin/drain}): {@code /ready} answers 503
+     * from this call on; then the stop runs, once, whoever asks how often.
+     *
+     * @return true if this call began the drain; false if a drain or a shutdown had begun already.
+     */
+    public boolean drain()
+    {
+        // a shutdown under way (SIGTERM) is the same stop: nothing to add to it
+        if (stopping || !drainAsked.compareAndSet(false, true))
+        {
+            return false;
+        }
+        stopping = true;
+        LOG.info("drain asked: /ready answers 503 now; the instance stops as at SIGTERM");
+        stopInstance.run();
+        return true;
     }
 
     /**
@@ -319,7 +359,7 @@ public final class ConnectionManager implements AutoCloseable
             final InstanceReadiness readiness = new InstanceReadiness(config.applications(), workers.slotCount(),
                 workers::isReady, supervisor::status, () -> stopping || failure.get() != null);
             admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check,
-                new ObservabilityEndpoints(events, config.adminSettings().requestTimeoutMs()));
+                new ObservabilityEndpoints(events, config.adminSettings().requestTimeoutMs()), this::drain);
             adminAddress = admin.start();
         }
         try

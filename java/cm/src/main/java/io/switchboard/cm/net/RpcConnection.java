@@ -443,8 +443,10 @@ final class RpcConnection implements Connection
 
     public void checkTimeout(final long nowNs)
     {
-        if (state == State.OPEN && io.isStopping())
+        if (state == State.OPEN && io.isStopping() && !channel.hasCallsAwaited())
         {
+            // between calls: the session ends here; one with a call awaited gets its answer first (or the drain
+            // deadline closes it)
             endSession(RpcGoodbyeCode.SHUTTING_DOWN, "the connection manager is shutting down");
             return;
         }
