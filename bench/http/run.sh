@@ -7,8 +7,11 @@
 # answered by servlets (bench/jetty's HelloServlet and BytesServlet: /servlet/hello, /servlet/bytes?n=16384; on
 # Switchboard a web application on the worker through the Jetty adapter, --webapp /servlet=...):
 #   sb           Switchboard (CM and one worker) at the --sb URL base; started by the caller
-#                (./switchboard bench http), not by this script. Without it, or when it does not answer
-#                the two URLs correctly, its figures are n/a and the reason is printed.
+#                (./switchboard bench http, with its access log on, to a file, and its metrics on), not by
+#                this script. Without it, or when it does not answer the two URLs correctly, its figures
+#                are n/a and the reason is printed.
+#   sb_off       the same with observability off (--access-log off --metrics off) at the --sb-off URL base,
+#                /hello only: the baseline the cost of the access log and metrics is read against
 #   nginx_jetty  nginx (one worker process, upstream keep-alive) in front of the Jetty server below
 #   jetty        bench/jetty: Jetty 12 on JDK 25 with the same handler, alone
 #
@@ -16,14 +19,16 @@
 # interleaved, so drift on a shared machine hits all alike), each `wrk -tTHREADS -cCONNECTIONS -dDURATION
 # --latency`. The table gives the median of the runs. Then one extra run of /hello per Java target under a
 # JFR recording gives its heap allocation per request (not part of the figures above). The output ends with
-#   SUMMARY sb_hello_rps=.. nginx_jetty_hello_rps=.. jetty_hello_rps=.. sb_16k_rps=.. nginx_jetty_16k_rps=..
-#           jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=.. sb_servlet_hello_rps=..
-#           jetty_servlet_hello_rps=.. nginx_jetty_servlet_hello_rps=.. (and _16k_rps, and _p99_us beside each)
+#   SUMMARY sb_hello_rps=.. sb_hello_rps_observability_off=.. nginx_jetty_hello_rps=.. jetty_hello_rps=..
+#           sb_16k_rps=.. nginx_jetty_16k_rps=.. jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=..
+#           sb_servlet_hello_rps=.. jetty_servlet_hello_rps=.. nginx_jetty_servlet_hello_rps=.. (and _16k_rps, and
+#           _p99_us beside each)      (one line)
 #
 # Options, defaults in brackets; the environment may set them too (SB_URL, SB_PID, SB_WORKER_PID, JETTY_PORT,
 # NGINX_PORT, THREADS, CONNECTIONS, DURATION, WARMUP, RUNS), and JETTY_JAVA_OPTS adds JVM options to Jetty:
 #   --sb URL            Switchboard's base URL (http://HOST[:PORT][/PREFIX], the demo application's
 #                       URLs below it), on the loopback interface only
+#   --sb-off URL        the observability-off Switchboard's base URL, as --sb [not measured]
 #   --sb-pid PID        the CM's pid for the allocation run [found from the --sb port's listener]
 #   --sb-worker-pid PID the worker's pid, to measure its allocation too [not measured]
 #   --jetty-port N      [18081]        --nginx-port N    [18082]
@@ -43,6 +48,7 @@ JETTY_JAR="$ROOT/bench/jetty/target/switchboard-bench-jetty.jar"
 MIN_JAVA=25
 
 SB_URL="${SB_URL:-}"
+SB_OFF_URL="${SB_OFF_URL:-}"
 SB_PID="${SB_PID:-}"
 SB_WORKER_PID="${SB_WORKER_PID:-}"
 JETTY_PORT="${JETTY_PORT:-18081}"
@@ -78,6 +84,8 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --sb) SB_URL="${2:?--sb needs a URL}"; shift 2 ;;
         --sb=*) SB_URL="${1#*=}"; shift ;;
+        --sb-off) SB_OFF_URL="${2:?--sb-off needs a URL}"; shift 2 ;;
+        --sb-off=*) SB_OFF_URL="${1#*=}"; shift ;;
         --sb-pid) SB_PID="${2:?--sb-pid needs a pid}"; shift 2 ;;
         --sb-worker-pid) SB_WORKER_PID="${2:?--sb-worker-pid needs a pid}"; shift 2 ;;
         --jetty-port) JETTY_PORT="${2:?}"; shift 2 ;;
@@ -308,7 +316,7 @@ ratio() {
 
 # --- targets -----------------------------------------------------------------------------------------------
 
-TARGETS=(sb nginx_jetty jetty)
+TARGETS=(sb sb_off nginx_jetty jetty)
 declare -A BASE=([nginx_jetty]="http://127.0.0.1:$NGINX_PORT" [jetty]="http://127.0.0.1:$JETTY_PORT")
 declare -A SKIP   # SKIP[target,key] = why that target is not measured on that URL
 
@@ -320,6 +328,16 @@ elif [[ ! "$SB_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:
 else
     SB_WHY=""
     BASE[sb]="$SB_URL"
+fi
+
+SB_OFF_URL="${SB_OFF_URL%/}"
+if [[ -z "$SB_OFF_URL" ]]; then
+    SB_OFF_WHY="no observability-off Switchboard given (--sb-off URL; ./switchboard bench http passes the one it starts)"
+elif [[ ! "$SB_OFF_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]]; then
+    SB_OFF_WHY="--sb-off $SB_OFF_URL is not http://HOST[:PORT][/PREFIX] on the loopback interface"
+else
+    SB_OFF_WHY=""
+    BASE[sb_off]="$SB_OFF_URL"
 fi
 
 for name in JETTY_PORT NGINX_PORT; do
@@ -346,11 +364,15 @@ for key in "${URL_KEYS[@]}"; do
     for target in "${TARGETS[@]}"; do
         if [[ "$target" == sb && -n "$SB_WHY" ]]; then
             SKIP[$target,$key]="$SB_WHY"
+        elif [[ "$target" == sb_off && -n "$SB_OFF_WHY" ]]; then
+            SKIP[$target,$key]="$SB_OFF_WHY"
+        elif [[ "$target" == sb_off && "$key" != hello ]]; then
+            SKIP[$target,$key]="measured on /hello only"
         elif why="$(check_target "${BASE[$target]}" "$key")"; then
             :
         else
             SKIP[$target,$key]="$why"
-            [[ "$target" == sb ]] || die "$target: $why"
+            [[ "$target" == sb || "$target" == sb_off ]] || die "$target: $why"
         fi
     done
 done
@@ -540,7 +562,7 @@ for key in "${URL_KEYS[@]}"; do
 done
 echo
 printf '%-26s %10s %16s\n' ratio "${URL_PATH[hello]}" "${URL_PATH[16k]}"
-for pair in "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
+for pair in "sb sb_off" "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
     read -r a b <<<"$pair"
     printf '%-26s %10s %16s\n' "$a/$b req/s" "$(ratio "${MED_RPS[$a,hello]}" "${MED_RPS[$b,hello]}")" \
         "$(ratio "${MED_RPS[$a,16k]}" "${MED_RPS[$b,16k]}")"
@@ -594,6 +616,7 @@ fi
 echo
 summary() { local v="$1"; [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo "n/a"; }
 echo "SUMMARY sb_hello_rps=$(summary "${MED_RPS[sb,hello]}")" \
+    "sb_hello_rps_observability_off=$(summary "${MED_RPS[sb_off,hello]}")" \
     "nginx_jetty_hello_rps=$(summary "${MED_RPS[nginx_jetty,hello]}")" \
     "jetty_hello_rps=$(summary "${MED_RPS[jetty,hello]}")" \
     "sb_16k_rps=$(summary "${MED_RPS[sb,16k]}")" \

@@ -16,7 +16,7 @@
 
 #define SB_EXPORT __attribute__((visibility("default")))
 
-/* shared memory: sb_shm.c */
+/* shared memory: sb_shm.c; create reserves every page (posix_fallocate): -ENOSPC when /dev/shm lacks room */
 SB_EXPORT int sb_shm_create(const char *name, uint64_t length, uint64_t *address_out);
 SB_EXPORT int sb_shm_open(const char *name, uint64_t *length_out, uint64_t *address_out);
 SB_EXPORT int sb_shm_unmap(uint64_t address, uint64_t length);

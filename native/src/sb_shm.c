@@ -1,6 +1,11 @@
 /*
  * POSIX shared memory: create (exclusive, mode 0600), open, unmap, unlink.
  *
+ * A segment is created with all its pages reserved (posix_fallocate): a
+ * /dev/shm too small for it (a container's 64 MiB default) fails the create
+ * with ENOSPC, instead of a SIGBUS in whichever process first touches a page
+ * that tmpfs cannot supply, under load, long after the start.
+ *
  * The file descriptor is closed as soon as the mapping exists: the mapping
  * keeps the object alive, and no descriptor leaks into child processes.
  */
@@ -42,6 +47,16 @@ sb_shm_create(const char *name, uint64_t length, uint64_t *address_out)
 
     if (ftruncate(fd, (off_t) length) == -1) {
         rc = -errno;
+        goto fail_unlink;
+    }
+
+    /* returns the error number itself, errno untouched; a signal may interrupt a large reservation */
+    do {
+        rc = posix_fallocate(fd, 0, (off_t) length);
+    } while (rc == EINTR);
+
+    if (rc != 0) {
+        rc = -rc;
         goto fail_unlink;
     }
 

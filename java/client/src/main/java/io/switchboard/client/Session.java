@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  * If the connection drops, every call in flight fails at once with
- * {@link io.switchboard.rpc.SessionLostException}, and so does every later call.
+ * {@link io.switchboard.rpc.SessionLostException}, and so does every later call; each
+ * {@link #onLost(SessionLostListener) listener} is told once, so the application can open a new session.
  */
 public final class Session implements AutoCloseable
 {
@@ -88,6 +89,22 @@ public final class Session implements AutoCloseable
     public boolean isOpen()
     {
         return rpc.isOpen();
+    }
+
+    /**
+     * Registers {@code listener} to be told, once, when this session is lost (ended by anything but its own
+     * {@link #close()}). Registered after the loss, it is told at once; after a {@link #close()}, never.
+     */
+    public void onLost(final SessionLostListener listener)
+    {
+        java.util.Objects.requireNonNull(listener, "listener");
+        rpc.ended().thenAcceptAsync(cause ->
+        {
+            if (cause != null)
+            {
+                listener.onSessionLost(this, cause);
+            }
+        }, RpcSession.VIRTUAL_THREAD_EXECUTOR);
     }
 
     /**

@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,85 @@ public final class Switchboard
     public static Session connect(final String host, final int port, final String application)
     {
         return connect(host, port, application, ClientOptions.defaults());
+    }
+
+    /**
+     * Opens a session with a worker of {@code application} at the first of {@code addresses} that takes it, with
+     * {@link ClientOptions#defaults()}.
+     *
+     * @see #connect(List, String, ClientOptions)
+     */
+    public static Session connect(final List<InetSocketAddress> addresses, final String application)
+    {
+        return connect(addresses, application, ClientOptions.defaults());
+    }
+
+    /**
+     * Opens a session with a worker of {@code application} at the first of {@code addresses} that takes it, trying
+     * them in the order given: instances of one cluster, or balancers in front of them. The next is tried when a
+     * connect is refused, fails or times out ({@link ClientOptions#connectTimeout()}), when the handshake fails,
+     * and when the CM refuses the session for a reason another instance may not have (no worker free, shutting
+     * down, too many sessions); not when it does not know the application or the protocol version, which every
+     * instance of a cluster would answer alike. A caller that wants its sessions spread shuffles the list.
+     *
+     * @throws SessionRefusedException the last refusal, when no address took the session and the last one refused it
+     * (the failures of the others suppressed in it).
+     * @throws UncheckedIOException when no address took the session; its message names each with what it answered.
+     * @throws IllegalArgumentException when the list is empty.
+     */
+    public static Session connect(final List<InetSocketAddress> addresses, final String application,
+        final ClientOptions options)
+    {
+        if (addresses.isEmpty())
+        {
+            throw new IllegalArgumentException("no address to open a session for application '" + application + "' at");
+        }
+        final List<RuntimeException> failures = new ArrayList<>();
+        for (final InetSocketAddress address : addresses)
+        {
+            try
+            {
+                return connect(address.getHostString(), address.getPort(), application, options);
+            }
+            catch (final SessionRefusedException ex)
+            {
+                if (!isWorthAnotherInstance(ex.status()))
+                {
+                    failures.forEach(ex::addSuppressed);
+                    throw ex;
+                }
+                LOG.info("{}; trying the next address", ex.getMessage());
+                failures.add(ex);
+            }
+            catch (final UncheckedIOException ex)
+            {
+                LOG.info("{}; trying the next address", ex.getMessage());
+                failures.add(ex);
+            }
+        }
+        final StringBuilder each = new StringBuilder();
+        for (final RuntimeException failure : failures)
+        {
+            each.append("\n  ").append(failure.getMessage());
+        }
+        final RuntimeException last = failures.getLast();
+        final RuntimeException all = last instanceof SessionRefusedException ? last :
+            new UncheckedIOException("no address of " + addresses.size() + " opened a session for application '" +
+                application + "':" + each, new IOException(each.toString().trim()));
+        for (final RuntimeException failure : failures)
+        {
+            if (failure != all)
+            {
+                all.addSuppressed(failure);
+            }
+        }
+        throw all;
+    }
+
+    private static boolean isWorthAnotherInstance(final int status)
+    {
+        return status == RpcHandshake.STATUS_NO_WORKER || status == RpcHandshake.STATUS_SHUTTING_DOWN ||
+            status == RpcHandshake.STATUS_TOO_MANY_SESSIONS;
     }
 
     /**

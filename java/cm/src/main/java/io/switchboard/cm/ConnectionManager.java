@@ -2,8 +2,15 @@ package io.switchboard.cm;
 
 import io.switchboard.cm.admin.AdminServer;
 import io.switchboard.cm.admin.InstanceReadiness;
+import io.switchboard.cm.admin.ObservabilityEndpoints;
 import io.switchboard.cm.admin.StatusDocument;
+import io.switchboard.cm.net.ClientAddress;
+import io.switchboard.cm.observe.RequestEvent;
+import io.switchboard.cm.observe.RequestEventPipeline;
+import io.switchboard.cm.observe.RequestEventPublisher;
+import io.switchboard.cm.observe.ScrapeSources;
 import io.switchboard.cm.config.CmConfig;
+import io.switchboard.cm.config.SegmentSize;
 import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpLimits;
@@ -17,6 +24,8 @@ import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerListener;
 import io.switchboard.cm.supervisor.WorkerSupervisor;
 import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.nativeshim.Errno;
+import io.switchboard.ipc.nativeshim.NativeCallException;
 import io.switchboard.ipc.process.ProcessIdentity;
 import io.switchboard.ipc.ring.RingDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
@@ -52,6 +61,11 @@ import java.util.concurrent.TimeUnit;
  *     the instance drains.</li>
  * </ol>
  * <p>
+ * {@link #drain()} ({@code POST /admin/drain}) is the same stop asked through the admin listener: {@code /ready}
+ * turns 503 at once, then the stop the constructor was given runs (the launcher exits the process, so that its
+ * shutdown hook runs {@link #close()} exactly as SIGTERM would). A session between calls ends with GOODBYE 9 once
+ * the listeners are closed; one with a call awaited gets its answer first, within {@code --drain-ms}.
+ * <p>
  * The segment has one worker slot more than the instance has workers: the room
  * in which a replacement starts while the worker it replaces still serves.
  */
@@ -63,6 +77,9 @@ public final class ConnectionManager implements AutoCloseable
 
     private final CmConfig config;
     private final java.util.function.Consumer<Throwable> onFatal;
+    /** What {@link #drain()} runs, once, after /ready has turned 503: must not block, and leads to close(). */
+    private final Runnable stopInstance;
+    private final java.util.concurrent.atomic.AtomicBoolean drainAsked = new java.util.concurrent.atomic.AtomicBoolean();
     /** Why the instance failed (an I/O thread could not go on), or null while it serves. */
     private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
         new java.util.concurrent.atomic.AtomicReference<>();
@@ -75,6 +92,7 @@ public final class ConnectionManager implements AutoCloseable
     private ServerSocketChannel rpcServer;
     private Thread rpcAcceptor;
     private AdminServer admin;
+    private RequestEventPipeline events;
     private InetSocketAddress adminAddress;
     private volatile boolean accepting;
     /** Set first thing by {@link #close()}: {@code /ready} answers 503 from then on. */
@@ -102,8 +120,40 @@ public final class ConnectionManager implements AutoCloseable
      */
     public ConnectionManager(final CmConfig config, final java.util.function.Consumer<Throwable> onFatal)
     {
+        this(config, onFatal, null);
+    }
+
+    /**
+     * @param stopInstance run once by {@link #drain()}, on the admin exchange's thread, so must not block: it
+     *                     starts whatever ends in {@link #close()} (the launcher: the process's exit). Null: a thread
+     *                     of its own runs {@link #close()}.
+     */
+    public ConnectionManager(
+        final CmConfig config, final java.util.function.Consumer<Throwable> onFatal, final Runnable stopInstance)
+    {
         this.config = config;
         this.onFatal = onFatal;
+        this.stopInstance = stopInstance != null ? stopInstance :
+            () -> new Thread(this::close, "switchboard-drain").start();
+    }
+
+    /**
+     * Takes the instance out of service as a shutdown does ({@code POST /admin/drain}): {@code /ready} answers 503
+     * from this call on; then the stop runs, once, whoever asks how often.
+     *
+     * @return true if this call began the drain; false if a drain or a shutdown had begun already.
+     */
+    public boolean drain()
+    {
+        // a shutdown under way (SIGTERM) is the same stop: nothing to add to it
+        if (stopping || !drainAsked.compareAndSet(false, true))
+        {
+            return false;
+        }
+        stopping = true;
+        LOG.info("drain asked: /ready answers 503 now; the instance stops as at SIGTERM");
+        stopInstance.run();
+        return true;
     }
 
     /**
@@ -136,6 +186,18 @@ public final class ConnectionManager implements AutoCloseable
      */
     public InetSocketAddress start()
     {
+        // every value checked before a segment is made or a worker started (CmMain has done so already; a test or
+        // an embedding may not have)
+        final io.switchboard.cm.config.ConfigProblems problems = config.validate();
+        if (!problems.isEmpty())
+        {
+            final StringBuilder message = new StringBuilder();
+            for (final io.switchboard.cm.config.ConfigProblems.Problem problem : problems.all())
+            {
+                message.append(message.isEmpty() ? "" : "; ").append(problem.message());
+            }
+            throw new CannotStartException(message.toString());
+        }
         for (final String removed : StaleSegmentJanitor.removeStaleSegments())
         {
             LOG.warn("removed the stale segment {} of a CM that died", removed);
@@ -146,14 +208,7 @@ public final class ConnectionManager implements AutoCloseable
         shutdownReadyGraceMs = config.shutdownReadyGraceMs();
         // a bad entry is refused before a segment or a worker exists
         config.trustedProxies();
-        final SegmentLayout layout = new SegmentLayout(
-            config.workers() + 1, config.channels(), config.ringCapacity(), config.ioThreads());
-        if (layout.segmentLength() > Integer.MAX_VALUE)
-        {
-            throw new IllegalArgumentException("channels=" + config.channels() + " x 2 rings of ringCapacity=" +
-                config.ringCapacity() + " make a segment of " + layout.segmentLength() +
-                " bytes; the CM maps at most 2 GiB: lower --channels or --ring-capacity");
-        }
+        final SegmentLayout layout = config.segmentLayout();
         try
         {
             return startWith(layout, self, supervision);
@@ -161,6 +216,26 @@ public final class ConnectionManager implements AutoCloseable
         catch (final RuntimeException ex)
         {
             close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The segment, every page of it reserved: a {@code /dev/shm} without room for it fails here, with the options
+     * to lower, rather than with a SIGBUS in whichever process first touches a page tmpfs cannot supply.
+     */
+    private static SharedSegment createSegment(final SegmentLayout layout, final ProcessIdentity self)
+    {
+        try
+        {
+            return SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
+        }
+        catch (final NativeCallException ex)
+        {
+            if (ex.errorNumber() == Errno.ENOSPC)
+            {
+                throw new CannotStartException(new SegmentSize(layout).tooLargeFor(SegmentSize.devShmFreeBytes()));
+            }
             throw ex;
         }
     }
@@ -190,16 +265,27 @@ public final class ConnectionManager implements AutoCloseable
     private InetSocketAddress startWith(
         final SegmentLayout layout, final ProcessIdentity self, final SupervisorSettings supervision)
     {
-        segment = SharedSegment.create(SegmentNames.newName(self.pid()), layout, self);
+        segment = createSegment(layout, self);
         workers = new WorkerPool(layout.workerSlotCount());
 
         final Router router = new Router(config.routes());
         final HttpLimits limits = config.httpLimits();
         connectionLimit = new ConnectionLimit(config.maxConnections());
         sessionLimit = config.sessionLimit();
+        events = RequestEventPipeline.start(config.observabilitySettings(), new ScrapeSources(
+            this::openConnections,
+            () ->
+            {
+                final SharedSegment current = segment;
+                return current == null ? 0 : new ChannelTable(current).inUseCount();
+            },
+            this::queuedRequests,
+            this::openSessions,
+            () -> supervisor == null ? List.of() : supervisor.status()));
         final IoThreadSettings ioSettings = new IoThreadSettings(config.ioThreads(), router, limits, config.timeouts(),
             new IoBuffers(16 * 1024, Math.max(64 * 1024, 2 * RingDescriptor.maxFrameLength(config.ringCapacity()))),
-            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit, config.trustedProxies());
+            config.maxQueued(), config.rpcSettings(), connectionLimit, sessionLimit, config.trustedProxies(),
+            events.publisher());
         ioThreads = new IoThread[config.ioThreads()];
         for (int i = 0; i < ioThreads.length; i++)
         {
@@ -272,7 +358,8 @@ public final class ConnectionManager implements AutoCloseable
         {
             final InstanceReadiness readiness = new InstanceReadiness(config.applications(), workers.slotCount(),
                 workers::isReady, supervisor::status, () -> stopping || failure.get() != null);
-            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check);
+            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check,
+                new ObservabilityEndpoints(events, config.adminSettings().requestTimeoutMs()), this::drain);
             adminAddress = admin.start();
         }
         try
@@ -323,7 +410,8 @@ public final class ConnectionManager implements AutoCloseable
         {
             if (protocol == ListenerProtocol.HTTP_OR_RPC)
             {
-                socket.write(java.nio.ByteBuffer.wrap(REFUSED_RESPONSE));
+                final int sent = socket.write(java.nio.ByteBuffer.wrap(REFUSED_RESPONSE));
+                publishRefusal(socket, sent);
             }
         }
         catch (final IOException ignored)
@@ -342,6 +430,31 @@ public final class ConnectionManager implements AutoCloseable
                 refusedSinceLog = 0;
                 lastRefusalLogNs = nowNs;
             }
+        }
+    }
+
+    /**
+     * A connection refused at accept is an exchange that ended with a 503, for the access log and the metrics.
+     */
+    private void publishRefusal(final SocketChannel socket, final int sentBytes)
+    {
+        final RequestEventPublisher publisher = events.publisher();
+        final long sequence = publisher.claim(RequestEvent.HTTP_EXCHANGE);
+        if (sequence < 0)
+        {
+            return;
+        }
+        final RequestEvent event = publisher.event(sequence);
+        try
+        {
+            event.epochMs = System.currentTimeMillis();
+            event.status = 503;
+            event.sentBytes = sentBytes;
+            ClientAddress.of(socket).copyInto(event);
+        }
+        finally
+        {
+            publisher.publish(sequence);
         }
     }
 
@@ -381,7 +494,33 @@ public final class ConnectionManager implements AutoCloseable
             config.channels(),
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAtNs),
             openSessions(),
-            supervisor.status());
+            supervisor.status(),
+            events == null ? null : events.trafficJson(config.adminSettings().requestTimeoutMs()));
+    }
+
+    /**
+     * @return requests and sessions waiting for a worker or channel, over the I/O threads.
+     */
+    private int queuedRequests()
+    {
+        final IoThread[] threads = ioThreads;
+        int queued = 0;
+        if (threads != null)
+        {
+            for (final IoThread io : threads)
+            {
+                queued += io == null ? 0 : io.queuedCount();
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * @return the request-event pipeline (access log, metrics), or null before the start.
+     */
+    public RequestEventPipeline requestEvents()
+    {
+        return events;
     }
 
     /**
@@ -480,6 +619,11 @@ public final class ConnectionManager implements AutoCloseable
                     io.stop(2_000);
                 }
             }
+        }
+        if (events != null)
+        {
+            // after the I/O threads: their last exchanges are logged and counted
+            events.close();
         }
         if (supervisor != null)
         {

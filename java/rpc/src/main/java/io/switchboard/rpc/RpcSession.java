@@ -86,6 +86,7 @@ public final class RpcSession implements FrameHandler, AutoCloseable
     private final ExportedObject.ErrorReporter errors;
     private final SessionContext context;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<SessionLostException> ended = new CompletableFuture<>();
     private volatile String closeReason;
 
     private final ObjectTable objects;
@@ -149,6 +150,16 @@ public final class RpcSession implements FrameHandler, AutoCloseable
     public boolean isOpen()
     {
         return !closed.get();
+    }
+
+    /**
+     * @return completed once, when the session ends: with null when this side ended it ({@link #close()}), else with
+     * the {@link SessionLostException} its calls fail with (the peer's GOODBYE, a dropped transport, a protocol
+     * error). Completed on the thread that saw the end: dependants that may block belong on an executor of their own.
+     */
+    public CompletableFuture<SessionLostException> ended()
+    {
+        return ended;
     }
 
     /**
@@ -435,6 +446,10 @@ public final class RpcSession implements FrameHandler, AutoCloseable
         incoming.abandonAll();
         objects.closeAll();
         sender.closeSink();
+        // this side's own close is no loss; a protocol error this side found is (the peer's state is unknown)
+        final boolean byThisSide = goodbyeCode >= 0 && goodbyeCode != RpcGoodbyeCode.PROTOCOL_ERROR;
+        ended.complete(byThisSide ? null :
+            new SessionLostException("SESSION_LOST: " + this + " ended: " + reason, cause));
     }
 
     static void checkDeadline(final Duration deadline)

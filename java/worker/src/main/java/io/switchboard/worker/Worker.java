@@ -21,7 +21,9 @@ import java.util.Set;
  * With {@code --slot stdin} the worker starts ahead of need: it loads its applications, then waits for
  * its slot number on standard input (a spare the CM keeps warm, so that a replacement serves at once),
  * and exits quietly if the input closes first.
- * Exits 0 when told to stop, {@value WorkerRuntime#EXIT_CM_GONE} when its CM died, 2 on bad arguments.
+ * Exits 0 when told to stop, {@value WorkerRuntime#EXIT_CM_GONE} when its CM died, 2 on bad arguments,
+ * {@value WorkerRuntime#EXIT_CANNOT_JOIN} when it could not load its applications or join, and
+ * {@value WorkerRuntime#EXIT_APPLICATION_FAILED} when an application's start hook threw.
  */
 public final class Worker
 {

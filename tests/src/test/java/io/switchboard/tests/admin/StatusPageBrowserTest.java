@@ -69,9 +69,12 @@ class StatusPageBrowserTest
                 }
             }
             assertEquals("running", browser.evaluate("document.getElementById('state').textContent").asText());
-            assertTrue(browser.evaluate("document.getElementById('traffic').hidden").asBoolean(),
-                "no traffic panel without a traffic object in the status");
+            while (browser.evaluate("document.getElementById('traffic').hidden").asBoolean())
+            {
+                Thread.sleep(50);
+            }
             final long before = requestsShown(rows);
+            final long trafficBefore = trafficRequestsShown(browser);
 
             final AtomicLong answered = new AtomicLong();
             final Thread load = Thread.ofPlatform().name("status-page-load").start(() -> load(cm.port, answered));
@@ -89,6 +92,18 @@ class StatusPageBrowserTest
                 {
                     Thread.sleep(50);
                 }
+                // the traffic panel (the request events' counts and latency window) moves too
+                long trafficShown = trafficBefore;
+                while (trafficShown <= trafficBefore)
+                {
+                    Thread.sleep(50);
+                    trafficShown = trafficRequestsShown(browser);
+                }
+                while (!browser.evaluate("/[0-9]/.test(document.getElementById('latency-p99').textContent)").asBoolean())
+                {
+                    Thread.sleep(50);
+                }
+                assertTrue(trafficShown > trafficBefore, "traffic requests went from " + trafficBefore + " to " + trafficShown);
                 assertTrue(answered.get() > 0);
                 assertTrue(browser.evaluate("document.body.dataset.error === undefined").asBoolean(),
                     "the page's polls succeed: " + browser.evaluate("document.body.dataset.error"));
@@ -122,6 +137,15 @@ class StatusPageBrowserTest
             }
         }
         return matched == pids.size();
+    }
+
+    /**
+     * @return the traffic panel's request total, its digits read as a number (0 while it shows none).
+     */
+    private static long trafficRequestsShown(final Chromium browser) throws Exception
+    {
+        return browser.evaluate(
+            "Number(document.getElementById('traffic-requests').textContent.replace(/[^0-9]/g, '') || '0')").asLong();
     }
 
     private static long requestsShown(final JsonNode rows)

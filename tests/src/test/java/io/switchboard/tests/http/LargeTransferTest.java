@@ -185,8 +185,8 @@ class LargeTransferTest
         // --ring-capacity 1048576 with the default 1024 channels: 2 GiB of rings in one segment, more than
         // the CM maps; the start fails before anything is created
         final long before = countSegments();
-        final IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
-            IllegalArgumentException.class, () -> new Instance("--ring-capacity", "1048576", "--workers", "1"));
+        final io.switchboard.cm.CannotStartException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            io.switchboard.cm.CannotStartException.class, () -> new Instance("--ring-capacity", "1048576", "--workers", "1"));
         assertTrue(refused.getMessage().contains("lower --channels or --ring-capacity"), refused.getMessage());
         assertEquals(before, countSegments(), "a segment was left in /dev/shm");
     }

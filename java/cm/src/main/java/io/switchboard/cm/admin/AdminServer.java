@@ -73,6 +73,9 @@ public final class AdminServer implements AutoCloseable
      * @param restartWorkers starts a rolling restart; false if one runs already.
      * @param statusJson     the status document.
      * @param readiness      whether the instance should get traffic now ({@code /ready}).
+     * @param observe        {@code /metrics} and the access log's reopening.
+     * @param drain          takes the instance out of service and stops it ({@code POST /admin/drain}); false if
+     *                       it was stopping already.
      * @throws UncheckedIOException     naming the address when it cannot bind.
      * @throws IllegalArgumentException naming a bad bind address or allowed host.
      */
@@ -80,7 +83,9 @@ public final class AdminServer implements AutoCloseable
         final AdminSettings settings,
         final BooleanSupplier restartWorkers,
         final Supplier<String> statusJson,
-        final Supplier<InstanceReadiness.Answer> readiness)
+        final Supplier<InstanceReadiness.Answer> readiness,
+        final ObservabilityEndpoints observe,
+        final BooleanSupplier drain)
     {
         this.settings = settings;
         final InetAddress bindAddress;
@@ -93,7 +98,7 @@ public final class AdminServer implements AutoCloseable
             throw new IllegalArgumentException("--admin-bind names no address: " + settings.bindAddress(), ex);
         }
         this.guard = new AdminRequestGuard(settings.allowedHosts(), bindAddress);
-        this.endpoints = new AdminEndpoints(restartWorkers, statusJson, readiness);
+        this.endpoints = new AdminEndpoints(restartWorkers, statusJson, readiness, observe, drain);
         this.permits = new Semaphore(settings.maxConnections());
         try
         {

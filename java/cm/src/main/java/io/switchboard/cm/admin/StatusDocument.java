@@ -32,6 +32,7 @@ public final class StatusDocument
      * @param state       one of "running", "draining", "stopping", "failed".
      * @param uptimeS     seconds since the CM started.
      * @param rpcSessions distributed sessions open now.
+     * @param trafficJson the {@code "traffic"} object (see {@code TrafficWindow}), or null for none.
      */
     public static String render(
         final long cmPid,
@@ -43,7 +44,8 @@ public final class StatusDocument
         final int channels,
         final long uptimeS,
         final int rpcSessions,
-        final List<WorkerStatus> slots)
+        final List<WorkerStatus> slots,
+        final String trafficJson)
     {
         final StringBuilder json = new StringBuilder(256 + 192 * slots.size());
         json.append("{\"cm_pid\": ").append(cmPid)
@@ -76,7 +78,12 @@ public final class StatusDocument
                 .append(", \"rss_bytes\": ").append(slot.rssBytes())
                 .append('}');
         }
-        return json.append("]}\n").toString();
+        json.append(']');
+        if (trafficJson != null)
+        {
+            json.append(",\n \"traffic\": ").append(trafficJson);
+        }
+        return json.append("}\n").toString();
     }
 
     private static String quote(final String text)

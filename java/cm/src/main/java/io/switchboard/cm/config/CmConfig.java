@@ -8,10 +8,14 @@ import io.switchboard.cm.net.RpcSettings;
 import io.switchboard.cm.net.SessionLimit;
 import io.switchboard.cm.net.Timeouts;
 import io.switchboard.cm.net.TrustedProxies;
+import io.switchboard.cm.observe.ObservabilitySettings;
 import io.switchboard.cm.supervisor.RecyclePolicy;
 import io.switchboard.cm.supervisor.RestartPolicy;
 import io.switchboard.cm.supervisor.SupervisorSettings;
 import io.switchboard.cm.supervisor.WorkerLaunch;
+import io.switchboard.ipc.ring.RingDescriptor;
+import io.switchboard.ipc.segment.SegmentLayout;
+import io.switchboard.protocol.rpc.RpcFrame;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,16 +28,28 @@ import java.util.concurrent.TimeUnit;
  * Everything an instance is told: from flags, or from a properties file named
  * with {@code --config} whose keys are the flags' long names without dashes
  * (e.g. {@code port=8080}, {@code route=/=demo,/api=api}). Flags win over the file.
+ * {@link CmCommandLine} reads both (and says which line is wrong); {@link #validate} checks every value before
+ * anything starts. An option added here is a key of the file, shown by {@code --print-config}, at once; its
+ * range check goes into {@link #validate}.
  */
 @Command(
     name = "switchboard run",
     mixinStandardHelpOptions = true,
+    versionProvider = SwitchboardVersion.class,
     description = "Starts a Switchboard instance: the connection manager and its worker JVMs.",
+    footer = {"", "Every option can also be a line of the --config file: its name without the dashes, e.g. " +
+        "head-timeout-ms=5000. An option on the command line wins over the file's. --print-config shows what is in " +
+        "effect and where each value came from."},
     sortOptions = false)
 public final class CmConfig
 {
-    @Option(names = "--config", paramLabel = "FILE", description = "a properties file of these options")
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "a properties file of these options (port=8080, one per line); the command line wins over it")
     Path configFile;
+
+    @Option(names = "--print-config",
+        description = "print the effective configuration, each value's origin and the shared memory it needs, then exit")
+    boolean printConfig;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
@@ -61,9 +77,15 @@ public final class CmConfig
             "a session outlives its worker's restart or kill -9 (default: sessions in the worker's memory)")
     Path sessionStore;
 
-    @Option(names = "--worker-classpath", paramLabel = "PATH", required = true,
-        description = "class path of the worker JVMs: the worker runtime and the applications")
+    @Option(names = "--worker-classpath", paramLabel = "PATH",
+        description = "class path of the worker JVMs: the worker runtime (./switchboard run passes its own), " +
+            "and applications")
     String workerClasspath;
+
+    @Option(names = "--app-classpath", paramLabel = "PATH",
+        description = "your applications' jars and directories, ':'-separated, 'dir/*' for every jar of dir; added " +
+            "to the worker class path after the worker runtime")
+    String appClasspath;
 
     @Option(names = "--worker-jvm-option", paramLabel = "OPTION", split = " ",
         defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=4",
@@ -218,6 +240,18 @@ public final class CmConfig
     @Option(names = "--rpc-max-calls", paramLabel = "N", defaultValue = "1024",
         description = "RPC calls in flight per direction and session (default: ${DEFAULT-VALUE})")
     int rpcMaxCalls;
+
+    @Option(names = "--access-log", paramLabel = "FILE|-|off", defaultValue = "-",
+        description = "access log: a file (appended to; POST /admin/logs/reopen after a rotation), - for standard output, or off (default: ${DEFAULT-VALUE})")
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "combined|json", defaultValue = "combined",
+        description = "access log lines: combined, or json with request id, worker, application and timings (default: ${DEFAULT-VALUE})")
+    String accessLogFormat;
+
+    @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on",
+        description = "request metrics, GET /metrics and the status traffic section; off with --access-log off: no request events at all (default: ${DEFAULT-VALUE})")
+    String metrics;
 
     public String bind()
     {
@@ -423,7 +457,365 @@ public final class CmConfig
             hosting.add("--session-store");
             hosting.add(sessionStore.toAbsolutePath().toString());
         }
-        return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"), workerClasspath,
+        return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"), workerClassPath(),
             workerJvmOptions, applications, hosting);
+    }
+
+    /**
+     * @return the worker JVMs' class path: {@code --worker-classpath}, then {@code --app-classpath}, every entry made
+     * absolute (a {@code dir/*} stays a wildcard, which the {@code java} launcher expands).
+     */
+    public String workerClassPath()
+    {
+        final List<String> entries = new ArrayList<>();
+        for (final String list : new String[] {workerClasspath, appClasspath})
+        {
+            if (list == null)
+            {
+                continue;
+            }
+            for (final String entry : list.split(java.io.File.pathSeparator))
+            {
+                if (entry.isEmpty())
+                {
+                    continue;
+                }
+                entries.add(entry.endsWith("*") ?
+                    Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + java.io.File.separator + "*" :
+                    Path.of(entry).toAbsolutePath().toString());
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /**
+     * @return whether {@code --print-config} was given.
+     */
+    public boolean printConfig()
+    {
+        return printConfig;
+    }
+
+    /**
+     * @return the segment's sizes: a worker slot more than {@code --workers}, for replacements.
+     */
+    public SegmentLayout segmentLayout()
+    {
+        return new SegmentLayout(workers + 1, channels, ringCapacity, ioThreads);
+    }
+
+    /**
+     * Every value checked, before anything starts: a problem names the option as it is written, so that the loader
+     * can say where its value came from.
+     *
+     * @return what is wrong; empty if nothing.
+     */
+    public ConfigProblems validate()
+    {
+        final ConfigProblems problems = new ConfigProblems();
+        address(problems, "--bind", bind);
+        address(problems, "--admin-bind", adminBind);
+        problems.port("--port", port, false);
+        problems.port("--rpc-port", rpcPort, true);
+        problems.port("--admin-port", adminPort, true);
+        if (port > 0 && port == rpcPort)
+        {
+            problems.add("--rpc-port", "--rpc-port " + rpcPort + ": --port is " + port + " already (sessions are " +
+                "served on --port too; -1 for no port of their own)");
+        }
+        if (adminPort > 0 && (adminPort == port || adminPort == rpcPort))
+        {
+            problems.add("--admin-port", "--admin-port " + adminPort + ": another listener has that port");
+        }
+        problems.atLeast("--backlog", backlog, 0);
+        problems.between("--workers", workers, 1, SegmentLayout.MAX_WORKER_SLOTS - 1);
+        problems.between("--io-threads", ioThreads, 1, SegmentLayout.MAX_CM_DOORBELLS);
+        problems.atLeast("--max-queued", maxQueued, 0);
+        routes(problems);
+        webApplications(problems);
+        sessionStore(problems);
+        for (final String name : rpcApplications)
+        {
+            applicationName(problems, "--rpc-app", name);
+        }
+        if (workerClasspath == null || workerClasspath.isBlank())
+        {
+            problems.add("--worker-classpath", "--worker-classpath is missing: the worker runtime's jar " +
+                "(./switchboard run passes it; add your applications with --app-classpath)");
+        }
+        else
+        {
+            classPath(problems, "--worker-classpath", workerClasspath);
+        }
+        if (appClasspath != null)
+        {
+            classPath(problems, "--app-classpath", appClasspath);
+        }
+
+        problems.between("--channels", channels, 1, SegmentLayout.MAX_CHANNEL_SLOTS);
+        if (ringCapacity < RingDescriptor.MIN_CAPACITY || ringCapacity > RingDescriptor.MAX_CAPACITY ||
+            Integer.bitCount(ringCapacity) != 1)
+        {
+            problems.add("--ring-capacity", "--ring-capacity " + ringCapacity + ": must be a power of two from " +
+                RingDescriptor.MIN_CAPACITY + " to " + RingDescriptor.MAX_CAPACITY);
+        }
+        else if (channels >= 1 && channels <= SegmentLayout.MAX_CHANNEL_SLOTS && workers >= 1 &&
+            workers < SegmentLayout.MAX_WORKER_SLOTS && ioThreads >= 1 && ioThreads <= SegmentLayout.MAX_CM_DOORBELLS)
+        {
+            // the rings first: past 64 GiB the layout itself refuses to be made
+            final long rings = (long)channels * 2 * RingDescriptor.length(ringCapacity);
+            final long bytes = rings > Integer.MAX_VALUE ? rings : new SegmentSize(segmentLayout()).bytes();
+            if (bytes > Integer.MAX_VALUE)
+            {
+                problems.add("--channels", "--channels " + channels + " and --ring-capacity " + ringCapacity +
+                    " make a segment of " + (rings > Integer.MAX_VALUE ? "at least " + SegmentSize.mib(rings) :
+                    new SegmentSize(segmentLayout()).describe()) +
+                    "; the CM maps at most 2 GiB: lower --channels or --ring-capacity");
+            }
+        }
+
+        problems.atLeast("--max-request-line", maxRequestLine, HttpLimits.MIN_REQUEST_LINE_LENGTH);
+        problems.between("--max-head", maxHead, Math.max(HttpLimits.MIN_REQUEST_LINE_LENGTH, maxRequestLine),
+            HttpLimits.MAX_HEAD_LENGTH_CEILING);
+        problems.between("--max-headers", maxHeaders, 1, Math.max(1, maxHead / 4));
+        problems.atLeast("--max-body", maxBody, 0);
+
+        problems.atLeast("--head-timeout-ms", headTimeoutMs, 1);
+        problems.atLeast("--min-body-rate", minBodyRate, 0);
+        problems.atLeast("--idle-timeout-ms", idleTimeoutMs, 1);
+        problems.atLeast("--queue-timeout-ms", queueTimeoutMs, 1);
+        problems.atLeast("--response-timeout-ms", responseTimeoutMs, 1);
+
+        problems.atLeast("--heartbeat-timeout-ms", heartbeatTimeoutMs,
+            TimeUnit.NANOSECONDS.toMillis(SupervisorSettings.MIN_HEARTBEAT_TIMEOUT_NS));
+        problems.atLeast("--ready-timeout-ms", readyTimeoutMs, 1);
+        problems.atLeast("--drain-ms", drainMs, 0);
+        problems.atLeast("--worker-stop-grace-ms", workerStopGraceMs, 0);
+        problems.atLeast("--restart-delay-min-ms", restartDelayMinMs, 1);
+        problems.atLeast("--restart-delay-max-ms", restartDelayMaxMs, restartDelayMinMs);
+        problems.atLeast("--crash-loop-deaths", crashLoopDeaths, 1);
+        problems.atLeast("--crash-loop-window-ms", crashLoopWindowMs, 1);
+        if (crashLoopParkMs < restartDelayMaxMs)
+        {
+            problems.add("--crash-loop-park-ms", "--crash-loop-park-ms " + crashLoopParkMs +
+                ": must be at least --restart-delay-max-ms (" + restartDelayMaxMs + ")");
+        }
+        problems.atLeast("--recycle-after-requests", recycleAfterRequests, 0);
+        problems.between("--recycle-above-rss-mb", recycleAboveRssMb, 0, Long.MAX_VALUE >> 20);
+
+        problems.between("--admin-timeout-ms", adminTimeoutMs, 1, Integer.MAX_VALUE);
+        for (final String host : adminAllowedHosts)
+        {
+            if (host.isBlank() || !host.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '.' ||
+                c == ':' || c == '[' || c == ']'))
+            {
+                problems.add("--admin-allowed-hosts", "--admin-allowed-hosts '" + host +
+                    "': a host name or address literal, without port");
+            }
+        }
+        problems.atLeast("--max-connections", maxConnections, 0);
+        problems.atLeast("--max-sessions", maxSessions, 0);
+        problems.atLeast("--max-sessions-per-address", maxSessionsPerAddress, 0);
+        problems.atLeast("--rpc-idle-timeout-ms", rpcIdleTimeoutMs, 0);
+        problems.atLeast("--rpc-max-frame", rpcMaxFrame, RpcFrame.MIN_MAX_FRAME_LENGTH);
+        problems.atLeast("--rpc-max-calls", rpcMaxCalls, 1);
+        problems.atLeast("--shutdown-ready-grace-ms", shutdownReadyGraceMs, 0);
+        try
+        {
+            TrustedProxies.parse(trustedProxies);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // its message names the option and the entry already
+            problems.add("--trusted-proxies", ex.getMessage());
+        }
+        return problems;
+    }
+
+    private static void address(final ConfigProblems problems, final String option, final String address)
+    {
+        try
+        {
+            java.net.InetAddress.getByName(address);
+        }
+        catch (final java.net.UnknownHostException | SecurityException ex)
+        {
+            problems.add(option, option + " " + address + ": not an address of this host's (" + ex.getMessage() + ")");
+        }
+    }
+
+    private void routes(final ConfigProblems problems)
+    {
+        final java.util.Map<String, String> byPrefix = new java.util.HashMap<>();
+        for (final String text : routes)
+        {
+            final Route route;
+            try
+            {
+                route = Route.parse(text);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                problems.add("--route", "--route " + text + ": " + ex.getMessage());
+                continue;
+            }
+            if (!route.prefix().chars().allMatch(c -> c > ' ' && c < 0x7f && c != '?' && c != '#'))
+            {
+                problems.add("--route", "--route " + text + ": the prefix is a path: visible ASCII, no ? or #");
+            }
+            applicationName(problems, "--route", route.application());
+            final String previous = byPrefix.putIfAbsent(route.prefix(), route.application());
+            if (previous != null)
+            {
+                problems.add("--route", "--route " + text + ": " + route.prefix() + " is routed to " + previous +
+                    " already");
+            }
+        }
+    }
+
+    /**
+     * Each {@code --webapp PREFIX=PATH}: a context path like a route's prefix, a WAR or directory that exists, and a
+     * prefix nothing else is routed to (a web application is routed like {@code --route PREFIX=PREFIX}).
+     */
+    private void webApplications(final ConfigProblems problems)
+    {
+        final java.util.Map<String, String> byPrefix = new java.util.HashMap<>();
+        for (final String text : routes)
+        {
+            try
+            {
+                byPrefix.putIfAbsent(Route.parse(text).prefix(), "--route " + text);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // routes(problems) has said so
+            }
+        }
+        for (final String text : webApplications)
+        {
+            final Route webApplication;
+            try
+            {
+                webApplication = Route.parse(text);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                problems.add("--webapp", "--webapp " + text + ": a web application is PREFIX=PATH, e.g. " +
+                    "/shop=shop.war (" + ex.getMessage() + ")");
+                continue;
+            }
+            final String prefix = webApplication.prefix();
+            if (!prefix.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '?' && c != '#' && c != ','))
+            {
+                problems.add("--webapp", "--webapp " + text + ": the prefix is a path: visible ASCII, no ? # or ,");
+            }
+            final Path path = Path.of(webApplication.application());
+            if (!java.nio.file.Files.exists(path))
+            {
+                problems.add("--webapp", "--webapp " + text + ": no WAR or directory " + path.toAbsolutePath());
+            }
+            final String previous = byPrefix.putIfAbsent(prefix, "--webapp " + text);
+            if (previous != null)
+            {
+                problems.add("--webapp", "--webapp " + text + ": " + prefix + " is routed by " + previous +
+                    " already");
+            }
+        }
+    }
+
+    /**
+     * {@code --session-store DIR}: a directory, or one the workers can make (its nearest existing parent a
+     * writable directory).
+     */
+    private void sessionStore(final ConfigProblems problems)
+    {
+        if (sessionStore == null)
+        {
+            return;
+        }
+        final Path store = sessionStore.toAbsolutePath();
+        if (java.nio.file.Files.exists(store))
+        {
+            if (!java.nio.file.Files.isDirectory(store))
+            {
+                problems.add("--session-store", "--session-store " + sessionStore + ": " + store +
+                    " is not a directory");
+            }
+            else if (!java.nio.file.Files.isWritable(store))
+            {
+                problems.add("--session-store", "--session-store " + sessionStore + ": " + store +
+                    " is not writable");
+            }
+            return;
+        }
+        Path parent = store.getParent();
+        while (parent != null && !java.nio.file.Files.exists(parent))
+        {
+            parent = parent.getParent();
+        }
+        if (parent == null || !java.nio.file.Files.isDirectory(parent) || !java.nio.file.Files.isWritable(parent))
+        {
+            problems.add("--session-store", "--session-store " + sessionStore + ": " + store +
+                " does not exist and cannot be made" + (parent == null ? "" : " (" + parent +
+                " is not a writable directory)"));
+        }
+    }
+
+    /**
+     * A name travels to the workers in a comma-separated {@code --apps} and is matched against
+     * {@code HttpApplication.name()}: letters, digits, {@code . _ -}.
+     */
+    private static void applicationName(final ConfigProblems problems, final String option, final String name)
+    {
+        if (name.isEmpty() || !name.chars().allMatch(c -> (c < 0x80 && Character.isLetterOrDigit(c)) || c == '.' ||
+            c == '_' || c == '-'))
+        {
+            problems.add(option, option + ": '" + name + "' is not an application name (letters, digits, . _ -)");
+        }
+    }
+
+    /**
+     * Every entry of the applications' class path must exist (a jar, a directory of classes, or {@code dir/*} for
+     * its jars): a mistyped path would otherwise surface as an application not found, in each worker's log. The
+     * worker class path is the launcher's business and is held to less: one entry must exist (build tools' class
+     * paths name directories that may not). Empty entries are dropped (the JVM would read them as the current
+     * directory).
+     */
+    private static void classPath(final ConfigProblems problems, final String option, final String list)
+    {
+        final boolean everyEntry = option.equals("--app-classpath");
+        boolean anyExists = false;
+        for (final String entry : list.split(java.io.File.pathSeparator))
+        {
+            if (entry.isEmpty())
+            {
+                continue;
+            }
+            final boolean wildcard = entry.equals("*") || entry.endsWith(java.io.File.separator + "*");
+            final String file = wildcard ? (entry.length() == 1 ? "." : entry.substring(0, entry.length() - 2)) : entry;
+            final boolean exists = wildcard ? java.nio.file.Files.isDirectory(Path.of(file)) :
+                java.nio.file.Files.exists(Path.of(file));
+            anyExists |= exists;
+            if (!exists && everyEntry)
+            {
+                problems.add(option, option + ": " + (wildcard ? "no directory " : "no file or directory ") + file +
+                    " (relative to " + Path.of("").toAbsolutePath() + ")");
+            }
+        }
+        if (!everyEntry && !anyExists)
+        {
+            problems.add(option, option + " " + list + ": none of it exists (relative to " +
+                Path.of("").toAbsolutePath() + ")");
+        }
+    }
+
+    /**
+     * @return the access log and metrics settings.
+     * @throws IllegalArgumentException naming the option with a bad value.
+     */
+    public ObservabilitySettings observabilitySettings()
+    {
+        return ObservabilitySettings.of(accessLog, accessLogFormat, metrics,
+            Integer.getInteger("switchboard.observe.ringSize", ObservabilitySettings.DEFAULT_RING_SIZE));
     }
 }

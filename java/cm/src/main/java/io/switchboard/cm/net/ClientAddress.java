@@ -1,11 +1,14 @@
 package io.switchboard.cm.net;
 
+import io.switchboard.cm.observe.RequestEvent;
 import io.switchboard.protocol.http.HttpHeadDescriptor;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,6 +43,9 @@ public final class ClientAddress
     private final byte[] forwardedFor;
     /** The Forwarded element (RFC 7239): {@code for=192.0.2.1}, {@code for="[2001:db8::1]"}, {@code for=unknown}. */
     private final byte[] forwardedElement;
+    /** Offset and length of the address as reported (the access log): 4 bytes for IPv4, 16 for IPv6, 0 unknown. */
+    private final int reportOffset;
+    private final int reportLength;
 
     private ClientAddress(final int family, final byte[] address, final int port, final TrustedProxies trusted,
         final String text, final String node)
@@ -52,6 +58,36 @@ public final class ClientAddress
         this.text = text;
         this.forwardedFor = text.getBytes(StandardCharsets.US_ASCII);
         this.forwardedElement = ("for=" + node).getBytes(StandardCharsets.US_ASCII);
+        this.reportOffset = family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 ? ADDRESS_LENGTH - 4 : 0;
+        this.reportLength = family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 ? 4 :
+            family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV6 ? ADDRESS_LENGTH : 0;
+    }
+
+    /**
+     * The peer of a socket for what only reports it (a session's or a refused connection's request event): no
+     * forwarding decision is made with it, so no proxy is trusted.
+     *
+     * @return the peer; {@link #UNKNOWN} when the socket cannot name it (closed already).
+     */
+    public static ClientAddress of(final SocketChannel socket)
+    {
+        try
+        {
+            return of(socket.getRemoteAddress(), TrustedProxies.NONE);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return UNKNOWN;
+        }
+    }
+
+    /**
+     * Copies the peer into a request event: 4 bytes for IPv4, 16 for IPv6, none (logged as {@code -}) when not
+     * known. Allocates nothing.
+     */
+    public void copyInto(final RequestEvent event)
+    {
+        event.clientAddress(address, reportOffset, reportLength, port);
     }
 
     /**

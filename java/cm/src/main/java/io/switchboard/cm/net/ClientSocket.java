@@ -16,6 +16,8 @@ final class ClientSocket
 {
     private final SocketChannel channel;
     private final SelectionKey key;
+    /** Bytes written to the socket since the connection began (for the request events). */
+    private long written;
 
     ClientSocket(final SocketChannel channel, final SelectionKey key)
     {
@@ -73,7 +75,7 @@ final class ClientSocket
         out.flip();
         try
         {
-            channel.write(out);
+            written += channel.write(out);
         }
         finally
         {
@@ -94,12 +96,20 @@ final class ClientSocket
     {
         try
         {
-            channel.write(bytes);
+            written += channel.write(bytes);
         }
         catch (final IOException ignored)
         {
             // the client is gone: nothing to tell
         }
+    }
+
+    /**
+     * @return bytes written to the socket since the connection began.
+     */
+    long written()
+    {
+        return written;
     }
 
     void interest(final int op, final boolean on)

@@ -45,6 +45,7 @@ final class HttpConnection implements Connection
     private final HttpExchange exchange = new HttpExchange();
     private final WorkerLeg leg;
     private final WorkspaceLease lease;
+    private final ExchangeEventWriter events;
     /** The lease's workspace, or null: read through here on every event. */
     private HttpWorkspace workspace;
 
@@ -67,6 +68,7 @@ final class HttpConnection implements Connection
         this.lease = new WorkspaceLease(io.workspaces(), client);
         this.leg = new WorkerLeg(io, this, exchange, client, socket, lease);
         this.deadlineNs = System.nanoTime() + io.timeouts().idleNs();
+        this.events = io.exchangeEvents();
     }
 
     State state()
@@ -234,7 +236,8 @@ final class HttpConnection implements Connection
                 {
                     // once per head, as nginx's client_header_timeout: a byte now and then does not extend it
                     headDeadlineArmed = true;
-                    deadlineNs = System.nanoTime() + io.timeouts().headNs();
+                    exchange.startNs = System.nanoTime();
+                    deadlineNs = exchange.startNs + io.timeouts().headNs();
                 }
                 break;
             }
@@ -263,6 +266,12 @@ final class HttpConnection implements Connection
     private void onHead(final RequestHead head)
     {
         exchange.begin(head);
+        final long nowNs = System.nanoTime();
+        exchange.startNs = nowNs;
+        exchange.eventPending = events.enabled();
+        exchange.headComplete = true;
+        exchange.workerSlot = -1;
+        exchange.writtenAtStart = client.written();
         // before routing, so that a request the CM answers itself (404, 503) has an id to be logged with
         exchange.requestIdLength = io.requestIds().assign(head, exchange.requestId);
         if (exchange.chunkedBody)
@@ -282,7 +291,7 @@ final class HttpConnection implements Connection
         }
 
         state = State.WAIT_CHANNEL;
-        deadlineNs = System.nanoTime() + io.timeouts().queueNs();
+        deadlineNs = nowNs + io.timeouts().queueNs();
         client.interest(SelectionKey.OP_READ, false);
         if (!io.dispatch(this) && !io.enqueue(this))
         {
@@ -349,6 +358,10 @@ final class HttpConnection implements Connection
             exchange.keepAlive = false;
         }
         leg.releaseChannel();
+        if (exchange.eventPending)
+        {
+            publishEvent(exchange.abortedBeforeHead ? 502 : exchange.responseStatus);
+        }
         if (!exchange.keepAlive || exchange.closeAfterResponse)
         {
             state = State.CLOSED;
@@ -398,10 +411,39 @@ final class HttpConnection implements Connection
         }
     }
 
+    /**
+     * Hands the exchange's facts to the request-event ring (access log, metrics): once per exchange.
+     */
+    private void publishEvent(final int status)
+    {
+        final HttpWorkspace current = workspace;
+        final long sent = client.written() - exchange.writtenAtStart + exchange.gatheredBytes +
+            (current == null ? 0 : current.out.position());
+        events.publish(exchange, current == null ? null : current.parser.head(), exchange.headComplete,
+            clientAddress, status, sent, exchange.route == null ? null : exchange.route.application(),
+            exchange.workerSlot);
+    }
+
     // ---------------------------------------------------------------- failures
 
     private void reject(final int status, final String reason)
     {
+        if (events.enabled())
+        {
+            // a head refused: the exchange is the bytes read so far, since the head's first byte
+            if (!headDeadlineArmed)
+            {
+                exchange.startNs = System.nanoTime();
+            }
+            exchange.queueWaitNs = -1;
+            exchange.route = null;
+            exchange.workerSlot = -1;
+            exchange.bodyBytes = 0;
+            exchange.writtenAtStart = client.written();
+            exchange.gatheredBytes = 0;
+            exchange.eventPending = true;
+            exchange.headComplete = false;
+        }
         // framing is in doubt after a bad head: answer and close
         // a head refused before it was whole has no id of its own yet: the log line gets a fresh one
         exchange.requestIdLength = io.requestIds().generate(exchange.requestId);
@@ -424,6 +466,10 @@ final class HttpConnection implements Connection
         {
             close();
             return;
+        }
+        if (exchange.eventPending)
+        {
+            publishEvent(status);
         }
 
         if (!exchange.keepAlive)
@@ -497,7 +543,17 @@ final class HttpConnection implements Connection
             {
                 if (workspace == null && lease.isAwaiting())
                 {
+                    final long before = client.written();
                     lease.refuseUnserved();
+                    if (events.enabled())
+                    {
+                        exchange.startNs = deadlineNs - io.timeouts().queueNs();
+                        exchange.queueWaitNs = -1;
+                        exchange.bodyBytes = 0;
+                        exchange.writtenAtStart = before;
+                        exchange.gatheredBytes = 0;
+                        events.publish(exchange, null, false, clientAddress, 503, client.written() - before, null, -1);
+                    }
                 }
                 if (workspace == null || workspace.parser.isIdle())
                 {
@@ -511,6 +567,7 @@ final class HttpConnection implements Connection
             case WAIT_CHANNEL ->
             {
                 io.dequeue(this);
+                exchange.queueWaitNs = nowNs - exchange.startNs;
                 respondLocally(503, "Service Unavailable\n", true);
             }
             case BODY, AWAIT_RESPONSE -> failExchange(504, "Gateway Timeout\n");
@@ -521,6 +578,12 @@ final class HttpConnection implements Connection
     public void close()
     {
         leg.awaitingWorker(false);
+        if (exchange.eventPending)
+        {
+            // the exchange ends with the connection: what the worker said if it said anything, else the
+            // client left (or was cut off) first
+            publishEvent(exchange.responseHeadSent ? exchange.responseStatus : 499);
+        }
         if (state == State.CLOSED && !key.isValid())
         {
             return;

@@ -30,6 +30,22 @@ final class HttpExchange
     final byte[] requestId = new byte[REQUEST_ID_MAX_LENGTH];
     int requestIdLength;
 
+    // ---- the request event (access log, metrics)
+    /** An exchange began and its event is not published yet: whatever ends it publishes it, once. */
+    boolean eventPending;
+    /** The head was parsed whole (not refused): its fields may be read. */
+    boolean headComplete;
+    /** When the head was complete (or, for a head refused, when its first byte came). */
+    long startNs;
+    /** From the head to the channel; -1 while the request has none. */
+    long queueWaitNs;
+    /** The status of the worker's RESPONSE_HEAD. */
+    int responseStatus;
+    /** The client socket's bytes written when the exchange began. */
+    long writtenAtStart;
+    /** Bytes the relay wrote past the output buffer (gathering writes). */
+    long gatheredBytes;
+
     // ---- the request
     Route route;
     /** The worker slot the request's session id names (sticky sessions), or {@link SessionNode#NONE}. */
@@ -98,6 +114,9 @@ final class HttpExchange
         finalFrameSeen = false;
         abortedBeforeHead = false;
         detached = false;
+        queueWaitNs = -1;
+        responseStatus = 0;
+        gatheredBytes = 0;
     }
 
     boolean hasBody()

@@ -27,6 +27,8 @@ final class IoConnections
     private final Set<Connection> all = new HashSet<>();
     private Connection[] timerScratch = new Connection[64];
     private final ArrayDeque<Connection> waiting = new ArrayDeque<>();
+    /** The queue's length, for the metrics scrape on another thread; stored when the queue changes. */
+    private volatile int waitingCount;
     private final List<Connection> blocked = new ArrayList<>();
     private final List<Connection> blockedScratch = new ArrayList<>();
 
@@ -89,12 +91,24 @@ final class IoConnections
             return false;
         }
         waiting.add(connection);
+        waitingCount = waiting.size();
         return true;
     }
 
     void dequeue(final Connection connection)
     {
-        waiting.remove(connection);
+        if (waiting.remove(connection))
+        {
+            waitingCount = waiting.size();
+        }
+    }
+
+    /**
+     * Any thread: connections waiting for a worker or channel, as last stored by this I/O thread.
+     */
+    int waitingCount()
+    {
+        return waitingCount;
     }
 
     boolean hasWaiting()
@@ -161,11 +175,16 @@ final class IoConnections
             catch (final Throwable ex)
             {
                 waiting.poll();
+                waitingCount = waiting.size();
                 failed(next, ex);
                 continue;
             }
             waiting.poll();
             work++;
+        }
+        if (work > 0)
+        {
+            waitingCount = waiting.size();
         }
         return work;
     }

@@ -3,6 +3,7 @@ package io.switchboard.cm.net;
 import io.switchboard.cm.routing.Router;
 import io.switchboard.cm.dispatch.WorkerPool;
 import io.switchboard.cm.http.HttpDate;
+import io.switchboard.cm.observe.RequestEventPublisher;
 import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.ipc.doorbell.Doorbell;
@@ -59,6 +60,7 @@ public final class IoThread implements Runnable
     private final TestFaultHook testFaultHook = TestFaultHook.fromSystemProperty();
     /** Each thread its own random prefix: ids stay unique across threads with no shared counter. */
     private final RequestIds requestIds = new RequestIds(new java.security.SecureRandom().nextLong());
+    private final ExchangeEventWriter exchangeEvents;
     /** Published by this thread while stopping, for {@link #isBusy()} on the thread that stops it. */
     private volatile boolean busyWhileStopping = true;
     private final Thread thread;
@@ -77,6 +79,7 @@ public final class IoThread implements Runnable
         this.index = index;
         this.settings = settings;
         this.failureHandler = failureHandler;
+        this.exchangeEvents = new ExchangeEventWriter(settings.events(), settings.events().copyFields());
         this.views = new SegmentViews(segment);
         this.doorbell = segment.cmDoorbell(index);
         this.eventCount = doorbell.eventCount();
@@ -440,6 +443,16 @@ public final class IoThread implements Runnable
         return settings.sessionLimit();
     }
 
+    ExchangeEventWriter exchangeEvents()
+    {
+        return exchangeEvents;
+    }
+
+    RequestEventPublisher events()
+    {
+        return settings.events();
+    }
+
     TestFaultHook testFaultHook()
     {
         return testFaultHook;
@@ -476,6 +489,14 @@ public final class IoThread implements Runnable
         {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Any thread: requests and sessions this thread queues for a worker or channel now (for the metrics).
+     */
+    public int queuedCount()
+    {
+        return connections.waitingCount();
     }
 
     /**

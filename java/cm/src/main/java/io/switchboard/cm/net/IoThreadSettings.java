@@ -1,6 +1,7 @@
 package io.switchboard.cm.net;
 
 import io.switchboard.cm.http.HttpLimits;
+import io.switchboard.cm.observe.RequestEventPublisher;
 import io.switchboard.cm.routing.Router;
 
 /**
@@ -16,6 +17,7 @@ import io.switchboard.cm.routing.Router;
  * @param connectionLimit   --max-connections, shared with the acceptors.
  * @param sessionLimit      --max-sessions and --max-sessions-per-address.
  * @param trustedProxies    --trusted-proxies: peers whose forwarding fields are kept and appended to.
+ * @param events            where exchanges and sessions that end are told (the access log, the metrics).
  */
 public record IoThreadSettings(
     int ioThreadCount,
@@ -27,6 +29,7 @@ public record IoThreadSettings(
     RpcSettings rpcSettings,
     ConnectionLimit connectionLimit,
     SessionLimit sessionLimit,
-    TrustedProxies trustedProxies)
+    TrustedProxies trustedProxies,
+    RequestEventPublisher events)
 {
 }

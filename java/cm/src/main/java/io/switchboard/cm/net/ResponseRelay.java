@@ -156,6 +156,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
         {
             headDecoder.wrap(memory, offset, length);
             final int status = headDecoder.status();
+            exchange.responseStatus = status;
             final long contentLength = headDecoder.contentLength();
             // appended: the buffer may still hold an interim 100 Continue the socket has not taken whole
             headWriter.begin(out, status);
@@ -273,7 +274,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
         gather[count++] = body;
         try
         {
-            socket.write(gather, 0, count);
+            exchange.gatheredBytes += socket.write(gather, 0, count);
         }
         catch (final IOException ex)
         {

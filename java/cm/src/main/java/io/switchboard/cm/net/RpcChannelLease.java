@@ -38,6 +38,14 @@ final class RpcChannelLease
         return idleTimeoutNs > 0 && awaitingReported == 0 && nowNs - lastTrafficNs >= idleTimeoutNs;
     }
 
+    /**
+     * @return whether a call of the client awaits the worker's answer (as this session last told its I/O thread).
+     */
+    boolean hasCallsAwaited()
+    {
+        return awaitingReported > 0;
+    }
+
     String idleTimeoutMessage()
     {
         return "no frame either way for " + idleTimeoutNs / 1_000_000 + " ms (--rpc-idle-timeout-ms)";

@@ -10,6 +10,9 @@ import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.protocol.rpc.RpcGoodbyeCode;
 import io.switchboard.protocol.rpc.RpcHandshake;
 
+import io.switchboard.cm.observe.RequestEvent;
+import io.switchboard.cm.observe.RequestEventPublisher;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -64,6 +67,8 @@ final class RpcConnection implements Connection
     private RpcInboundPump inbound;
     private RpcOutboundPump outbound;
     private boolean closeWhenFlushed;
+    /** When the WELCOME 0 went out, for the session's close event; 0 while not welcomed. */
+    private long openedAtNs;
 
     /**
      * @param initial bytes already read from the socket (by a connection that sniffed the protocol), or null.
@@ -248,6 +253,8 @@ final class RpcConnection implements Connection
         {
             handshake.writeWelcome(out, channel.channelId(), channel.workerSlot());
             state = State.OPEN;
+            openedAtNs = System.nanoTime();
+            publishSession(RequestEvent.RPC_SESSION_OPEN, 0);
         }
         else
         {
@@ -436,8 +443,10 @@ final class RpcConnection implements Connection
 
     public void checkTimeout(final long nowNs)
     {
-        if (state == State.OPEN && io.isStopping())
+        if (state == State.OPEN && io.isStopping() && !channel.hasCallsAwaited())
         {
+            // between calls: the session ends here; one with a call awaited gets its answer first (or the drain
+            // deadline closes it)
             endSession(RpcGoodbyeCode.SHUTTING_DOWN, "the connection manager is shutting down");
             return;
         }
@@ -489,10 +498,41 @@ final class RpcConnection implements Connection
         {
             return;
         }
+        if (openedAtNs != 0)
+        {
+            publishSession(RequestEvent.RPC_SESSION_CLOSE, System.nanoTime() - openedAtNs);
+            openedAtNs = 0;
+        }
         channel.giveBack();
         channel.releaseSessionPlace();
         state = State.CLOSED;
         io.closed(this);
         client.close();
+    }
+
+    /**
+     * A session opened or closed: counted by the metrics (once per session, so the peer's address is read
+     * from the socket here).
+     */
+    private void publishSession(final int kind, final long durationNs)
+    {
+        final RequestEventPublisher events = io.events();
+        final long sequence = events.claim(kind);
+        if (sequence < 0)
+        {
+            return;
+        }
+        final RequestEvent event = events.event(sequence);
+        try
+        {
+            event.epochMs = System.currentTimeMillis();
+            event.durationNs = durationNs;
+            event.workerSlot = channel.workerSlot();
+            ClientAddress.of(socket).copyInto(event);
+        }
+        finally
+        {
+            events.publish(sequence);
+        }
     }
 }

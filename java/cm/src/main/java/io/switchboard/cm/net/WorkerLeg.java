@@ -84,6 +84,7 @@ final class WorkerLeg
         end.signalPeer();
 
         final long nowNs = System.nanoTime();
+        exchange.queueWaitNs = nowNs - exchange.startNs;
         exchange.responseDeadlineNs = nowNs + io.timeouts().responseNs();
         if (!exchange.hasBody())
         {

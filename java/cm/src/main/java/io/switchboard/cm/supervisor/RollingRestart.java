@@ -4,12 +4,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Replaces every worker, one at a time, each new one READY before its predecessor drains
  * ({@link WorkerReplacement}); starts parked and backing-off slots at once. A replacement that fails to start
  * abandons the restart: the workers not yet replaced keep serving.
+ * <p>
+ * The warm spare JVM ({@link SpareWorker}) is replaced first: it loaded its applications when it started, so a spare
+ * from before the restart (before an application's jar was replaced, typically) would bring the old code back
+ * the next time a worker dies, or as the restart's own first replacement.
  * <p>
  * {@link #request()} and {@link #isRunning()} from any thread; the rest on the supervisor's thread.
  */
@@ -20,17 +25,23 @@ final class RollingRestart
     private final SupervisorContext context;
     private final WorkerLauncher launcher;
     private final WorkerReplacement replacement;
+    private final SpareWorker spare;
     private final AtomicBoolean running = new AtomicBoolean();
     /** Slots still to replace, in order; null when no restart runs. */
     private ArrayDeque<Integer> pending;
     private long requestedNs;
     private int replaced;
 
-    RollingRestart(final SupervisorContext context, final WorkerLauncher launcher, final WorkerReplacement replacement)
+    RollingRestart(
+        final SupervisorContext context,
+        final WorkerLauncher launcher,
+        final WorkerReplacement replacement,
+        final SpareWorker spare)
     {
         this.context = context;
         this.launcher = launcher;
         this.replacement = replacement;
+        this.spare = spare;
     }
 
     /**
@@ -89,6 +100,21 @@ final class RollingRestart
     {
         requestedNs = context.clock.nanoTime();
         replaced = 0;
+        final Process retired = spare.renew();
+        if (retired != null)
+        {
+            LOG.info("rolling restart: the spare worker (pid {}) predates it and is replaced by a new one",
+                retired.pid());
+            context.executor.schedule(() ->
+            {
+                if (retired.isAlive())
+                {
+                    LOG.warn("the retired spare worker (pid {}) did not exit within {} ms of its input closing: " +
+                        "killing it", retired.pid(), TimeUnit.NANOSECONDS.toMillis(context.settings.stopGraceNs()));
+                    retired.destroyForcibly();
+                }
+            }, context.settings.stopGraceNs());
+        }
         pending = new ArrayDeque<>();
         for (final SupervisedSlot slot : context.slots)
         {

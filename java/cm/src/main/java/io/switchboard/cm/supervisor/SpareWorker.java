@@ -99,6 +99,34 @@ final class SpareWorker implements AutoCloseable
     }
 
     /**
+     * Retires the spare there is and starts another: a rolling restart does so first, because the spare loaded its
+     * applications when it started, from the jars of then; promoted after the restart, it would serve the code the
+     * restart was asked to replace. The old spare's input is closed, on which it exits by itself after its
+     * applications' stop hooks; the caller kills it if it has not after the stop grace period.
+     *
+     * @return the spare retired, or null if there was none (and then none is started).
+     */
+    synchronized Process renew()
+    {
+        final Process old = spare;
+        if (old == null)
+        {
+            return null;
+        }
+        spare = null;
+        try
+        {
+            old.getOutputStream().close();
+        }
+        catch (final IOException ex)
+        {
+            // gone already, or going: the caller's deadline kills it if need be
+        }
+        replenish();
+        return old;
+    }
+
+    /**
      * Stops the spare: its input closes and it exits; killed if it does not.
      */
     @Override
@@ -107,17 +135,22 @@ final class SpareWorker implements AutoCloseable
         closed = true;
         final Process last = spare;
         spare = null;
-        if (last != null)
+        retire(last);
+    }
+
+    private static void retire(final Process process)
+    {
+        if (process != null)
         {
             try
             {
-                last.getOutputStream().close();
+                process.getOutputStream().close();
             }
             catch (final IOException ignored)
             {
                 // it is being killed anyway
             }
-            last.destroyForcibly();
+            process.destroyForcibly();
         }
     }
 }

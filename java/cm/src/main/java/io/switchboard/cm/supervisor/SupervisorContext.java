@@ -39,6 +39,23 @@ final class SupervisorContext
     }
 
     /**
+     * Sends the worker SIGTERM and leaves its output streams open: {@link Process#destroy()} closes them on the CM's
+     * side, so whatever the worker says while it stops (its applications' stop hooks, its last log lines) would
+     * never reach the CM's log. A process without a handle (a test's) gets {@code destroy()}.
+     */
+    static void terminate(final Process process)
+    {
+        try
+        {
+            process.toHandle().destroy();
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            process.destroy();
+        }
+    }
+
+    /**
      * @return the pid of the slot's worker now, or -1.
      */
     static long pidOf(final SupervisedSlot slot)

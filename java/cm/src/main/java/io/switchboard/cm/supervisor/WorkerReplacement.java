@@ -176,7 +176,7 @@ final class WorkerReplacement
      */
     private void stop(final SupervisedSlot slot, final Process process)
     {
-        process.destroy();
+        SupervisorContext.terminate(process);
         context.executor.schedule(() ->
         {
             if (process.isAlive())

@@ -90,7 +90,7 @@ public final class WorkerSupervisor implements AutoCloseable
         this.spare = new SpareWorker(launch.spareCommand(segment.name()), processes, clock);
         this.launcher = new WorkerLauncher(context, launch, segment.name(), spare, processes, audit);
         final WorkerReplacement replacement = new WorkerReplacement(context, launcher);
-        this.rolling = new RollingRestart(context, launcher, replacement);
+        this.rolling = new RollingRestart(context, launcher, replacement, spare);
         launcher.events(new WorkerLifecycle(context, launcher, replacement, rolling));
         this.health = new WorkerHealthCheck(context, audit, new SegmentHeaderAudit(segment), replacement, rolling);
         health.schedule();
@@ -277,7 +277,7 @@ public final class WorkerSupervisor implements AutoCloseable
             final Process process = slot.process;
             if (process != null)
             {
-                process.destroy();
+                SupervisorContext.terminate(process);
                 exits.add(process.onExit());
             }
         }

@@ -31,6 +31,7 @@ class AdminServerTest
     private static final long NO_DEADLINE_MS = 600_000;
 
     private final AtomicInteger restarts = new AtomicInteger();
+    private final AtomicInteger drains = new AtomicInteger();
     private volatile InstanceReadiness.Answer readiness = new InstanceReadiness.Answer(true, "ready: application 'demo'");
     private AdminServer server;
     private int port;
@@ -83,6 +84,25 @@ class AdminServerTest
             .startsWith("HTTP/1.1 202 Accepted\r\n"));
 
         assertEquals(2, restarts.get());
+    }
+
+    @Test
+    void shouldAcceptADrainOnceAndAgainIdempotentlyToPostOnly() throws Exception
+    {
+        start(NO_DEADLINE_MS, 4, List.of());
+
+        assertTrue(exchange("GET /admin/drain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .startsWith("HTTP/1.1 405 "));
+        assertEquals(0, drains.get());
+        final String first = exchange("POST /admin/drain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertTrue(first.startsWith("HTTP/1.1 202 Accepted\r\n") && first.endsWith("\r\n\r\ndraining: /ready answers 503; " +
+            "the instance stops after the readiness grace and the drain\n"), first);
+        final String second = exchange("POST /admin/drain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertTrue(second.startsWith("HTTP/1.1 202 Accepted\r\n") &&
+            second.endsWith("draining already: the instance is stopping\n"), second);
+        assertEquals(2, drains.get());
+        assertTrue(exchange("POST /admin/drain HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n\r\n")
+            .startsWith("HTTP/1.1 403 "), "no cross-site drain");
     }
 
     @ParameterizedTest
@@ -325,7 +345,9 @@ class AdminServerTest
                 return true;
             },
             () -> STATUS,
-            () -> readiness);
+            () -> readiness,
+            ObservabilityEndpoints.NONE,
+            () -> drains.incrementAndGet() == 1);
         port = server.start().getPort();
     }
 

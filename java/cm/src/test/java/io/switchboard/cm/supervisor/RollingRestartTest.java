@@ -62,6 +62,67 @@ class RollingRestartTest
         }
     }
 
+    /**
+     * The spare loaded its applications when it started: after a jar was replaced, a spare from before the restart
+     * would bring the old code back, as the restart's first replacement or at the next death.
+     */
+    @Test
+    void shouldRetireTheSpareStartedBeforeTheRestartAndNeverPromoteIt() throws Exception
+    {
+        try (SupervisorHarness harness = new SupervisorHarness(2))
+        {
+            final java.util.concurrent.CompletableFuture<Void> started = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("supervisor-start").start(() ->
+            {
+                try
+                {
+                    harness.supervisor.start();
+                    started.complete(null);
+                }
+                catch (final RuntimeException ex)
+                {
+                    started.completeExceptionally(ex);
+                }
+            });
+            while (harness.processes.workers().size() < 2)
+            {
+                Thread.onSpinWait();
+                harness.executor.runDue();
+            }
+            harness.ready(0);
+            harness.ready(1);
+            started.get(20, TimeUnit.SECONDS);
+            harness.executor.runDue();
+            assertEquals(1, harness.processes.spares().size(), "no spare started once the workers were READY");
+            final FakeWorker oldSpare = harness.processes.spares().getFirst();
+
+            assertTrue(harness.supervisor.restartAll());
+            harness.executor.runDue();
+
+            assertEquals("", oldSpare.stdin(), "the spare from before the restart was given a slot");
+            assertTrue(oldSpare.isAlive(), "the retired spare was given no time to stop its applications");
+            assertEquals(2, harness.processes.spares().size(), "no new spare started in its place");
+            final FakeWorker newSpare = harness.processes.spares().get(1);
+            assertEquals(newSpare.pid(), harness.supervisor.pid(2), "the replacement is not the new spare");
+            assertEquals("2\n", newSpare.stdin());
+
+            // the restart runs to its end; a worker dying afterwards gets a spare started after the restart began
+            harness.ready(2);
+            harness.executor.advanceMs(DRAIN_POLL_MS);
+            harness.ready(0);
+            harness.runMs(SupervisorHarness.STOP_GRACE_MS);
+            assertTrue(oldSpare.wasKilled(), "the retired spare (its input closed) lives on after the grace period");
+            assertFalse(harness.supervisor.isRollingRestart(), "the restart did not end");
+            harness.runMs(1_000);
+            final FakeWorker latest = harness.processes.spares().getLast();
+            assertTrue(latest.isAlive() && latest.stdin().isEmpty(), "no spare waits after the restart");
+            harness.exit(2, 1);
+            harness.executor.advanceMs(100);
+            assertEquals(latest.pid(), harness.supervisor.pid(2), "the dead worker's slot went to another process");
+            assertFalse(oldSpare.isAlive());
+        }
+    }
+
     @Test
     void shouldStopADrainingWorkerAtTheDrainTimeoutAndKillItAfterTheGracePeriod()
     {

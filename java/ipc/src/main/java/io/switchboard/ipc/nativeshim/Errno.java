@@ -12,6 +12,8 @@ public final class Errno
     public static final int EAGAIN = 11;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
+    /** No space left on the device: /dev/shm cannot hold a segment's pages. */
+    public static final int ENOSPC = 28;
     public static final int ETIMEDOUT = 110;
 
     private Errno()

@@ -64,10 +64,12 @@ public final class Shim
     }
 
     /**
-     * Creates a shared-memory object exclusively (mode 0600), sizes it and maps it.
+     * Creates a shared-memory object exclusively (mode 0600), sizes it, reserves every page of it
+     * ({@code posix_fallocate}) and maps it. A failure leaves no object behind.
      *
      * @return the address of the mapping.
-     * @throws NativeCallException naming the segment, e.g. with EEXIST if it exists.
+     * @throws NativeCallException naming the segment, e.g. with EEXIST if it exists, ENOSPC if {@code /dev/shm}
+     *                             has not the room: then no page of it will ever fault for want of memory (SIGBUS).
      */
     public static long shmCreate(final String name, final long length)
     {

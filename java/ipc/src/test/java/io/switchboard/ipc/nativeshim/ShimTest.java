@@ -63,6 +63,24 @@ class ShimTest
         assertEquals(Errno.ESRCH, ex.errorNumber());
     }
 
+    /**
+     * tmpfs refuses at once a reservation larger than its whole size (no page is allocated first), so this
+     * needs no small /dev/shm: the same ENOSPC a container's 64 MiB /dev/shm gives a 257 MiB segment.
+     */
+    @Test
+    void shouldRefuseASegmentLargerThanDevShmWithEnospcAndLeaveNothingBehind() throws Exception
+    {
+        final java.nio.file.Path devShm = java.nio.file.Path.of("/dev/shm");
+        final long tooLarge = java.nio.file.Files.getFileStore(devShm).getTotalSpace() + (1L << 30);
+        final String name = "/switchboard-test-enospc-" + ProcessHandle.current().pid();
+
+        final NativeCallException ex = assertThrows(NativeCallException.class, () -> Shim.shmCreate(name, tooLarge));
+
+        assertEquals(Errno.ENOSPC, ex.errorNumber(), ex.getMessage());
+        assertEquals("shm_create", ex.call());
+        assertFalse(java.nio.file.Files.exists(devShm.resolve(name.substring(1))), "the refused segment was left behind");
+    }
+
     @Test
     void shouldDescribeErrors()
     {

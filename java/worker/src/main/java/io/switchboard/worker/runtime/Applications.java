@@ -7,9 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.List;
-
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -26,7 +25,10 @@ final class Applications implements AutoCloseable
 
     private final Map<String, HttpApplication> byName;
     private final List<HttpApplicationFactory> factories;
+    /** What the factories made, each closed once by {@link #close} (after its stop hook if it was started). */
     private final List<HttpApplication> made;
+    /** Those whose start hook returned, in the order it did. */
+    private final List<HttpApplication> started = new ArrayList<>();
 
     private Applications(
         final Map<String, HttpApplication> byName, final List<HttpApplicationFactory> factories,
@@ -127,6 +129,7 @@ final class Applications implements AutoCloseable
     public void close()
     {
         closeAll(made);
+        made.clear();
     }
 
     private static void closeAll(final List<HttpApplication> applications)
@@ -143,6 +146,49 @@ final class Applications implements AutoCloseable
                 {
                     LOG.warn("application {} failed to close: {}", application.name(), ex.toString());
                 }
+            }
+        }
+    }
+
+    /**
+     * Calls every application's {@link HttpApplication#start}, in name order. If one throws, those already started
+     * are stopped (in reverse order) and the failure is thrown on.
+     *
+     * @throws ApplicationStartException naming the application, its cause the application's exception.
+     */
+    void start()
+    {
+        for (final HttpApplication application : byName.values())
+        {
+            try
+            {
+                application.start();
+                started.add(application);
+            }
+            catch (final Exception | LinkageError ex)
+            {
+                stop();
+                throw new ApplicationStartException(application.name(), ex);
+            }
+        }
+    }
+
+    /**
+     * Calls {@link HttpApplication#stop} of every application started, in the reverse order; each failure is
+     * logged and the others are stopped all the same. Idempotent.
+     */
+    void stop()
+    {
+        for (int i = started.size() - 1; i >= 0; i--)
+        {
+            final HttpApplication application = started.remove(i);
+            try
+            {
+                application.stop();
+            }
+            catch (final Exception | LinkageError ex)
+            {
+                LOG.error("application {} failed to stop", application.name(), ex);
             }
         }
     }

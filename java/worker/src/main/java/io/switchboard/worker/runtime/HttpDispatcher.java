@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,9 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     private final SharedSegment segment;
     private final ChannelTable channels;
     private final Applications applications;
+    /** How long the handlers still running when the worker stops are given to end, then again once interrupted. */
+    static final long HANDLER_GRACE_MS = 1_000;
+
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     HttpDispatcher(
@@ -84,8 +88,28 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         }
     }
 
+    /**
+     * Lets the handlers still running end (the CM asks a worker to stop once its channels are drained, so there
+     * are seldom any), then interrupts those that take longer than {@link #HANDLER_GRACE_MS}: the applications'
+     * stop hooks run after this, and must not pull resources from under a handler.
+     */
     public void close()
     {
-        executor.shutdownNow();
+        executor.shutdown();
+        try
+        {
+            if (!executor.awaitTermination(HANDLER_GRACE_MS, TimeUnit.MILLISECONDS))
+            {
+                LOG.warn("handlers still running {} ms after the worker was told to stop: interrupting them",
+                    HANDLER_GRACE_MS);
+                executor.shutdownNow();
+                executor.awaitTermination(HANDLER_GRACE_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

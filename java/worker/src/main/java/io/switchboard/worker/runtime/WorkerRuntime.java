@@ -21,9 +21,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker's life: attach to the segment, wait until the CM has claimed the
- * slot for this process, load the applications, announce READY, then poll the
- * doorbell until told to stop or until the CM is gone.
+ * A worker's life: load the applications and call their start hooks, attach to
+ * the segment, wait until the CM has claimed the slot for this process, announce
+ * READY, then poll the doorbell until told to stop or until the CM is gone; then
+ * let the requests in flight end and call the applications' stop hooks.
  * <p>
  * The poller thread also beats the heartbeat (at most every 100 ms; when idle,
  * once per park timeout) and, whenever a park times out, checks that the CM
@@ -38,6 +39,13 @@ public final class WorkerRuntime
     public static final int EXIT_CM_GONE = 3;
     /** Exit status when the worker could not join. */
     public static final int EXIT_CANNOT_JOIN = 4;
+    /** Exit status when an application's start hook threw. */
+    public static final int EXIT_APPLICATION_FAILED = 5;
+    /**
+     * How long the shutdown hook (SIGTERM) waits for the poller to stop and the applications' stop hooks to
+     * return: longer than any sensible {@code --worker-stop-grace-ms}, after which the CM kills the worker anyway.
+     */
+    private static final long STOP_WAIT_S = 120;
 
     private static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -106,15 +114,34 @@ public final class WorkerRuntime
         }
         try
         {
-            return run(applications, rpcApplications);
+            applications.start();
+        }
+        catch (final ApplicationStartException ex)
+        {
+            LOG.error("{}; the worker exits", ex.getMessage(), ex.getCause());
+            // the start hooks that ran are undone; what the factories made (web applications) closes too
+            applications.close();
+            return EXIT_APPLICATION_FAILED;
+        }
+        try
+        {
+            return join(applications, rpcApplications);
         }
         finally
         {
+            // the requests in flight have ended (or been given up) by now: the dispatcher closed in join; the stop
+            // hooks first, then what the factories made closes (web applications stop, their sessions are saved),
+            // once, before the shutdown hook is let go
+            applications.stop();
             applications.close();
+            stopped.countDown();
         }
     }
 
-    private int run(final Applications applications, final Map<String, DeployedServices> rpcApplications)
+    /**
+     * With the applications started: take the slot, attach, announce READY and poll until told to stop.
+     */
+    private int join(final Applications applications, final Map<String, DeployedServices> rpcApplications)
     {
         if (slot == SLOT_FROM_STDIN && !readSlotFromStdin())
         {
@@ -168,10 +195,6 @@ public final class WorkerRuntime
                 sessionResources.inbound().capacityBytes());
 
             return poll(poller, slots, cm, doorbell);
-        }
-        finally
-        {
-            stopped.countDown();
         }
     }
 
@@ -252,7 +275,7 @@ public final class WorkerRuntime
         doorbell.eventCount().signal();
         try
         {
-            stopped.await(5, TimeUnit.SECONDS);
+            stopped.await(STOP_WAIT_S, TimeUnit.SECONDS);
         }
         catch (final InterruptedException ex)
         {

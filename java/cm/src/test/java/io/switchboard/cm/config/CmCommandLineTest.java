@@ -1,0 +1,183 @@
+package io.switchboard.cm.config;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The command line and the --config file together: which wins, where each value came from, and every mistake
+ * said in one line naming the option as written and, for the file's, the file and line.
+ */
+class CmCommandLineTest
+{
+    @TempDir
+    Path dir;
+    private Path runtimeJar;
+
+    @BeforeEach
+    void runtime() throws Exception
+    {
+        runtimeJar = Files.createFile(dir.resolve("worker.jar"));
+    }
+
+    @Test
+    void shouldLetTheCommandLineWinOverTheFileListsIncluded() throws Exception
+    {
+        final Path file = config("port=9000", "workers=3", "route=/=demo,/api=api", "rpc-port=-1");
+
+        final CmCommandLine.Loaded loaded = load("--config", file.toString(), "--workers", "4", "--route", "/x=demo");
+
+        assertEquals(9000, loaded.config().port());
+        assertEquals(4, loaded.config().workers());
+        assertEquals(List.of("/x"), loaded.config().routes().stream().map(r -> r.prefix()).toList(),
+            "a list on the command line replaces the file's");
+        assertEquals(-1, loaded.config().rpcPort());
+        assertEquals(file + ":1", loaded.sources().get("--port"));
+        assertEquals("command line", loaded.sources().get("--workers"));
+        assertEquals("command line", loaded.sources().get("--route"));
+        assertEquals("default", loaded.sources().get("--channels"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownKeySuggestingTheNearest() throws Exception
+    {
+        final Path file = config("port=9000", "# workers", "workrs=3");
+        assertEquals(file + ":3: unknown key 'workrs' (did you mean 'workers'?)", error("--config", file.toString()));
+
+        final Path far = config("colour=blue");
+        assertEquals(far + ":1: unknown key 'colour' (--help lists the options)", error("--config", far.toString()));
+
+        final Path action = config("print-config=true");
+        assertEquals(action + ":1: unknown key 'print-config' (it is for the command line only)",
+            error("--config", action.toString()));
+    }
+
+    @Test
+    void shouldBlameAValueThatDoesNotConvertOnItsLineByTheOptionsName() throws Exception
+    {
+        final Path file = config("port=9000", "head-timeout-ms=ten");
+        assertEquals(file + ":2: Invalid value for option '--head-timeout-ms': 'ten' is not a long",
+            error("--config", file.toString()));
+    }
+
+    @Test
+    void shouldBlameAValueOutOfRangeOnItsLineOrOnTheCommandLine() throws Exception
+    {
+        final Path file = config("port=70000", "route=/=demo,api=x");
+        final String both = error("--config", file.toString(), "--admin-port", "-2");
+        assertEquals(List.of(
+            file + ":1: --port 70000: not a port (0 to 65535, 0 for any free one)",
+            "--admin-port -2: not a port (0 to 65535, 0 for any free one, -1 for none)",
+            file + ":2: --route api=x: a route prefix starts with / and does not end with one: api"),
+            List.of(both.split("\n")));
+    }
+
+    @Test
+    void shouldCheckEveryKindOfValue()
+    {
+        assertEquals("--head-timeout-ms 0: must be at least 1", error("--head-timeout-ms", "0"));
+        assertEquals("--ring-capacity 1000: must be a power of two from 1024 to 1073741824",
+            error("--ring-capacity", "1000"));
+        assertEquals("--heartbeat-timeout-ms 500: must be at least 2000", error("--heartbeat-timeout-ms", "500"));
+        assertEquals("--route /a=demo,/a=other: /a is routed to demo already".replace("/a=demo,/a=other", "/a=other"),
+            error("--route", "/a=demo,/a=other"));
+        assertEquals("--route: 'de mo' is not an application name (letters, digits, . _ -)",
+            error("--route", "/=de mo"));
+        assertEquals("--rpc-port 9000: --port is 9000 already (sessions are served on --port too; -1 for no port " +
+            "of their own)", error("--port", "9000", "--rpc-port", "9000"));
+        assertTrue(error("--channels", "65536", "--ring-capacity", "1048576")
+            .startsWith("--channels 65536 and --ring-capacity 1048576 make a segment of at least 131120 MiB; " +
+                "the CM maps at most 2 GiB: lower --channels or --ring-capacity"), "2 GiB cap");
+        assertEquals("--crash-loop-park-ms 5000: must be at least --restart-delay-max-ms (10000)",
+            error("--crash-loop-park-ms", "5000"));
+    }
+
+    @Test
+    void shouldRequireTheWorkerRuntimeAndCheckEveryClassPathEntry() throws Exception
+    {
+        final ConfigException missing = assertThrows(ConfigException.class,
+            () -> CmCommandLine.parse(new String[0], new PrintWriter(new StringWriter())));
+        assertEquals("--worker-classpath is missing: the worker runtime's jar (./switchboard run passes it; add your " +
+            "applications with --app-classpath)", missing.getMessage());
+
+        Files.createDirectory(dir.resolve("lib"));
+        final String ok = dir.resolve("lib") + "/*:" + runtimeJar;
+        assertEquals(runtimeJar + ":" + dir.resolve("lib") + "/*:" + runtimeJar,
+            load("--app-classpath", ok).config().workerClassPath());
+        assertTrue(error("--app-classpath", dir.resolve("nope.jar").toString())
+            .startsWith("--app-classpath: no file or directory " + dir.resolve("nope.jar")));
+        assertTrue(error("--app-classpath", dir.resolve("none") + "/*").startsWith("--app-classpath: no directory " +
+            dir.resolve("none")));
+    }
+
+    @Test
+    void shouldSuggestTheNearestOptionForAMistypedFlag()
+    {
+        assertEquals("Unknown options: '--prot', '5' (did you mean --port?)", error("--prot", "5"));
+    }
+
+    @Test
+    void shouldPrintTheVersionAndHelpWithoutReadingTheFile()
+    {
+        final StringWriter out = new StringWriter();
+        assertTrue(CmCommandLine.parse(new String[] {"--version", "--config", "/nonexistent"}, new PrintWriter(out))
+            .isEmpty());
+        assertTrue(out.toString().matches("switchboard \\S+ \\(commit [0-9a-f]{7}(, dirty)?\\)\\n|" +
+            "switchboard \\S+ \\(commit unknown\\)\\n"), out.toString());
+
+        final StringWriter help = new StringWriter();
+        assertTrue(CmCommandLine.parse(new String[] {"--help"}, new PrintWriter(help)).isEmpty());
+        assertTrue(help.toString().replaceAll("\\s+", " ").contains("An option on the command line wins over the file's"),
+            help.toString());
+    }
+
+    @Test
+    void shouldReportEveryOptionItsValueAndOriginAndTheSharedMemory() throws Exception
+    {
+        final Path file = config("workers=3");
+        final String report = ConfigReport.render(load("--config", file.toString(), "--port", "0"));
+
+        assertTrue(report.lines().anyMatch(l -> l.matches("--workers +3 +" + java.util.regex.Pattern.quote(file + ":1"))),
+            report);
+        assertTrue(report.lines().anyMatch(l -> l.matches("--port +0 +command line")), report);
+        assertTrue(report.lines().anyMatch(l -> l.matches("--drain-ms +10000 +default")), report);
+        assertTrue(report.contains("shared memory: 257 MiB (--channels 1024 x 2 rings x (--ring-capacity 131072 + 384)"),
+            report);
+        assertFalse(report.contains("--help"), report);
+    }
+
+    private CmCommandLine.Loaded load(final String... args)
+    {
+        return CmCommandLine.parse(withRuntime(args), new PrintWriter(new StringWriter())).orElseThrow();
+    }
+
+    private String error(final String... args)
+    {
+        return assertThrows(ConfigException.class,
+            () -> CmCommandLine.parse(withRuntime(args), new PrintWriter(new StringWriter()))).getMessage();
+    }
+
+    private String[] withRuntime(final String... args)
+    {
+        final List<String> all = new ArrayList<>(List.of("--worker-classpath", runtimeJar.toString()));
+        all.addAll(List.of(args));
+        return all.toArray(new String[0]);
+    }
+
+    private Path config(final String... lines) throws Exception
+    {
+        return Files.write(Files.createTempFile(dir, "sb", ".properties"), List.of(lines));
+    }
+}
