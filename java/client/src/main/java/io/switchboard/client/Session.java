@@ -18,6 +18,11 @@ import java.util.concurrent.CompletableFuture;
  * If the connection drops, every call in flight fails at once with
  * {@link io.switchboard.rpc.SessionLostException}, and so does every later call; each
  * {@link #onLost(SessionLostListener) listener} is told once, so the application can open a new session.
+ * <p>
+ * When the CM drains, it sends GOODBYE 9 (docs/rpc-protocol.md 3.3): the listeners are told then, and
+ * {@link #isEnding()} turns true. Calls already sent, including those that crossed the notice on the wire, are
+ * still answered; a call started after it fails at once with {@link io.switchboard.rpc.SessionLostException}
+ * without being sent. Once the calls are answered, the session says GOODBYE and closes by itself.
  */
 public final class Session implements AutoCloseable
 {
@@ -92,8 +97,17 @@ public final class Session implements AutoCloseable
     }
 
     /**
+     * @return true once the CM announced the end of the session (GOODBYE 9, at a drain): no call starts on it from
+     * then on; open a new session for new calls.
+     */
+    public boolean isEnding()
+    {
+        return rpc.endingReason() != null;
+    }
+
+    /**
      * Registers {@code listener} to be told, once, when this session is lost (ended by anything but its own
-     * {@link #close()}). Registered after the loss, it is told at once; after a {@link #close()}, never.
+     * {@link #close()}), or announced to end (the CM's GOODBYE 9: the calls sent are still answered). Registered after the loss, it is told at once; after a {@link #close()}, never.
      */
     public void onLost(final SessionLostListener listener)
     {

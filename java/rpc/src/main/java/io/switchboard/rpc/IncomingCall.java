@@ -151,6 +151,7 @@ final class IncomingCall implements Runnable
         else if (tryAnswer())
         {
             sender.sendApplicationError(callId, thrown, where());
+            calls.answerSent();
         }
     }
 
@@ -159,6 +160,7 @@ final class IncomingCall implements Runnable
         if (tryAnswer())
         {
             sender.sendResult(callId, method, value, where());
+            calls.answerSent();
         }
     }
 
@@ -170,6 +172,7 @@ final class IncomingCall implements Runnable
         if (tryAnswer())
         {
             sender.sendError(callId, code, message);
+            calls.answerSent();
         }
     }
 

@@ -182,6 +182,14 @@ final class IncomingCalls
     }
 
     /**
+     * A call's answer went to the sink: after the peer's GOODBYE 9, the last answer may end the session.
+     */
+    void answerSent()
+    {
+        session.onCallSettled();
+    }
+
+    /**
      * The call was answered (or abandoned): a CANCEL for it is ignored from now on.
      */
     void forget(final long callId)

@@ -106,6 +106,11 @@ final class OutgoingCalls
                 "SESSION_LOST: " + call.where() + " not sent: " + session + " ended: " + session.closeReason()));
             return call;
         }
+        if (session.endingReason() != null)
+        {
+            call.completeExceptionally(notSentAfterNotice(call));
+            return call;
+        }
         if (!inFlight.putIfAbsentBelow(callId, call, maxCallsInFlight))
         {
             call.completeExceptionally(new LimitExceededException("LIMIT_EXCEEDED: " + call.where() + " not sent: " +
@@ -119,6 +124,12 @@ final class OutgoingCalls
                 "SESSION_LOST: " + call.where() + " not sent: " + session + " ended: " + session.closeReason()));
             return call;
         }
+        if (session.endingReason() != null)
+        {
+            // the peer's GOODBYE 9 was read between the check and the put: this call is not sent either
+            call.completeExceptionally(notSentAfterNotice(call));
+            return call;
+        }
         final Exception failure = sender.sendCall(callId, objectId, deadlineMs, method, args, !method.isAsync());
         if (failure != null)
         {
@@ -129,6 +140,12 @@ final class OutgoingCalls
                     "encode: " + Failures.rootMessage(failure), failure));
         }
         return call;
+    }
+
+    private SessionLostException notSentAfterNotice(final OutgoingCall call)
+    {
+        return new SessionLostException("SESSION_LOST: " + call.where() + " not sent: " + session +
+            " is ending, and takes no new call: " + session.endingReason());
     }
 
     private Object await(final OutgoingCall call)
@@ -184,7 +201,10 @@ final class OutgoingCalls
      */
     void forget(final long callId)
     {
-        inFlight.remove(callId);
+        if (inFlight.remove(callId) != null)
+        {
+            session.onCallSettled();
+        }
     }
 
     void sendCancel(final long callId)

@@ -88,6 +88,8 @@ public final class RpcSession implements FrameHandler, AutoCloseable
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<SessionLostException> ended = new CompletableFuture<>();
     private volatile String closeReason;
+    /** Why the peer announced the session's end (GOODBYE 9 read): no call starts from then on; null before. */
+    private volatile String endingReason;
 
     private final ObjectTable objects;
     private final FrameSender sender;
@@ -153,13 +155,22 @@ public final class RpcSession implements FrameHandler, AutoCloseable
     }
 
     /**
-     * @return completed once, when the session ends: with null when this side ended it ({@link #close()}), else with
-     * the {@link SessionLostException} its calls fail with (the peer's GOODBYE, a dropped transport, a protocol
-     * error). Completed on the thread that saw the end: dependants that may block belong on an executor of their own.
+     * @return completed once, when the session ends or the peer announces its end (GOODBYE 9): with null when this
+     * side ended it ({@link #close()}), else with the {@link SessionLostException} its calls fail with (the peer's
+     * GOODBYE, a dropped transport, a protocol error). Completed on the thread that saw the end: dependants that may block belong on an executor of their own.
      */
     public CompletableFuture<SessionLostException> ended()
     {
         return ended;
+    }
+
+    /**
+     * @return why the peer announced the end of the session (its GOODBYE 9: no call of this side starts from then
+     * on, those sent already are answered), or null if it did not.
+     */
+    public String endingReason()
+    {
+        return endingReason;
     }
 
     /**
@@ -408,7 +419,38 @@ public final class RpcSession implements FrameHandler, AutoCloseable
         final String message = GOODBYE_MESSAGE_OFFSET + messageLength <= length ?
             new String(buffer, offset + GOODBYE_MESSAGE_OFFSET, messageLength, StandardCharsets.UTF_8) :
             "(message truncated)";
-        terminate("the peer said goodbye (" + RpcGoodbyeCode.name(code) + ": " + message + ")", null, -1, null);
+        final String reason = "the peer said goodbye (" + RpcGoodbyeCode.name(code) + ": " + message + ")";
+        if (code == RpcGoodbyeCode.SHUTTING_DOWN)
+        {
+            onEndingNotice(reason);
+            return;
+        }
+        terminate(reason, null, -1, null);
+    }
+
+    /**
+     * The peer's GOODBYE 9 (docs/rpc-protocol.md 3.3): a notice, not yet the end. Calls this side sent before reading
+     * it may have crossed it on the wire; the peer still answers them. So: no call starts from now on (each fails
+     * with {@link SessionLostException} at once), {@link #ended()} tells the application now, so that it opens a new
+     * session elsewhere, and once this side's calls are answered and the peer's calls to it (callbacks made while
+     * serving them) have their answers, this side says its own GOODBYE 0 and the session ends.
+     */
+    private void onEndingNotice(final String reason)
+    {
+        endingReason = reason;
+        ended.complete(new SessionLostException("SESSION_LOST: " + this + " is ending: " + reason));
+        onCallSettled();
+    }
+
+    /**
+     * A call either way was answered, or failed locally: after the peer's GOODBYE 9, the last one ends the session.
+     */
+    void onCallSettled()
+    {
+        if (endingReason != null && !closed.get() && outgoing.size() == 0 && incoming.size() == 0)
+        {
+            close(RpcGoodbyeCode.NORMAL, "every call answered after the peer's notice: " + endingReason);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ import java.nio.channels.SocketChannel;
  *   <li>{@link RpcChannelLease}: the channel held, and the calls awaiting the worker's answer.</li>
  * </ul>
  * Here: the states and their deadlines, and the ends of a session, each with the WELCOME status or GOODBYE
- * code the protocol gives it. The relay decodes no payload.
+ * code the protocol gives it. The relay decodes no payload. At a drain, GOODBYE 9 is a notice sent in OPEN: the
+ * relay goes on both ways, for the client's calls that crossed it, until the client's GOODBYE or EOF.
  * <p>
  * Not thread-safe: belongs to one {@link IoThread}.
  */
@@ -69,6 +70,11 @@ final class RpcConnection implements Connection
     private boolean closeWhenFlushed;
     /** When the WELCOME 0 went out, for the session's close event; 0 while not welcomed. */
     private long openedAtNs;
+    /**
+     * GOODBYE 9 went to the client (drain): the relay goes on both ways for the calls that crossed it on the wire,
+     * until the client's GOODBYE or EOF, the worker's end, or the drain deadline closes the connection.
+     */
+    private boolean shutdownNoticeSent;
 
     /**
      * @param initial bytes already read from the socket (by a connection that sniffed the protocol), or null.
@@ -401,6 +407,29 @@ final class RpcConnection implements Connection
         closeAfterFlush();
     }
 
+    /**
+     * GOODBYE 9 as a notice, not an end: the client may have sent calls that cross it on the wire; they are still
+     * relayed to the worker and answered, and the client, which starts no call after reading it, says its own GOODBYE
+     * once they are answered (docs/rpc-protocol.md 3.3). The channel stays held until then.
+     */
+    private void sendShutdownNotice()
+    {
+        if (!outbound.appendGoodbye(RpcGoodbyeCode.SHUTTING_DOWN, "the connection manager is shutting down"))
+        {
+            // the output buffer is full: tried again on the next check, once the socket took some
+            return;
+        }
+        shutdownNoticeSent = true;
+        try
+        {
+            client.flush(out);
+        }
+        catch (final IOException ex)
+        {
+            onClientGone();
+        }
+    }
+
     public void onWorkerFault(final String what)
     {
         if (!channel.isHeld())
@@ -443,14 +472,15 @@ final class RpcConnection implements Connection
 
     public void checkTimeout(final long nowNs)
     {
-        if (state == State.OPEN && io.isStopping() && !channel.hasCallsAwaited())
+        if (state == State.OPEN && io.isStopping() && !shutdownNoticeSent && !channel.hasCallsAwaited()
+            && outbound.atFrameBoundary())
         {
-            // between calls: the session ends here; one with a call awaited gets its answer first (or the drain
-            // deadline closes it)
-            endSession(RpcGoodbyeCode.SHUTTING_DOWN, "the connection manager is shutting down");
+            // between calls: the client is told the session ends (one with a call awaited gets its answer first, or
+            // the drain deadline closes it)
+            sendShutdownNotice();
             return;
         }
-        if (state == State.OPEN && channel.idleTimedOut(nowNs))
+        if (state == State.OPEN && !shutdownNoticeSent && channel.idleTimedOut(nowNs))
         {
             endSession(RpcGoodbyeCode.IDLE_TIMEOUT, channel.idleTimeoutMessage());
             return;

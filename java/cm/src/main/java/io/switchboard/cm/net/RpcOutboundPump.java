@@ -103,15 +103,17 @@ final class RpcOutboundPump
     /**
      * Appends a GOODBYE to the output buffer, its message cut to what fits; nothing if not even the fixed fields do.
      * Only at a frame boundary of the stream.
+     *
+     * @return whether it was appended.
      */
-    void appendGoodbye(final int code, final String message)
+    boolean appendGoodbye(final int code, final String message)
     {
         final byte[] text = message.getBytes(StandardCharsets.UTF_8);
         final int textLength = Math.min(text.length,
             Math.min(MAX_GOODBYE_MESSAGE_LENGTH, out.remaining() - RpcFrame.GOODBYE_MESSAGE_OFFSET));
         if (textLength < 0)
         {
-            return;
+            return false;
         }
         out.putInt(RpcFrame.GOODBYE_MESSAGE_OFFSET - RpcFrame.LENGTH_FIELD_LENGTH + textLength)
             .put((byte)RpcFrame.GOODBYE)
@@ -122,6 +124,7 @@ final class RpcOutboundPump
             .putShort((short)code)
             .putShort((short)textLength)
             .put(text, 0, textLength);
+        return true;
     }
 
     private void onStreamFrame(final MemorySegment memory, final long offset, final int length, final int type,
