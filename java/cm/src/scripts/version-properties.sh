@@ -18,5 +18,5 @@ elif [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)
 fi
 
 mkdir -p "$(dirname "$out")" || exit 1
-printf '# written by java/cm/src/build/version-properties.sh at build time\nversion=%s\ncommit=%s\ndirty=%s\n' \
+printf '# written by java/cm/src/scripts/version-properties.sh at build time\nversion=%s\ncommit=%s\ndirty=%s\n' \
     "$version" "$commit" "$dirty" >"$out"
