@@ -1,15 +1,15 @@
 package io.switchboard.tests.admin;
 
+import io.switchboard.tests.LoopbackHttp;
+import io.switchboard.tests.LoopbackHttp.Reply;
+
 import io.switchboard.cm.CmMain;
 import io.switchboard.testsupport.JavaProcess;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +27,6 @@ final class CmUnderTest implements AutoCloseable
     private static final Pattern ADMIN = Pattern.compile("admin on http://127\\.0\\.0\\.1:(\\d+)/");
 
     /** An answer of the CM: status and body. */
-    record Reply(int status, String body)
-    {
-    }
-
     final Process process;
     final Path log;
     final int port;
@@ -124,20 +120,7 @@ final class CmUnderTest implements AutoCloseable
 
     private static Reply get(final int port, final String path) throws IOException
     {
-        final HttpURLConnection connection =
-            (HttpURLConnection)URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-        connection.setConnectTimeout(5_000);
-        connection.setReadTimeout(30_000);
-        try
-        {
-            final int status = connection.getResponseCode();
-            final var stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-            return new Reply(status, stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            connection.disconnect();
-        }
+        return LoopbackHttp.exchange(port, "GET", path);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.switchboard.tests.admin;
 
+import io.switchboard.tests.LoopbackHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,8 +38,8 @@ class ShutdownOrderTest
             "--shutdown-ready-grace-ms", "8000", "--min-body-rate", "0");
             Socket upload = new Socket())
         {
-            assertEquals(new CmUnderTest.Reply(200, "ok\n"), cm.admin("/health"));
-            final CmUnderTest.Reply ready = cm.admin("/ready");
+            assertEquals(new LoopbackHttp.Reply(200, "ok\n"), cm.admin("/health"));
+            final LoopbackHttp.Reply ready = cm.admin("/ready");
             assertEquals(200, ready.status(), ready.body());
             assertTrue(ready.body().startsWith("ready: application 'demo' served by the READY workers in slots 0"),
                 ready.body());
@@ -57,22 +58,22 @@ class ShutdownOrderTest
             }
 
             cm.process.destroy();
-            CmUnderTest.Reply readiness;
+            LoopbackHttp.Reply readiness;
             while ((readiness = cm.admin("/ready")).status() == 200)
             {
                 assertFalse(CmUnderTest.refuses(cm.port), "a connection refused while /ready still said 200");
             }
-            assertEquals(new CmUnderTest.Reply(503, "not ready: draining (the instance is stopping)\n"), readiness);
+            assertEquals(new LoopbackHttp.Reply(503, "not ready: draining (the instance is stopping)\n"), readiness);
 
-            final CmUnderTest.Reply afterUnready = cm.client("/hello");
-            assertEquals(new CmUnderTest.Reply(200, "Hello, world!"), afterUnready,
+            final LoopbackHttp.Reply afterUnready = cm.client("/hello");
+            assertEquals(new LoopbackHttp.Reply(200, "Hello, world!"), afterUnready,
                 "a request sent after /ready turned 503, during the grace");
 
             while (!CmUnderTest.refuses(cm.port))
             {
                 Thread.sleep(10);
             }
-            assertEquals(new CmUnderTest.Reply(200, "ok\n"), cm.admin("/health"),
+            assertEquals(new LoopbackHttp.Reply(200, "ok\n"), cm.admin("/health"),
                 "the admin listener answers while the upload drains");
             assertEquals(503, cm.admin("/ready").status());
             final String status = cm.admin("/admin/status").body();

@@ -1,5 +1,6 @@
 package io.switchboard.tests.cluster;
 
+import io.switchboard.tests.LoopbackHttp;
 import io.switchboard.client.ClientOptions;
 import io.switchboard.client.Session;
 import io.switchboard.client.Switchboard;
@@ -62,15 +63,15 @@ class DrainTest
                 Thread.sleep(10);
             }
 
-            final InstanceProcess.Reply drain = instance.admin("POST", "/admin/drain");
+            final LoopbackHttp.Reply drain = instance.admin("POST", "/admin/drain");
             assertEquals(202, drain.status(), drain.body());
             assertTrue(drain.body().startsWith("draining: "), drain.body());
-            assertEquals(new InstanceProcess.Reply(503, "not ready: draining (the instance is stopping)\n"),
+            assertEquals(new LoopbackHttp.Reply(503, "not ready: draining (the instance is stopping)\n"),
                 instance.admin("GET", "/ready"), "unready from the 202 on");
-            assertEquals(new InstanceProcess.Reply(200, "Hello, world!"), instance.client("/hello"),
+            assertEquals(new LoopbackHttp.Reply(200, "Hello, world!"), instance.client("/hello"),
                 "a new connection after the 503, in the grace");
-            final InstanceProcess.Reply again = instance.admin("POST", "/admin/drain");
-            assertEquals(new InstanceProcess.Reply(202, "draining already: the instance is stopping\n"), again);
+            final LoopbackHttp.Reply again = instance.admin("POST", "/admin/drain");
+            assertEquals(new LoopbackHttp.Reply(202, "draining already: the instance is stopping\n"), again);
 
             while (!refuses(instance.port))
             {

@@ -1,13 +1,13 @@
 package io.switchboard.tests.cluster;
 
+import io.switchboard.tests.LoopbackHttp;
+import io.switchboard.tests.LoopbackHttp.Reply;
+
 import io.switchboard.cm.CmMain;
 import io.switchboard.testsupport.JavaProcess;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,10 +29,6 @@ final class InstanceProcess implements AutoCloseable
     private static final Pattern ADMIN = Pattern.compile("admin on http://127\\.0\\.0\\.1:(\\d+)/");
 
     /** An answer: status and body. */
-    record Reply(int status, String body)
-    {
-    }
-
     final Process process;
     final Path log;
     final int port;
@@ -152,21 +148,7 @@ final class InstanceProcess implements AutoCloseable
 
     static Reply exchange(final int port, final String method, final String path) throws IOException
     {
-        final HttpURLConnection connection =
-            (HttpURLConnection)URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-        connection.setRequestMethod(method);
-        connection.setConnectTimeout(5_000);
-        connection.setReadTimeout(30_000);
-        try
-        {
-            final int status = connection.getResponseCode();
-            final var stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-            return new Reply(status, stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        finally
-        {
-            connection.disconnect();
-        }
+        return LoopbackHttp.exchange(port, method, path);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.switchboard.tests.cluster;
 
+import io.switchboard.tests.LoopbackHttp;
 import io.switchboard.client.ClientOptions;
 import io.switchboard.client.Session;
 import io.switchboard.client.Switchboard;
@@ -97,7 +98,7 @@ class RollingUpgradeTest
                 for (int i = 0; i < cluster.instances.size(); i++)
                 {
                     final InstanceProcess old = cluster.instances.get(i);
-                    final InstanceProcess.Reply drain = old.admin("POST", "/admin/drain");
+                    final LoopbackHttp.Reply drain = old.admin("POST", "/admin/drain");
                     assertEquals(202, drain.status(), drain.body());
                     assertTrue(old.process.waitFor(120, TimeUnit.SECONDS), "instance " + i + " did not stop");
                     assertEquals(0, old.process.exitValue(), old.output());
