@@ -97,12 +97,6 @@ public final class CmMain
         final InetSocketAddress rpc = cm.rpcAddress();
         LOG.info("listening on http://{}:{}{} with {} workers; Ctrl-C stops", address.getHostString(), address.getPort(),
             rpc == null ? "" : ", sessions also on " + rpc.getHostString() + ":" + rpc.getPort(), config.workers());
-        if (cm.adminAddress() != null)
-        {
-            final String host = cm.adminAddress().getAddress().getHostAddress();
-            LOG.info("admin on http://{}:{}/ (the live status page; also /admin/status, /health, /ready)",
-                host.indexOf(':') >= 0 ? "[" + host + "]" : host, cm.adminAddress().getPort());
-        }
         try
         {
             stopped.await();

@@ -47,10 +47,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running instance: the segment, the workers and their supervisor, the I/O
- * threads, the acceptor and the admin listener. {@link #start()} brings it up
- * in that order; {@link #close()} takes it down gracefully, in the order a load
- * balancer in front needs:
+ * A running instance: the segment, the I/O threads, the admin listener, the workers and their supervisor, and
+ * the acceptors. {@link #start()} brings it up in that order, so that probes are answered ({@code /ready}: 503,
+ * starting) while the first workers start and clients are let in only once they are READY; {@link #close()}
+ * takes it down gracefully, in the order a load balancer in front needs:
  * <ol>
  *     <li>{@code /ready} answers 503 (before anything else happens);</li>
  *     <li>new requests are still served for {@code --shutdown-ready-grace-ms}, so that health checkers see the
@@ -317,6 +317,9 @@ public final class ConnectionManager implements AutoCloseable
                     }
                 }
             }, workers, supervision);
+        // before the workers start, which takes seconds: a prober (Kubernetes, a load balancer) then finds /health
+        // answering and /ready saying "starting" instead of a refused connection it cannot tell from a dead instance
+        startAdmin(self);
         supervisor.start();
 
         try
@@ -354,14 +357,6 @@ public final class ConnectionManager implements AutoCloseable
             rpcAcceptor = new Thread(() -> accept(rpcServer, ListenerProtocol.RPC), "switchboard-rpc-acceptor");
             rpcAcceptor.start();
         }
-        if (config.adminPort() >= 0)
-        {
-            final InstanceReadiness readiness = new InstanceReadiness(config.applications(), workers.slotCount(),
-                workers::isReady, supervisor::status, () -> stopping || failure.get() != null);
-            admin = new AdminServer(config.adminSettings(), supervisor::restartAll, () -> status(self), readiness::check,
-                new ObservabilityEndpoints(events, config.adminSettings().requestTimeoutMs()), this::drain);
-            adminAddress = admin.start();
-        }
         try
         {
             return (InetSocketAddress)server.getLocalAddress();
@@ -370,6 +365,23 @@ public final class ConnectionManager implements AutoCloseable
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    private void startAdmin(final ProcessIdentity self)
+    {
+        if (config.adminPort() < 0)
+        {
+            return;
+        }
+        final InstanceReadiness readiness = new InstanceReadiness(config.applications(), workers.slotCount(),
+            workers::isReady, supervisor::status, () -> !accepting, () -> stopping || failure.get() != null);
+        // a rolling restart is refused (409) until the instance serves: the supervisor is still starting the workers
+        admin = new AdminServer(config.adminSettings(), () -> accepting && supervisor.restartAll(), () -> status(self),
+            readiness::check, new ObservabilityEndpoints(events, config.adminSettings().requestTimeoutMs()), this::drain);
+        adminAddress = admin.start();
+        final String host = adminAddress.getAddress().getHostAddress();
+        LOG.info("admin on http://{}:{}/ (the live status page; also /admin/status, /health, /ready)",
+            host.indexOf(':') >= 0 ? "[" + host + "]" : host, adminAddress.getPort());
     }
 
     private void accept(final ServerSocketChannel listener, final ListenerProtocol protocol)

@@ -46,6 +46,24 @@ final class CmUnderTest implements AutoCloseable
      */
     static CmUnderTest start(final String... extraArgs) throws IOException, InterruptedException
     {
+        final CmUnderTest starting = startAdminFirst(extraArgs);
+        try
+        {
+            return new CmUnderTest(starting.process, starting.log, starting.awaitClientPort(), starting.adminPort);
+        }
+        catch (final IOException | InterruptedException | RuntimeException | Error ex)
+        {
+            starting.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Starts a CM and waits only until its admin listener is open, which is before its workers start: the client
+     * port is not known yet ({@link #port} is -1; {@link #awaitClientPort()} waits for it).
+     */
+    static CmUnderTest startAdminFirst(final String... extraArgs) throws IOException, InterruptedException
+    {
         final Path log = JavaProcess.newLog("cm");
         final List<String> args = new ArrayList<>(List.of(
             "--port", "0", "--admin-port", "0", "--rpc-port", "-1",
@@ -55,27 +73,42 @@ final class CmUnderTest implements AutoCloseable
         final Process process = JavaProcess.start(CmMain.class, log, args.toArray(new String[0]));
         try
         {
-            while (true)
-            {
-                final String output = Files.readString(log);
-                final Matcher listening = LISTENING.matcher(output);
-                final Matcher admin = ADMIN.matcher(output);
-                if (listening.find() && admin.find())
-                {
-                    return new CmUnderTest(process, log, Integer.parseInt(listening.group(1)),
-                        Integer.parseInt(admin.group(1)));
-                }
-                if (!process.isAlive())
-                {
-                    throw new AssertionError("the CM exited with " + process.exitValue() + ":\n" + output);
-                }
-                Thread.sleep(20);
-            }
+            return new CmUnderTest(process, log, -1, awaitPort(process, log, ADMIN));
         }
         catch (final IOException | InterruptedException | RuntimeException | Error ex)
         {
             JavaProcess.kill(process);
             throw ex;
+        }
+    }
+
+    /**
+     * Waits until the CM says it listens for clients (its first workers READY). No deadline: the calling test's
+     * timeout bounds the wait.
+     *
+     * @return the client port.
+     */
+    int awaitClientPort() throws IOException, InterruptedException
+    {
+        return awaitPort(process, log, LISTENING);
+    }
+
+    private static int awaitPort(final Process process, final Path log, final Pattern line)
+        throws IOException, InterruptedException
+    {
+        while (true)
+        {
+            final String output = Files.readString(log);
+            final Matcher port = line.matcher(output);
+            if (port.find())
+            {
+                return Integer.parseInt(port.group(1));
+            }
+            if (!process.isAlive())
+            {
+                throw new AssertionError("the CM exited with " + process.exitValue() + ":\n" + output);
+            }
+            Thread.sleep(20);
         }
     }
 
@@ -87,6 +120,14 @@ final class CmUnderTest implements AutoCloseable
     Reply admin(final String path) throws IOException
     {
         return get(adminPort, path);
+    }
+
+    /**
+     * A request with {@code method} to the admin listener.
+     */
+    Reply admin(final String method, final String path) throws IOException
+    {
+        return LoopbackHttp.exchange(adminPort, method, path);
     }
 
     /**

@@ -13,13 +13,16 @@ import java.nio.file.StandardOpenOption;
 /**
  * An application whose start and stop hooks, and the end of each request, append a line ({@code start PID},
  * {@code end PID}, {@code stop PID}) to the file named by the system property {@value #LOG_PROPERTY}; its start hook
- * throws while the file named by {@value #FAIL_FILE_PROPERTY} exists. {@code /hooked?ms=N} answers after N ms.
+ * throws while the file named by {@value #FAIL_FILE_PROPERTY} exists, and waits while the file named by
+ * {@value #HOLD_FILE_PROPERTY} exists (a latch another process opens by deleting it). {@code /hooked?ms=N} answers
+ * after N ms.
  * Without the properties it does nothing of the sort.
  */
 public final class HookedApplication implements HttpApplication
 {
     public static final String LOG_PROPERTY = "switchboard.test.hookLog";
     public static final String FAIL_FILE_PROPERTY = "switchboard.test.hookFailFile";
+    public static final String HOLD_FILE_PROPERTY = "switchboard.test.hookHoldFile";
     public static final String FAILURE = "the start hook refuses, as the test asked";
 
     public String name()
@@ -28,8 +31,13 @@ public final class HookedApplication implements HttpApplication
     }
 
     @Override
-    public void start() throws IOException
+    public void start() throws IOException, InterruptedException
     {
+        final String hold = System.getProperty(HOLD_FILE_PROPERTY);
+        while (hold != null && Files.exists(Path.of(hold)))
+        {
+            Thread.sleep(10);
+        }
         final String fail = System.getProperty(FAIL_FILE_PROPERTY);
         if (fail != null && Files.exists(Path.of(fail)))
         {

@@ -110,7 +110,7 @@ final class AdminEndpoints
     {
         if (!restartWorkers.getAsBoolean())
         {
-            return AdminResponse.text(409, "a rolling restart is running already (or the instance is stopping)\n");
+            return AdminResponse.text(409, "a rolling restart is running already, or the instance is starting or stopping\n");
         }
         LOG.info("rolling restart of the workers started, asked by the admin client at {}", peer);
 

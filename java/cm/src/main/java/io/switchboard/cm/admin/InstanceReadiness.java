@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * Answers {@code GET /ready}: should a load balancer send this instance traffic now? Yes when the instance is
- * not stopping and every application it routes to (HTTP routes and session applications alike) has at least one
+ * serving (its listeners open: not while the first workers start), not stopping, and every application it routes to (HTTP routes and session applications alike) has at least one
  * worker the dispatcher gives requests to.
  * <p>
  * <b>How "each routed application" is decided.</b> In the current model every worker hosts every application:
@@ -40,6 +40,7 @@ public final class InstanceReadiness
     private final int slotCount;
     private final IntPredicate dispatchable;
     private final Supplier<List<WorkerStatus>> slots;
+    private final BooleanSupplier starting;
     private final BooleanSupplier stopping;
 
     /**
@@ -47,6 +48,8 @@ public final class InstanceReadiness
      * @param slotCount    worker slots.
      * @param dispatchable whether the dispatcher gives requests to the worker in a slot now.
      * @param slots        the slots as the supervisor sees them, to explain a no.
+     * @param starting     whether the instance is still starting: its listeners not yet open, its first workers
+     *                     not yet all READY (then the admin listener answers already, but never "ready").
      * @param stopping     whether the instance has begun to stop (then never ready again).
      */
     public InstanceReadiness(
@@ -54,12 +57,14 @@ public final class InstanceReadiness
         final int slotCount,
         final IntPredicate dispatchable,
         final Supplier<List<WorkerStatus>> slots,
+        final BooleanSupplier starting,
         final BooleanSupplier stopping)
     {
         this.applications = List.copyOf(applications);
         this.slotCount = slotCount;
         this.dispatchable = dispatchable;
         this.slots = slots;
+        this.starting = starting;
         this.stopping = stopping;
     }
 
@@ -68,6 +73,11 @@ public final class InstanceReadiness
         if (stopping.getAsBoolean())
         {
             return new Answer(false, "not ready: draining (the instance is stopping)");
+        }
+        if (starting.getAsBoolean())
+        {
+            final String states = slotStates();
+            return new Answer(false, "not ready: starting" + (states.isEmpty() ? "" : " (slots " + states + ")"));
         }
         final StringBuilder readySlots = new StringBuilder();
         for (int slot = 0; slot < slotCount; slot++)
@@ -82,6 +92,17 @@ public final class InstanceReadiness
             return new Answer(true, "ready: " + named() + " served by the READY workers in slots " + readySlots);
         }
 
+        final String states = slotStates();
+        return new Answer(false, "not ready: " + named() + (applications.size() == 1 ? " has" : " have") +
+            " no READY worker (slots " + (states.isEmpty() ? "none" : states) + ")");
+    }
+
+    /**
+     * @return each slot but the spares with its state ({@code 0: STARTING, 1: BACKOFF}), from the supervisor; empty
+     * if it has none to give (not started, or stopped).
+     */
+    private String slotStates()
+    {
         final StringBuilder states = new StringBuilder();
         for (final WorkerStatus slot : slots.get())
         {
@@ -90,8 +111,7 @@ public final class InstanceReadiness
                 states.append(states.isEmpty() ? "" : ", ").append(slot.slot()).append(": ").append(slot.state());
             }
         }
-        return new Answer(false, "not ready: " + named() + (applications.size() == 1 ? " has" : " have") +
-            " no READY worker (slots " + (states.isEmpty() ? "none" : states) + ")");
+        return states.toString();
     }
 
     private String named()

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InstanceReadinessTest
 {
     private final boolean[] dispatchable = new boolean[3];
+    private final AtomicBoolean starting = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicInteger statusReads = new AtomicInteger();
     private List<WorkerStatus> slots = List.of(status(0, "STARTING"), status(1, "BACKOFF"), status(2, "SPARE"));
@@ -56,6 +57,37 @@ class InstanceReadinessTest
     }
 
     @Test
+    void shouldNotBeReadyWhileStartingEvenWithAReadyWorker()
+    {
+        // the first worker READY, the others and the listeners not yet: the instance cannot take traffic
+        dispatchable[0] = true;
+        starting.set(true);
+
+        final InstanceReadiness.Answer answer = readiness(List.of("demo")).check();
+
+        assertFalse(answer.ready());
+        assertEquals("not ready: starting (slots 0: STARTING, 1: BACKOFF)", answer.reason());
+    }
+
+    @Test
+    void shouldSayStartingBeforeTheSupervisorHasSlotsToShow()
+    {
+        starting.set(true);
+        slots = List.of();
+
+        assertEquals("not ready: starting", readiness(List.of("demo")).check().reason());
+    }
+
+    @Test
+    void shouldSayDrainingRatherThanStartingWhenStoppedDuringTheStart()
+    {
+        starting.set(true);
+        stopping.set(true);
+
+        assertEquals("not ready: draining (the instance is stopping)", readiness(List.of("demo")).check().reason());
+    }
+
+    @Test
     void shouldNameNoSlotWhenTheSupervisorHasStopped()
     {
         slots = List.of();
@@ -70,7 +102,7 @@ class InstanceReadinessTest
         {
             statusReads.incrementAndGet();
             return slots;
-        }, stopping::get);
+        }, starting::get, stopping::get);
     }
 
     private static WorkerStatus status(final int slot, final String state)
