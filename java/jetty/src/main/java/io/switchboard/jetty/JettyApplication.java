@@ -37,8 +37,15 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     private final String name;
     private final Server server;
     private final ChannelConnector connector;
+    /**
+     * The streams (and their Jetty channels) kept between exchanges: as many as a worker serves at once in the
+     * common case; more exchanges at once still run, with streams made for them.
+     */
+    static final int POOLED_STREAMS = 256;
+
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final Executor executor;
+    private final ChannelHttpStreamPool streams;
 
     /**
      * @param name    the application's name, which the CM's routes refer to (a web application's is its context
@@ -54,6 +61,7 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
         server.addConnector(connector);
         server.start();
         this.executor = server.getThreadPool();
+        this.streams = new ChannelHttpStreamPool(POOLED_STREAMS, () -> new ChannelHttpStream(connector, channels, executor));
     }
 
     /**
@@ -90,16 +98,26 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     @Override
     public void handle(final HttpRequest request, final HttpResponse response) throws Exception
     {
-        final HttpChannel channel = channels.newHttpChannel(new ExchangeMetaData(connector, request));
-        final ChannelHttpStream stream = new ChannelHttpStream(channel, request, response, executor);
-        channel.setHttpStream(stream);
-        request.onCancel(stream::cancelled);
-        final Runnable task = channel.onRequest(metaData(request));
+        final ChannelHttpStream stream = streams.acquire();
+        stream.begin(request, response);
+        request.onCancel(() -> stream.cancelled(request));
+        final Runnable task = stream.channel().onRequest(metaData(request));
         if (task != null)
         {
             task.run();
         }
-        stream.awaitCompletion();
+        if (stream.awaitCompletion())
+        {
+            streams.release(stream);
+        }
+    }
+
+    /**
+     * @return how many streams wait to be reused (for tests).
+     */
+    int idleStreams()
+    {
+        return streams.idle();
     }
 
     /**
