@@ -18,14 +18,16 @@
 # For each URL: a warm-up wrk run per target, then RUNS rounds of one measured run per target (targets
 # interleaved, so drift on a shared machine hits all alike), each `wrk -tTHREADS -cCONNECTIONS -dDURATION
 # --latency`. The table gives the median of the runs. Then one extra run of /hello per Java target under a
-# JFR recording gives its heap allocation per request (not part of the figures above). The output ends with
+# JFR recording gives its heap allocation per request (not part of the figures above), and one of /servlet/hello
+# on the sb worker and on Jetty alone gives theirs per servlet request. The output ends with
 #   SUMMARY sb_hello_rps=.. sb_hello_rps_observability_off=.. nginx_jetty_hello_rps=.. jetty_hello_rps=..
 #           sb_16k_rps=.. nginx_jetty_16k_rps=.. jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=..
 #           sb_servlet_hello_rps=.. jetty_servlet_hello_rps=.. nginx_jetty_servlet_hello_rps=.. (and _16k_rps, and
 #           _p99_us beside each)      (one line)
+#   ALLOC sb_cm_hello_alloc_bytes_per_req=.. sb_servlet_worker_alloc_bytes_per_req=.. jetty_servlet_alloc_bytes_per_req=..
 #
 # Options, defaults in brackets; the environment may set them too (SB_URL, SB_PID, SB_WORKER_PID, JETTY_PORT,
-# NGINX_PORT, THREADS, CONNECTIONS, DURATION, WARMUP, RUNS), and JETTY_JAVA_OPTS adds JVM options to Jetty:
+# NGINX_PORT, THREADS, CONNECTIONS, DURATION, WARMUP, RUNS, CASES), and JETTY_JAVA_OPTS adds JVM options to Jetty:
 #   --sb URL            Switchboard's base URL (http://HOST[:PORT][/PREFIX], the demo application's
 #                       URLs below it), on the loopback interface only
 #   --sb-off URL        the observability-off Switchboard's base URL, as --sb [not measured]
@@ -35,6 +37,8 @@
 #   --threads N         wrk threads [2] --connections N  [64]
 #   --duration S        seconds per measured run [10]  --warmup S  seconds of the warm-up run [3]
 #   --runs N            measured runs per target and URL [3]
+#   --cases LIST        the URLs measured, a comma-separated subset of hello,16k,servlet_hello,servlet_16k [all];
+#                       e.g. --cases servlet_hello,servlet_16k for the servlet cases and their baselines only
 #   --no-alloc          skip the allocation runs     --no-install  never call install-tools.sh
 #   --keep              keep the run directory (wrk outputs, logs, nginx.conf, JFR files)
 #
@@ -64,6 +68,7 @@ WARMUP="${WARMUP:-3}"
 # work, which would otherwise land in the next target's tail latencies
 SETTLE="${SETTLE:-2}"
 RUNS="${RUNS:-3}"
+CASES="${CASES:-hello,16k,servlet_hello,servlet_16k}"
 ALLOC=1
 INSTALL=1
 KEEP=0
@@ -95,6 +100,8 @@ while [[ $# -gt 0 ]]; do
         --duration) DURATION="${2%s}"; shift 2 ;;
         --warmup) WARMUP="${2%s}"; shift 2 ;;
         --runs) RUNS="${2:?}"; shift 2 ;;
+        --cases) CASES="${2:?--cases needs a list}"; shift 2 ;;
+        --cases=*) CASES="${1#*=}"; shift ;;
         --no-alloc) ALLOC=0; shift ;;
         --no-install) INSTALL=0; shift ;;
         --keep) KEEP=1; shift ;;
@@ -112,6 +119,13 @@ done
 [[ "$JETTY_PORT" != "$NGINX_PORT" ]] || die "JETTY_PORT and NGINX_PORT are both $JETTY_PORT"
 [[ -z "$SB_PID" || "$SB_PID" =~ ^[0-9]+$ ]] || die "--sb-pid $SB_PID is not a pid"
 [[ -z "$SB_WORKER_PID" || "$SB_WORKER_PID" =~ ^[0-9]+$ ]] || die "--sb-worker-pid $SB_WORKER_PID is not a pid"
+declare -A SELECTED   # SELECTED[key] = 1 for each URL of --cases
+IFS=',' read -r -a case_list <<<"$CASES"
+for key in "${case_list[@]}"; do
+    [[ -n "${URL_PATH[$key]:-}" ]] || die "--cases: unknown case '$key' (known: ${URL_KEYS[*]})"
+    SELECTED[$key]=1
+done
+[[ ${#SELECTED[@]} -gt 0 ]] || die "--cases: no case given"
 
 # --- processes this script owns, stopped by PID on any exit ------------------------------------------------
 
@@ -362,7 +376,9 @@ wait_ready "${BASE[nginx_jetty]}" "$NGINX_PID" nginx "$RUN_DIR/nginx/error.log"
 
 for key in "${URL_KEYS[@]}"; do
     for target in "${TARGETS[@]}"; do
-        if [[ "$target" == sb && -n "$SB_WHY" ]]; then
+        if [[ -z "${SELECTED[$key]:-}" ]]; then
+            SKIP[$target,$key]="not among --cases"
+        elif [[ "$target" == sb && -n "$SB_WHY" ]]; then
             SKIP[$target,$key]="$SB_WHY"
         elif [[ "$target" == sb_off && -n "$SB_OFF_WHY" ]]; then
             SKIP[$target,$key]="$SB_OFF_WHY"
@@ -461,9 +477,10 @@ sb_listener_pid() {
 }
 
 alloc_run() {
-    # alloc_run TARGET LABEL:PID...: one /hello wrk run with a JFR recording in each JVM, then its share
-    local target="$1" entry label pid out requests jfc="$RUN_DIR/alloc.jfc" result
-    shift
+    # alloc_run TARGET KEY LABEL:PID...: one wrk run of KEY's URL with a JFR recording in each JVM, then each one's
+    # allocation per request; its ALLOC key is LABEL_alloc_bytes_per_req
+    local target="$1" key="$2" entry label pid out requests jfc="$RUN_DIR/alloc.jfc" result
+    shift 2
     local labels=() pids=()
     for entry in "$@"; do
         label="${entry%%:*}"; pid="${entry#*:}"
@@ -484,9 +501,9 @@ alloc_run() {
     done
     [[ ${#pids[@]} -gt 0 ]] || return 0
 
-    out="$RUN_DIR/wrk-$target-hello-alloc.txt"
-    say "$target /hello: ${DURATION} s allocation run under JFR (pids ${pids[*]})"
-    run_wrk "$DURATION" "${BASE[$target]}${URL_PATH[hello]}" "$out" || true
+    out="$RUN_DIR/wrk-$target-$key-alloc.txt"
+    say "$target ${URL_PATH[$key]}: ${DURATION} s allocation run under JFR (pids ${pids[*]})"
+    run_wrk "$DURATION" "${BASE[$target]}${URL_PATH[$key]}" "$out" || true
     requests="$(parse_wrk "$out" | cut -d' ' -f4 || true)"
 
     local i
@@ -527,22 +544,37 @@ if [[ "$ALLOC" -eq 1 ]]; then
   </event>
 </configuration>
 EOF
-    if [[ -z "${SKIP[sb,hello]:-}" ]]; then
-        SB_PID="${SB_PID:-$(sb_listener_pid)}"
-        sb_entries=()
-        if [[ -z "$SB_PID" ]]; then
-            ALLOC_LABELS+=(sb_cm)
-            ALLOC_LINE[sb_cm]="n/a: the CM's pid is unknown (give --sb-pid; ss found no listener for $SB_URL)"
+    if [[ -n "${SELECTED[hello]:-}" ]]; then
+        if [[ -z "${SKIP[sb,hello]:-}" ]]; then
+            SB_PID="${SB_PID:-$(sb_listener_pid)}"
+            sb_entries=()
+            if [[ -z "$SB_PID" ]]; then
+                ALLOC_LABELS+=(sb_cm_hello)
+                ALLOC_LINE[sb_cm_hello]="n/a: the CM's pid is unknown (give --sb-pid; ss found no listener for $SB_URL)"
+            else
+                sb_entries+=("sb_cm_hello:$SB_PID")
+            fi
+            [[ -z "$SB_WORKER_PID" ]] || sb_entries+=("sb_worker_hello:$SB_WORKER_PID")
+            [[ ${#sb_entries[@]} -eq 0 ]] || alloc_run sb hello "${sb_entries[@]}"
         else
-            sb_entries+=("sb_cm:$SB_PID")
+            ALLOC_LABELS+=(sb_cm_hello)
+            ALLOC_LINE[sb_cm_hello]="n/a: ${SKIP[sb,hello]}"
         fi
-        [[ -z "$SB_WORKER_PID" ]] || sb_entries+=("sb_worker:$SB_WORKER_PID")
-        [[ ${#sb_entries[@]} -eq 0 ]] || alloc_run sb "${sb_entries[@]}"
-    else
-        ALLOC_LABELS+=(sb_cm)
-        ALLOC_LINE[sb_cm]="n/a: ${SKIP[sb,hello]}"
+        alloc_run jetty hello "jetty_hello:$JETTY_PID"
     fi
-    alloc_run jetty "jetty:$JETTY_PID"
+    # the servlet request on the worker (the Jetty adapter and the same servlet) against Jetty alone serving it
+    if [[ -n "${SELECTED[servlet_hello]:-}" ]]; then
+        if [[ -n "${SKIP[sb,servlet_hello]:-}" ]]; then
+            ALLOC_LABELS+=(sb_servlet_worker)
+            ALLOC_LINE[sb_servlet_worker]="n/a: ${SKIP[sb,servlet_hello]}"
+        elif [[ -z "$SB_WORKER_PID" ]]; then
+            ALLOC_LABELS+=(sb_servlet_worker)
+            ALLOC_LINE[sb_servlet_worker]="n/a: the worker's pid is unknown (give --sb-worker-pid)"
+        else
+            alloc_run sb servlet_hello "sb_servlet_worker:$SB_WORKER_PID"
+        fi
+        alloc_run jetty servlet_hello "jetty_servlet:$JETTY_PID"
+    fi
 fi
 
 # --- report ------------------------------------------------------------------------------------------------
@@ -584,7 +616,7 @@ if [[ -n "$SB_WHY" ]]; then
     notes+=("sb n/a: $SB_WHY")
 else
     for key in "${URL_KEYS[@]}"; do
-        [[ -z "${SKIP[sb,$key]:-}" ]] || notes+=("sb ${URL_PATH[$key]} n/a: ${SKIP[sb,$key]}")
+        [[ -z "${SKIP[sb,$key]:-}" || -z "${SELECTED[$key]:-}" ]] || notes+=("sb ${URL_PATH[$key]} n/a: ${SKIP[sb,$key]}")
     done
 fi
 for key in "${URL_KEYS[@]}"; do
@@ -600,15 +632,17 @@ if [[ ${#notes[@]} -gt 0 ]]; then
     printf '%s\n' "${notes[@]}"
 fi
 
+declare -A ALLOC_VALUE   # ALLOC_VALUE[label] = bytes per request or n/a
 if [[ "$ALLOC" -eq 1 ]]; then
     echo
-    echo "heap allocation per request under load (one more ${DURATION} s /hello run per JVM under JFR" \
+    echo "heap allocation per request under load (one more ${DURATION} s run per JVM and URL under JFR" \
         "jdk.ThreadAllocationStatistics, not in the figures above):"
     alloc_summary=()
     for label in "${ALLOC_LABELS[@]}"; do
-        printf '  %-10s %s\n' "$label" "${ALLOC_LINE[$label]}"
+        printf '  %-18s %s\n' "$label" "${ALLOC_LINE[$label]}"
         value="$(sed -n 's/.*alloc_bytes_per_req=\([0-9]*\).*/\1/p' <<<"${ALLOC_LINE[$label]}")"
-        alloc_summary+=("${label}_hello_alloc_bytes_per_req=${value:-n/a}")
+        alloc_summary+=("${label}_alloc_bytes_per_req=${value:-n/a}")
+        ALLOC_VALUE[$label]="${value:-n/a}"
     done
     echo "ALLOC ${alloc_summary[*]}"
 fi
@@ -629,4 +663,6 @@ echo "SUMMARY sb_hello_rps=$(summary "${MED_RPS[sb,hello]}")" \
             printf '%s ' "${target}_${key}_rps=$(summary "${MED_RPS[$target,$key]}")" \
                 "${target}_${key}_p99_us=$(summary "${MED_P99[$target,$key]}")"
         done
-    done)
+    done) \
+    "sb_servlet_worker_alloc_bytes_per_req=$(summary "${ALLOC_VALUE[sb_servlet_worker]:-n/a}")" \
+    "jetty_servlet_alloc_bytes_per_req=$(summary "${ALLOC_VALUE[jetty_servlet]:-n/a}")"

@@ -17,9 +17,8 @@ import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Jetty's view of one exchange on a channel, the transport seam a Jetty connection implements (as its FastCGI and
@@ -40,37 +39,87 @@ import java.util.concurrent.Executor;
  * Who writes: Jetty serialises sends (one at a time, the next after the previous callback), so the
  * {@link HttpResponse}, which is not thread-safe, sees one writer at a time; each callback's completion orders it
  * before the next.
+ * <p>
+ * Reuse: like the stream of Jetty's own HTTP/1.1 connection, one instance serves exchange after exchange, and
+ * with it one Jetty channel ({@code HttpChannelState}, recycled when an exchange succeeds) and the servlet state
+ * Jetty caches on that channel (its {@code ServletChannel}, output and locks), which would otherwise be made
+ * again for every request. {@link #begin} takes an exchange, {@link #awaitCompletion} waits for its end; the
+ * {@link JettyApplication}'s pool keeps the instances between exchanges. A stream whose exchange failed is
+ * dropped, as Jetty's FastCGI transport drops its channel. Callbacks that outlive their exchange (the worker's
+ * cancel action, a demand the body answers late) name the request they were made for and do nothing once the
+ * stream has moved on.
  */
 final class ChannelHttpStream implements HttpStream
 {
+    private static final int RUNNING = 0;
+    private static final int SUCCEEDED = 1;
+    private static final int FAILED = 2;
+
     private final HttpChannel channel;
-    private final HttpRequest request;
-    private final HttpResponse response;
-    private final NonBlockingBody body;
+    private final ExchangeMetaData metaData;
     private final Executor executor;
-    private final boolean headRequest;
-    private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private final Object writeLock = new Object();
+    /** The exchange's request while it lasts; null between exchanges. Late callbacks compare against it. */
+    private volatile HttpRequest request;
+    private HttpResponse response;
+    private NonBlockingBody body;
+    private boolean headRequest;
+    private volatile int state;
+    private volatile Throwable failure;
+    private volatile Thread waiter;
     private boolean writing;
     private Throwable writeCancelled;
     private Callback cancelCallback;
     private volatile long idleTimeoutMs;
 
-    ChannelHttpStream(
-        final HttpChannel channel, final HttpRequest request, final HttpResponse response, final Executor executor)
+    ChannelHttpStream(final ChannelConnector connector, final HttpChannel.Factory channels, final Executor executor)
     {
-        this.channel = channel;
-        this.request = request;
+        this.metaData = new ExchangeMetaData(connector);
+        this.channel = channels.newHttpChannel(metaData);
+        this.executor = executor;
+    }
+
+    /**
+     * The handler's thread: takes the next exchange; Jetty learns of it from {@link #channel()}.
+     */
+    void begin(final HttpRequest request, final HttpResponse response)
+    {
         this.response = response;
         this.body = request.nonBlockingBody();
-        this.executor = executor;
         this.headRequest = HttpMethod.HEAD.is(request.method());
+        this.failure = null;
+        this.waiter = Thread.currentThread();
+        this.state = RUNNING;
+        metaData.begin(request);
+        this.request = request;
+        channel.initialize();
+        channel.setHttpStream(this);
+    }
+
+    HttpChannel channel()
+    {
+        return channel;
+    }
+
+    /**
+     * The handler's thread, the exchange over: late callbacks of this exchange find the stream moved on.
+     */
+    private void end()
+    {
+        synchronized (this)
+        {
+            request = null;
+        }
+        response = null;
+        body = null;
+        metaData.end();
     }
 
     @Override
     public String getId()
     {
-        return request.requestId();
+        final HttpRequest current = request;
+        return current == null ? "idle" : current.requestId();
     }
 
     @Override
@@ -99,18 +148,24 @@ final class ChannelHttpStream implements HttpStream
     @Override
     public void demand()
     {
-        body.demand(this::contentAvailable);
+        final HttpRequest current = request;
+        body.demand(() -> contentAvailable(current));
     }
 
     /**
      * Maybe on the poller's thread, which must not run application code: Jetty's reaction runs on a thread of its
      * own.
      */
-    private void contentAvailable()
+    private void contentAvailable(final HttpRequest demanded)
     {
         executor.execute(() ->
         {
-            final Runnable task = channel.onContentAvailable();
+            final Runnable task;
+            synchronized (this)
+            {
+                // a demand of an exchange already over must not wake the next one's reader
+                task = request == demanded ? channel.onContentAvailable() : null;
+            }
             if (task != null)
             {
                 task.run();
@@ -119,14 +174,20 @@ final class ChannelHttpStream implements HttpStream
     }
 
     /**
-     * The poller's thread: the client went away (or the CM gave up) while the response was not done. Jetty fails
-     * the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or write).
+     * The poller's thread: the client went away (or the CM gave up) on {@code cancelled} while its response was
+     * not done. Jetty fails the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or
+     * write).
      */
-    void cancelled()
+    void cancelled(final HttpRequest cancelled)
     {
         executor.execute(() ->
         {
-            final Runnable task = channel.onRemoteFailure(new EofException("the client went away"));
+            final Runnable task;
+            synchronized (this)
+            {
+                // the worker may cancel an exchange whose handler has returned, when this stream serves the next
+                task = request == cancelled ? channel.onRemoteFailure(new EofException("the client went away")) : null;
+            }
             if (task != null)
             {
                 task.run();
@@ -229,13 +290,16 @@ final class ChannelHttpStream implements HttpStream
                 response.header(field.getName(), field.getValue());
             }
         }
-        if (contentLength < 0 && last)
+        final boolean bodyGiven = content != null && content.hasRemaining();
+        if (contentLength < 0 && last && (bodyGiven || !headRequest))
         {
-            // the whole body in one write: the CM can send a Content-Length instead of chunks
-            contentLength = content == null ? 0 : content.remaining();
+            // the whole body in one write: the CM can send a Content-Length instead of chunks (a HEAD answered
+            // without a body and without a length says nothing of the length GET would have)
+            contentLength = bodyGiven ? content.remaining() : 0;
         }
-        if (contentLength >= 0 && !headRequest)
+        if (contentLength >= 0)
         {
+            // a HEAD's too: its head is the GET's; the worker and the CM send no body for it
             response.contentLength(contentLength);
         }
     }
@@ -292,7 +356,8 @@ final class ChannelHttpStream implements HttpStream
     @Override
     public boolean isCommitted()
     {
-        return response.isCommitted();
+        final HttpResponse current = response;
+        return current == null || current.isCommitted();
     }
 
     @Override
@@ -304,36 +369,58 @@ final class ChannelHttpStream implements HttpStream
     @Override
     public void succeeded()
     {
-        completion.complete(null);
+        // as Jetty's own connections do: the channel is ready for the next exchange before this one is declared
+        // over (recycling breaks the application's hold on the request and response)
+        channel.recycle();
+        complete(SUCCEEDED);
     }
 
     @Override
     public void failed(final Throwable failure)
     {
-        completion.completeExceptionally(failure);
+        this.failure = failure;
+        complete(FAILED);
+    }
+
+    private void complete(final int outcome)
+    {
+        state = outcome;
+        LockSupport.unpark(waiter);
     }
 
     /**
      * The handler's thread: waits until Jetty has ended the exchange (an async servlet ends it on another thread).
      *
+     * @return true when the stream may serve another exchange: this one succeeded and the channel was recycled.
      * @throws IOException when Jetty failed it: the worker then aborts the response, or answers 500 if nothing was
-     *                     sent.
+     *                     sent. The stream is not to be used again.
      */
-    void awaitCompletion() throws IOException, InterruptedException
+    boolean awaitCompletion() throws IOException, InterruptedException
     {
-        try
+        while (state == RUNNING)
         {
-            completion.get();
+            LockSupport.park(this);
+            if (Thread.interrupted())
+            {
+                end();
+                throw new InterruptedException("interrupted while Jetty served " + this);
+            }
         }
-        catch (final ExecutionException ex)
+        final boolean succeeded = state == SUCCEEDED;
+        final Throwable failed = failure;
+        end();
+        if (!succeeded)
         {
-            throw new IOException("Jetty failed the exchange: " + ex.getCause(), ex.getCause());
+            throw new IOException("Jetty failed the exchange: " + failed, failed);
         }
+        return true;
     }
 
     @Override
     public String toString()
     {
-        return "ChannelHttpStream[" + request.method() + " " + request.path() + " " + request.requestId() + "]";
+        final HttpRequest current = request;
+        return current == null ? "ChannelHttpStream[idle]" :
+            "ChannelHttpStream[" + current.method() + " " + current.path() + " " + current.requestId() + "]";
     }
 }

@@ -16,6 +16,10 @@ import java.net.SocketAddress;
  * of the client's connection is what the CM put in REQUEST_HEAD (the peer's address and port). Persistence,
  * timeouts and TLS are the CM's business; to Jetty every exchange is an HTTP/1.1 request on a connection it
  * neither keeps nor closes.
+ * <p>
+ * One instance serves the exchanges of one {@link ChannelHttpStream}, one at a time ({@link #begin}); the
+ * attributes an application sets on the "connection" are dropped at the end of each, since the next exchange
+ * may come from another client.
  */
 final class ExchangeMetaData extends Attributes.Lazy implements ConnectionMetaData
 {
@@ -23,18 +27,29 @@ final class ExchangeMetaData extends Attributes.Lazy implements ConnectionMetaDa
     private static final InetSocketAddress UNKNOWN_LOCAL = new InetSocketAddress(0);
 
     private final ChannelConnector connector;
-    private final HttpRequest request;
+    private volatile HttpRequest request;
 
-    ExchangeMetaData(final ChannelConnector connector, final HttpRequest request)
+    ExchangeMetaData(final ChannelConnector connector)
     {
         this.connector = connector;
+    }
+
+    void begin(final HttpRequest request)
+    {
         this.request = request;
+    }
+
+    void end()
+    {
+        clearAttributes();
+        request = null;
     }
 
     @Override
     public String getId()
     {
-        return request.requestId();
+        final HttpRequest current = request;
+        return current == null ? "idle" : current.requestId();
     }
 
     @Override
@@ -90,7 +105,8 @@ final class ExchangeMetaData extends Attributes.Lazy implements ConnectionMetaDa
     @Override
     public SocketAddress getRemoteSocketAddress()
     {
-        return request.remoteAddress();
+        final HttpRequest current = request;
+        return current == null ? null : current.remoteAddress();
     }
 
     @Override

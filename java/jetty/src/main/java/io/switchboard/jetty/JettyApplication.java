@@ -4,6 +4,7 @@ import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.worker.http.HttpApplication;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.HttpResponse;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpScheme;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -37,8 +39,15 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     private final String name;
     private final Server server;
     private final ChannelConnector connector;
+    /**
+     * The streams (and their Jetty channels) kept between exchanges: as many as a worker serves at once in the
+     * common case; more exchanges at once still run, with streams made for them.
+     */
+    static final int POOLED_STREAMS = 256;
+
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final Executor executor;
+    private final ChannelHttpStreamPool streams;
 
     /**
      * @param name    the application's name, which the CM's routes refer to (a web application's is its context
@@ -54,6 +63,7 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
         server.addConnector(connector);
         server.start();
         this.executor = server.getThreadPool();
+        this.streams = new ChannelHttpStreamPool(POOLED_STREAMS, () -> new ChannelHttpStream(connector, channels, executor));
     }
 
     /**
@@ -90,21 +100,49 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     @Override
     public void handle(final HttpRequest request, final HttpResponse response) throws Exception
     {
-        final HttpChannel channel = channels.newHttpChannel(new ExchangeMetaData(connector, request));
-        final ChannelHttpStream stream = new ChannelHttpStream(channel, request, response, executor);
-        channel.setHttpStream(stream);
-        request.onCancel(stream::cancelled);
-        final Runnable task = channel.onRequest(metaData(request));
+        final MetaData.Request metaData;
+        try
+        {
+            metaData = metaData(request);
+        }
+        catch (final IllegalArgumentException | BadMessageException ex)
+        {
+            // a head the CM let through that Jetty cannot take (the CM refuses the Hosts Jetty refuses; this is
+            // the guard should the two ever differ): the client's error, not the application's
+            final Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+            final byte[] body = ("Bad Request: " + ex.getMessage() + " (" + cause.getMessage() + ")\n")
+                .getBytes(StandardCharsets.US_ASCII);
+            response.status(400).header("Content-Type", "text/plain");
+            response.send(body);
+            return;
+        }
+        final ChannelHttpStream stream = streams.acquire();
+        stream.begin(request, response);
+        request.onCancel(() -> stream.cancelled(request));
+        final Runnable task = stream.channel().onRequest(metaData);
         if (task != null)
         {
             task.run();
         }
-        stream.awaitCompletion();
+        if (stream.awaitCompletion())
+        {
+            streams.release(stream);
+        }
+    }
+
+    /**
+     * @return how many streams wait to be reused (for tests).
+     */
+    int idleStreams()
+    {
+        return streams.idle();
     }
 
     /**
      * The CM's parsed head as Jetty's request metadata: the method, the target and the fields as received (the CM
      * has checked them), the body's length or -1.
+     *
+     * @throws BadMessageException when Jetty refuses the Host ({@code HostPort}'s "Bad port" and the like).
      */
     private static MetaData.Request metaData(final HttpRequest request)
     {

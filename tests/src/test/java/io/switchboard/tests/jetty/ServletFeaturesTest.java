@@ -19,6 +19,7 @@ import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -130,6 +131,57 @@ class ServletFeaturesTest
             assertEquals("released\n", http.get("/probe/release?id=f1").body());
             final String rest = readUntil(in, "second\n");
             assertTrue(rest.endsWith("second\n"), rest);
+        }
+    }
+
+    @Test
+    void shouldAnswerHeadWithTheHeadOfGetAndNoBody() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", instance.port()))
+        {
+            socket.setSoTimeout(30_000);
+            final OutputStream out = socket.getOutputStream();
+            final InputStream in = socket.getInputStream();
+
+            // a servlet that writes its body without a length (doHead counts it), then one that declares its length
+            // and writes 100,000 bytes: both heads carry the GET's Content-Length, neither a body nor chunks
+            out.write(ascii("HEAD /probe/cookies HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            final String cookiesHead = readUntil(in, "\r\n\r\n");
+            out.write(ascii("HEAD /probe/source?n=100000 HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            final String sourceHead = readUntil(in, "\r\n\r\n");
+            // the next response on the connection starts right after the second head: nothing came between
+            out.write(ascii("GET /probe/cookies HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            final String getHead = readUntil(in, "\r\n\r\n");
+            final byte[] getBody = in.readNBytes(13);
+
+            assertTrue(cookiesHead.startsWith("HTTP/1.1 200 "), cookiesHead);
+            assertTrue(cookiesHead.contains("\r\nContent-Length: 13\r\n"), cookiesHead);
+            assertFalse(cookiesHead.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding"), cookiesHead);
+            assertTrue(sourceHead.startsWith("HTTP/1.1 200 "), sourceHead);
+            assertTrue(sourceHead.contains("\r\nContent-Length: 100000\r\n"), sourceHead);
+            assertFalse(sourceHead.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding"), sourceHead);
+            assertTrue(getHead.startsWith("HTTP/1.1 200 "), getHead);
+            assertTrue(getHead.contains("\r\nContent-Length: 13\r\n"), getHead);
+            assertEquals("flavour=null\n", new String(getBody, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
+    void shouldRefuseABadHostWith400AndItsReason() throws Exception
+    {
+        // a port Jetty's HostPort refuses, and two Host lines: the CM answers before the worker sees them
+        for (final String host : new String[] {"Host: localhost:99999\r\n", "Host: localhost:0\r\n",
+            "Host: localhost\r\nHost: other\r\n", "Host: [v1.x]\r\n"})
+        {
+            try (Socket socket = new Socket("127.0.0.1", instance.port()))
+            {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(ascii("GET /probe/info HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n"));
+                final String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+                assertTrue(response.startsWith("HTTP/1.1 400 "), host + ": " + response);
+                assertTrue(response.contains("Host"), host + ": " + response);
+            }
         }
     }
 

@@ -674,8 +674,9 @@ public final class CmConfig
     }
 
     /**
-     * Each {@code --webapp PREFIX=PATH}: a context path like a route's prefix, a WAR or directory that exists, and a
-     * prefix nothing else is routed to (a web application is routed like {@code --route PREFIX=PREFIX}).
+     * Each {@code --webapp PREFIX=PATH}: a context path like a route's prefix, a WAR (a file named .war) or a
+     * directory that exists, and a prefix nothing else is routed to (a web application is routed like
+     * {@code --route PREFIX=PREFIX}).
      */
     private void webApplications(final ConfigProblems problems)
     {
@@ -713,6 +714,13 @@ public final class CmConfig
             if (!java.nio.file.Files.exists(path))
             {
                 problems.add("--webapp", "--webapp " + text + ": no WAR or directory " + path.toAbsolutePath());
+            }
+            else if (!java.nio.file.Files.isDirectory(path) &&
+                !path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".war"))
+            {
+                // Jetty deploys a directory or a file named .war; anything else would fail in every worker
+                problems.add("--webapp", "--webapp " + text + ": " + path.toAbsolutePath() +
+                    " is neither a WAR (a file named .war) nor a directory");
             }
             final String previous = byPrefix.putIfAbsent(prefix, "--webapp " + text);
             if (previous != null)

@@ -1,5 +1,6 @@
 package io.switchboard.cm.config;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,86 @@ class CmCommandLineTest
             .startsWith("--app-classpath: no file or directory " + dir.resolve("nope.jar")));
         assertTrue(error("--app-classpath", dir.resolve("none") + "/*").startsWith("--app-classpath: no directory " +
             dir.resolve("none")));
+    }
+
+    @Test
+    void shouldTakeAWebApplicationThatIsADirectoryOrAWarAndASessionStoreToBeMade() throws Exception
+    {
+        final Path exploded = Files.createDirectory(dir.resolve("shop"));
+        final Path war = Files.createFile(dir.resolve("blog.WAR"));
+
+        final CmConfig config = load("--webapp", "/shop=" + exploded, "--webapp", "/blog=" + war,
+            "--session-store", dir.resolve("sessions/new").toString()).config();
+
+        assertEquals(List.of("/shop=" + exploded, "/blog=" + war), config.webApplications);
+    }
+
+    @Test
+    void shouldRefuseAWebApplicationThatIsMissingOrNeitherAWarNorADirectory() throws Exception
+    {
+        final Path notes = Files.createFile(dir.resolve("notes.txt"));
+
+        assertEquals("--webapp /shop=" + dir.resolve("none.war") + ": no WAR or directory " + dir.resolve("none.war"),
+            error("--webapp", "/shop=" + dir.resolve("none.war")));
+        assertEquals("--webapp /shop=" + notes + ": " + notes + " is neither a WAR (a file named .war) nor a directory",
+            error("--webapp", "/shop=" + notes));
+    }
+
+    @Test
+    void shouldRefuseAWebApplicationsBadOrTakenPrefix() throws Exception
+    {
+        final Path exploded = Files.createDirectory(dir.resolve("shop"));
+
+        assertTrue(error("--webapp", exploded.toString())
+            .startsWith("--webapp " + exploded + ": a web application is PREFIX=PATH, e.g. /shop=shop.war ("),
+            "no prefix");
+        assertTrue(error("--webapp", "shop=" + exploded)
+            .startsWith("--webapp shop=" + exploded + ": a web application is PREFIX=PATH, e.g. /shop=shop.war (a " +
+                "route prefix starts with /"), "relative prefix");
+        assertEquals("--webapp /shop/=" + exploded + ": a web application is PREFIX=PATH, e.g. /shop=shop.war (a " +
+            "route prefix starts with / and does not end with one: /shop/)", error("--webapp", "/shop/=" + exploded));
+        assertEquals("--webapp /sh?op=" + exploded + ": the prefix is a path: visible ASCII, no ? # or ,",
+            error("--webapp", "/sh?op=" + exploded));
+        assertEquals("--webapp /=" + exploded + ": / is routed by --route /=demo already",
+            error("--webapp", "/=" + exploded));
+        assertEquals("--webapp /shop=" + exploded + ": /shop is routed by --route /shop=demo already",
+            error("--route", "/=demo,/shop=demo", "--webapp", "/shop=" + exploded));
+        assertEquals("--webapp /shop=" + exploded + ": /shop is routed by --webapp /shop=" + exploded + " already",
+            error("--webapp", "/shop=" + exploded, "--webapp", "/shop=" + exploded));
+    }
+
+    @Test
+    void shouldRefuseASessionStoreThatIsAFileOrCannotBeMade() throws Exception
+    {
+        final Path file = Files.createFile(dir.resolve("store"));
+
+        assertEquals("--session-store " + file + ": " + file + " is not a directory",
+            error("--session-store", file.toString()));
+        assertEquals("--session-store " + file.resolve("a/b") + ": " + file.resolve("a/b") +
+            " does not exist and cannot be made (" + file + " is not a writable directory)",
+            error("--session-store", file.resolve("a/b").toString()));
+    }
+
+    @Test
+    void shouldRefuseASessionStoreThatIsNotWritable() throws Exception
+    {
+        final Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        assertTrue(readOnly.toFile().setWritable(false, false));
+        try
+        {
+            // root writes anywhere: there the check cannot be seen to refuse
+            Assumptions.assumeFalse(Files.isWritable(readOnly), "running as a user who can write a read-only directory");
+
+            assertEquals("--session-store " + readOnly + ": " + readOnly + " is not writable",
+                error("--session-store", readOnly.toString()));
+            assertEquals("--session-store " + readOnly.resolve("s") + ": " + readOnly.resolve("s") +
+                " does not exist and cannot be made (" + readOnly + " is not a writable directory)",
+                error("--session-store", readOnly.resolve("s").toString()));
+        }
+        finally
+        {
+            readOnly.toFile().setWritable(true, false);
+        }
     }
 
     @Test

@@ -157,6 +157,15 @@ class RequestHeadParserRejectTest
         add(cases, 400, "Host port not a number", "GET / HTTP/1.1\r\nHost: a:x\r\n\r\n");
         add(cases, 400, "Host port too long", "GET / HTTP/1.1\r\nHost: a:123456\r\n\r\n");
         add(cases, 400, "Host two ports", "GET / HTTP/1.1\r\nHost: a:1:2\r\n\r\n");
+        // what Jetty's HostPort refuses (the worker's servlet container), the CM refuses first
+        add(cases, 400, "Host empty port", "GET / HTTP/1.1\r\nHost: a:\r\n\r\n");
+        add(cases, 400, "Host port 0", "GET / HTTP/1.1\r\nHost: a:0\r\n\r\n");
+        add(cases, 400, "Host port above 65535", "GET / HTTP/1.1\r\nHost: a:65536\r\n\r\n");
+        add(cases, 400, "Host five-digit port above 65535", "GET / HTTP/1.1\r\nHost: a:99999\r\n\r\n");
+        add(cases, 400, "Host literal not hex", "GET / HTTP/1.1\r\nHost: [zz]\r\n\r\n");
+        add(cases, 400, "Host literal without colon", "GET / HTTP/1.1\r\nHost: [1.2.3.4]\r\n\r\n");
+        add(cases, 400, "Host IPvFuture literal", "GET / HTTP/1.1\r\nHost: [v1.x]\r\n\r\n");
+        add(cases, 400, "port 0 in authority", "GET http://h:0/ HTTP/1.1\r\nHost: h\r\n\r\n");
         add(cases, 400, "Host bad percent", "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n");
         add(cases, 400, "Host obs-text", "GET / HTTP/1.1\r\nHost: caf\u00e9\r\n\r\n");
 

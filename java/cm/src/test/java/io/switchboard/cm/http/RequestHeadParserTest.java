@@ -241,8 +241,8 @@ class RequestHeadParserTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "", "example.com", "example.com:", "example.com:8080", "[::1]", "[::1]:443",
-        "127.0.0.1:80", "xn--bcher-kva.example", "a%20b", "sub_delims!$&'()*+,;=" })
+    @ValueSource(strings = { "", "example.com", "example.com:8080", "example.com:1", "example.com:65535", "[::1]",
+        "[::1]:443", "[::ffff:127.0.0.1]", "127.0.0.1:80", "xn--bcher-kva.example", "a%20b", "sub_delims!$&'()*+,;=" })
     void shouldAcceptValidHosts(final String host)
     {
         assertTrue(parser.parse(buffer(bytes("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"), false)));

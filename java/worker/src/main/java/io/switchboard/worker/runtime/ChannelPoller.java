@@ -6,6 +6,7 @@ import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.doorbell.ReadyChannelHandler;
 import io.switchboard.ipc.ring.FragmentAssembler;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
@@ -44,6 +45,8 @@ final class ChannelPoller
     private final Doorbell doorbell;
     private final int workerSlot;
     private final Consumer<Exchange> dispatcher;
+    /** Made once: a method reference made in {@link #poll} was a new object on every turn of the poll loop. */
+    private final ReadyChannelHandler onChannelReady;
     private final SlotReader[] readers;
     private final SessionChannel[] sessions;
     private final Map<String, DeployedServices> rpcApplications;
@@ -72,6 +75,7 @@ final class ChannelPoller
         this.workerSlot = workerSlot;
         this.dispatcher = dispatcher;
         this.readers = new SlotReader[channels.slotCount()];
+        this.onChannelReady = this::onChannelReady;
     }
 
     /**
@@ -79,7 +83,7 @@ final class ChannelPoller
      */
     int poll()
     {
-        return doorbell.poll(this::onChannelReady);
+        return doorbell.poll(onChannelReady);
     }
 
     /**

@@ -37,15 +37,11 @@ final class Exchange implements HttpRequest
         this.channelId = channelId;
         this.end = end;
         this.head = head;
-        this.body = new RequestBody(resume);
+        this.body = new RequestBody(resume, head.hasBody());
         final String target = head.target();
         final int question = target.indexOf('?');
         this.path = question < 0 ? target : target.substring(0, question);
         this.query = question < 0 ? "" : target.substring(question + 1);
-        if (!head.hasBody())
-        {
-            body.end();
-        }
     }
 
     long channelId()

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,8 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     static final long HANDLER_GRACE_MS = 1_000;
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** Exchanges handed to handler threads and not yet answered: the poller does not spin while there are any. */
+    private final AtomicInteger handlersRunning = new AtomicInteger();
 
     HttpDispatcher(
         final SharedSegment segment, final ChannelTable channels, final Applications applications)
@@ -51,7 +54,26 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
             run(exchange);
             return;
         }
-        executor.execute(() -> run(exchange));
+        handlersRunning.incrementAndGet();
+        executor.execute(() ->
+        {
+            try
+            {
+                run(exchange);
+            }
+            finally
+            {
+                handlersRunning.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * @return how many exchanges handler threads are serving now.
+     */
+    int handlersRunning()
+    {
+        return handlersRunning.get();
     }
 
     private void run(final Exchange exchange)
@@ -59,7 +81,8 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         final long channelId = exchange.channelId();
         // the handler thread is the outbound ring's only producer while the exchange lasts
         final ResponseStream response =
-            new ResponseStream(exchange.end(), channels, channelId, segment.memory(), exchange::isCancelled);
+            new ResponseStream(exchange.end(), channels, channelId, segment.memory(), exchange::isCancelled,
+                "HEAD".equals(exchange.method()));
         final HttpApplication application = applications.get(exchange.head().application());
         try
         {

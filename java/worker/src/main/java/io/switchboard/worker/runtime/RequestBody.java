@@ -26,7 +26,8 @@ final class RequestBody extends InputStream implements NonBlockingBody
     private static final byte[] END = new byte[0];
     private static final byte[] CANCELLED = new byte[0];
 
-    private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2);
+    /** Null for a request without a body: it is over before it begins, and most requests have none. */
+    private final BlockingQueue<byte[]> chunks;
     private final Runnable resume;
     private final byte[] one = new byte[1];
     private byte[] current;
@@ -40,9 +41,11 @@ final class RequestBody extends InputStream implements NonBlockingBody
      *               after every chunk taken, so it must be cheap when the poller
      *               did not pause.
      */
-    RequestBody(final Runnable resume)
+    RequestBody(final Runnable resume, final boolean hasBody)
     {
         this.resume = resume;
+        this.chunks = hasBody ? new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2) : null;
+        this.ended = !hasBody;
     }
 
     /**
@@ -50,7 +53,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
      */
     int freeChunks()
     {
-        return Math.max(0, CAPACITY_CHUNKS - chunks.size());
+        return chunks == null ? 0 : Math.max(0, CAPACITY_CHUNKS - chunks.size());
     }
 
     /**
@@ -71,7 +74,10 @@ final class RequestBody extends InputStream implements NonBlockingBody
      */
     void end()
     {
-        chunks.add(END);
+        if (chunks != null)
+        {
+            chunks.add(END);
+        }
         signal();
     }
 
@@ -81,7 +87,10 @@ final class RequestBody extends InputStream implements NonBlockingBody
     void cancel()
     {
         cancelled = true;
-        chunks.offer(CANCELLED);
+        if (chunks != null)
+        {
+            chunks.offer(CANCELLED);
+        }
         signal();
     }
 
@@ -117,7 +126,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
     {
         demand.set(onAvailable);
         // set, then look: the poller adds, then takes the demand, so one of the two calls it
-        if (ended || cancelled || !chunks.isEmpty())
+        if (ended || cancelled || (chunks != null && !chunks.isEmpty()))
         {
             signal();
         }

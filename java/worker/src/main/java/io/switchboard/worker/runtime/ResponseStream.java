@@ -40,6 +40,8 @@ final class ResponseStream implements HttpResponse
     private final ChannelTable channels;
     private final long channelId;
     private final BooleanSupplier cancelled;
+    /** A HEAD request's: the head says what GET would send (its Content-Length too), and no body goes out. */
+    private final boolean headOnly;
     private final MemorySegment memory;
     private final RingWriter writer;
     private final Backoff backoff = new Backoff();
@@ -58,8 +60,10 @@ final class ResponseStream implements HttpResponse
         final ChannelTable channels,
         final long channelId,
         final MemorySegment memory,
-        final BooleanSupplier cancelled)
+        final BooleanSupplier cancelled,
+        final boolean headOnly)
     {
+        this.headOnly = headOnly;
         this.end = end;
         this.channels = channels;
         this.channelId = channelId;
@@ -160,6 +164,12 @@ final class ResponseStream implements HttpResponse
         }
 
         commitHead();
+        if (headOnly)
+        {
+            // the CM would drop the bytes: they need not cross the ring
+            written += length;
+            return;
+        }
         int done = 0;
         while (done < length)
         {
@@ -213,7 +223,7 @@ final class ResponseStream implements HttpResponse
         }
 
         commitHead();
-        if (contentLength >= 0 && written != contentLength)
+        if (contentLength >= 0 && written != contentLength && !headOnly)
         {
             abort();
             throw new IOException("body of " + written + " bytes ended short of the declared contentLength=" + contentLength);

@@ -63,6 +63,14 @@ public final class WorkerRuntime
      */
     private static final long SESSION_SPIN_NS = Long.getLong("switchboard.worker.sessionSpinNs", 0);
     private static final int SESSION_YIELDS = Integer.getInteger("switchboard.worker.sessionYields", 400);
+    /**
+     * While handler threads serve exchanges, the poller spins this long (default none) before its yields and its
+     * park: the handlers need the cores a spin would take, and on a machine with few cores (the CM, the workers and
+     * the clients sharing 2) a poller spinning beside a servlet's thread cost the servlet cases 10-30% of their
+     * requests/s (measured with {@code ./switchboard bench http}'s servlet cases). The doorbell still wakes it for
+     * the next request. {@code -Dswitchboard.worker.handlerSpinNs} overrides it.
+     */
+    private static final long HANDLER_SPIN_NS = Long.getLong("switchboard.worker.handlerSpinNs", 0);
     private static final long CM_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final String segmentName;
@@ -194,7 +202,7 @@ public final class WorkerRuntime
                 self.pid(), slot, segmentName, applications.names(), rpcApplications.keySet(),
                 sessionResources.inbound().capacityBytes());
 
-            return poll(poller, slots, cm, doorbell);
+            return poll(poller, dispatcher, slots, cm, doorbell);
         }
     }
 
@@ -222,7 +230,9 @@ public final class WorkerRuntime
         }
     }
 
-    private int poll(final ChannelPoller poller, final WorkerSlots slots, final ProcessIdentity cm, final Doorbell doorbell)
+    private int poll(
+        final ChannelPoller poller, final HttpDispatcher dispatcher, final WorkerSlots slots, final ProcessIdentity cm,
+        final Doorbell doorbell)
     {
         // parks of 250 ms growing to 1 s while idle: an idle worker wakes about once a second to
         // beat and to look at its CM, which keeps "workers die with the CM" well inside 2 s
@@ -232,12 +242,17 @@ public final class WorkerRuntime
         final IdleStrategy sessionIdle = new SpinParkIdleStrategy(
             doorbell.eventCount(), doorbell, SESSION_SPIN_NS, SESSION_SPIN_NS, SESSION_YIELDS,
             TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1));
+        final IdleStrategy handlersIdle = new SpinParkIdleStrategy(
+            doorbell.eventCount(), doorbell, HANDLER_SPIN_NS, HANDLER_SPIN_NS, 4,
+            TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.SECONDS.toNanos(1));
         long lastHeartbeatNs = System.nanoTime();
         long lastCmCheckNs = lastHeartbeatNs;
         while (running)
         {
             final int work = poller.poll();
-            final int idleResult = (poller.openSessions() > 0 ? sessionIdle : idle).idle(work);
+            final IdleStrategy strategy =
+                poller.openSessions() > 0 ? sessionIdle : dispatcher.handlersRunning() > 0 ? handlersIdle : idle;
+            final int idleResult = strategy.idle(work);
             final long nowNs = System.nanoTime();
             if (nowNs - lastHeartbeatNs >= HEARTBEAT_INTERVAL_NS)
             {
