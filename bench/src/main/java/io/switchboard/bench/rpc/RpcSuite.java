@@ -41,7 +41,12 @@ public final class RpcSuite
           --rounds N          rounds, medians over them (default 3)
           --warmup-ms MS      per case and round (default 3000)
           --measure-ms MS     per case and round (default 8000)
-          --quick             1 round of 1 s + 1 s, for a smoke test""";
+          --quick             1 round of 1 s + 1 s, for a smoke test
+          --cases LIST        only these cases, comma-separated (e.g. sb_8,rmi_8); the summary needs them all
+          --thread-cpu        after each case, its busiest threads' CPU over the window (a profile)
+          --cm-arg ARG        one more argument for the CM's command line, after its options (repeatable), e.g.
+                              -Dswitchboard.io.rpcSpinNs=50000 for its JVM (an argument starting -D or -X goes
+                              before -jar) or --worker-jvm-option='...' for its workers""";
 
     private static final int PAYLOAD = 64;
 
@@ -56,6 +61,10 @@ public final class RpcSuite
         int rounds = 3;
         long warmupMs = 3_000;
         long measureMs = 8_000;
+        List<String> only = null;
+        boolean threadCpu = false;
+        final List<String> cmJvmArgs = new ArrayList<>();
+        final List<String> cmArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -65,6 +74,13 @@ public final class RpcSuite
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup-ms" -> warmupMs = Long.parseLong(args[++i]);
                 case "--measure-ms" -> measureMs = Long.parseLong(args[++i]);
+                case "--cases" -> only = List.of(args[++i].split(","));
+                case "--thread-cpu" -> threadCpu = true;
+                case "--cm-arg" ->
+                {
+                    final String arg = args[++i];
+                    (arg.startsWith("-D") || arg.startsWith("-X") ? cmJvmArgs : cmArgs).add(arg);
+                }
                 case "--quick" ->
                 {
                     rounds = 1;
@@ -100,8 +116,13 @@ public final class RpcSuite
             final int grpcPort = Integer.parseInt(readLine(grpc, Pattern.compile("PORT (\\d+)"), 30).group(1));
 
             final Path cmLog = Files.createTempFile("switchboard-bench-rpc-cm", ".log");
-            cm = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms64m", "-Xmx512m",
-                "-jar", cmJar, "--worker-classpath", workerJar, "--workers", "1", "--port", "0", "--rpc-port", "0")
+            final List<String> cmCommand = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-Xms64m", "-Xmx512m"));
+            cmCommand.addAll(cmJvmArgs);
+            cmCommand.addAll(List.of("-jar", cmJar, "--worker-classpath", workerJar, "--workers", "1", "--port", "0",
+                "--rpc-port", "0"));
+            cmCommand.addAll(cmArgs);
+            cm = new ProcessBuilder(cmCommand)
                 .redirectErrorStream(true).redirectOutput(cmLog.toFile()).start();
             final int sbPort = waitForRpcPort(cm, cmLog);
             Files.deleteIfExists(cmLog);
@@ -151,6 +172,10 @@ public final class RpcSuite
                     for (int c = 0; c < cases.length; c++)
                     {
                         final String name = cases[c];
+                        if (only != null && !only.contains(name))
+                        {
+                            continue;
+                        }
                         final CallCpu cpu = name.startsWith("sb") ? sbCpu : name.startsWith("rmi") ? rmiCpu : grpcCpu;
                         final Measured measured;
                         if (name.equals("sb_mix"))
@@ -193,9 +218,17 @@ public final class RpcSuite
                         cpuPerCall.get(c).add(perCall);
                         roles.set(c, measured.cpu().roles());
                         printRound(round, name, measured.result(), perCall[0]);
+                        if (threadCpu)
+                        {
+                            cpu.threadsSinceStart(12).forEach(line -> System.out.println("    " + line));
+                        }
                     }
                 }
 
+                if (only != null)
+                {
+                    return 0;
+                }
                 final double[] rps = new double[cases.length];
                 final double[] p50 = new double[cases.length];
                 final double[] p99 = new double[cases.length];
