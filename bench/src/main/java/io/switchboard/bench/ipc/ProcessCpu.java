@@ -9,14 +9,14 @@ import java.nio.file.Path;
  * Reads the CPU time a process has used, all its threads together, from
  * {@code /proc/<pid>/stat}: fields 14 (utime) and 15 (stime), in clock ticks.
  */
-final class ProcessCpu
+public final class ProcessCpu
 {
     /**
      * USER_HZ: the unit of the tick counts in {@code /proc}. Fixed at 100 by the
      * kernel's user ABI on every architecture we run on, whatever CONFIG_HZ is
      * ({@code getconf CLK_TCK} prints it).
      */
-    static final int TICKS_PER_SECOND = 100;
+    public static final int TICKS_PER_SECOND = 100;
 
     /** utime and stime, counted from the field after the command name's closing parenthesis (field 3, state). */
     private static final int UTIME_INDEX = 14 - 3;
@@ -29,7 +29,7 @@ final class ProcessCpu
     /**
      * @return utime + stime of {@code pid}, in ticks of 1/{@value #TICKS_PER_SECOND} s.
      */
-    static long ticks(final long pid)
+    public static long ticks(final long pid)
     {
         final String stat;
         try
