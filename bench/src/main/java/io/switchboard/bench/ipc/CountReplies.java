@@ -4,9 +4,8 @@ import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.RingWriter;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * A peer's answer to COUNT_REQUEST: how many messages it received and how many
@@ -23,7 +22,7 @@ final class CountReplies
      *
      * @param memory the mapped segment that holds the channel's rings.
      */
-    static void send(final ChannelEnd channel, final MemorySegment memory, final long received, final long errors)
+    static void send(final ChannelEnd channel, final SharedBuffer memory, final long received, final long errors)
     {
         final RingWriter writer = channel.writer();
         long offset;
@@ -34,8 +33,8 @@ final class CountReplies
             Thread.onSpinWait();
         }
 
-        memory.set(LONG, offset + BenchFrames.RECEIVED_OFFSET, received);
-        memory.set(LONG, offset + BenchFrames.ERRORS_OFFSET, errors);
+        memory.putLong(offset + BenchFrames.RECEIVED_OFFSET, received);
+        memory.putLong(offset + BenchFrames.ERRORS_OFFSET, errors);
         writer.commit();
         channel.signalPeer();
     }

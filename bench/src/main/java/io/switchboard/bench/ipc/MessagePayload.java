@@ -1,8 +1,7 @@
 package io.switchboard.bench.ipc;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * Writes benchmark messages (layout in {@link BenchFrames}) into a ring in
@@ -18,30 +17,30 @@ final class MessagePayload
     /**
      * @return a template of {@code length} bytes of filler, 8-byte aligned.
      */
-    static MemorySegment newMessage(final int length)
+    static SharedBuffer newMessage(final int length)
     {
         if (length < BenchFrames.MIN_MESSAGE_LENGTH || (length & (Long.BYTES - 1)) != 0)
         {
             throw new IllegalArgumentException("message length must be a multiple of 8, at least 16: length=" + length);
         }
 
-        final long[] words = new long[length / Long.BYTES];
-        for (int i = 0; i < words.length; i++)
+        final SharedBuffer message = SharedBuffer.wrap(new byte[length]);
+        for (int i = 0; i < length / Long.BYTES; i++)
         {
-            words[i] = 0x5357_4954_4348_0000L | i;
+            message.putLong((long)i * Long.BYTES, 0x5357_4954_4348_0000L | i);
         }
 
-        return MemorySegment.ofArray(words);
+        return message;
     }
 
     /**
      * Copies the template to {@code memory[offset, offset + length)} and stamps the sequence.
      */
     static void write(
-        final MemorySegment template, final MemorySegment memory, final long offset, final int length, final long sequence)
+        final SharedBuffer template, final SharedBuffer memory, final long offset, final int length, final long sequence)
     {
-        MemorySegment.copy(template, 0, memory, offset, length);
-        memory.set(LONG, offset + BenchFrames.SEQUENCE_OFFSET, sequence);
-        memory.set(LONG, offset + BenchFrames.trailingSequenceOffset(length), sequence);
+        template.getBytes(0, memory, offset, length);
+        memory.putLong(offset + BenchFrames.SEQUENCE_OFFSET, sequence);
+        memory.putLong(offset + BenchFrames.trailingSequenceOffset(length), sequence);
     }
 }

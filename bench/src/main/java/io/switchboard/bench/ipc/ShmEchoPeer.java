@@ -8,7 +8,7 @@ import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.ring.RingReader;
 import io.switchboard.ipc.ring.RingWriter;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * The peer process of {@link ShmRoundTripBenchmark}: a worker that echoes
@@ -26,7 +26,7 @@ public final class ShmEchoPeer implements ReadyChannelHandler, FrameHandler
     private final Doorbell doorbell;
     private final RingReader reader;
     private final RingWriter writer;
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private long echoed;
 
     private ShmEchoPeer(final WorkerAttachment attachment)
@@ -74,7 +74,7 @@ public final class ShmEchoPeer implements ReadyChannelHandler, FrameHandler
     /**
      * {@inheritDoc}
      */
-    public void onFrame(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+    public void onFrame(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
     {
         if (type == BenchFrames.MESSAGE)
         {
@@ -87,7 +87,7 @@ public final class ShmEchoPeer implements ReadyChannelHandler, FrameHandler
                 Thread.onSpinWait();
             }
 
-            MemorySegment.copy(buffer, offset, memory, replyOffset, length);
+            buffer.getBytes(offset, memory, replyOffset, length);
             writer.commit();
             echoed++;
         }

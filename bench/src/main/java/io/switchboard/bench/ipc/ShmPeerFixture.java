@@ -16,13 +16,12 @@ import io.switchboard.ipc.segment.WorkerState;
 import io.switchboard.testsupport.JavaProcess;
 import io.switchboard.testsupport.TempSegment;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * The benchmark JVM's side of a cross-process shared-memory benchmark: it
@@ -247,12 +246,12 @@ final class ShmPeerFixture implements AutoCloseable
         long received = -1;
         long errors;
 
-        public void onFrame(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+        public void onFrame(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             if (type == BenchFrames.COUNT_REPLY && length == BenchFrames.COUNT_REPLY_LENGTH)
             {
-                received = buffer.get(LONG, offset + BenchFrames.RECEIVED_OFFSET);
-                errors = buffer.get(LONG, offset + BenchFrames.ERRORS_OFFSET);
+                received = buffer.getLong(offset + BenchFrames.RECEIVED_OFFSET);
+                errors = buffer.getLong(offset + BenchFrames.ERRORS_OFFSET);
             }
         }
     }

@@ -22,10 +22,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.concurrent.TimeUnit;
 
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * Round trip of a 64-byte message between two processes over one channel of a
@@ -70,8 +69,8 @@ public class ShmRoundTripBenchmark
     private RingWriter writer;
     private Doorbell cmDoorbell;
     private IdleStrategy idleStrategy;
-    private MemorySegment memory;
-    private MemorySegment message;
+    private SharedBuffer memory;
+    private SharedBuffer message;
     private ReplyCatcher replies;
     private long sequence;
 
@@ -172,15 +171,15 @@ public class ShmRoundTripBenchmark
             return channelIndex == channelSlot ? reader.read(this, Integer.MAX_VALUE) : 0;
         }
 
-        public void onFrame(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+        public void onFrame(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             if (type != BenchFrames.MESSAGE || length != MESSAGE_LENGTH)
             {
                 throw new IllegalStateException("bad echo: type=" + type + " length=" + length);
             }
 
-            final long first = buffer.get(LONG, offset + BenchFrames.SEQUENCE_OFFSET);
-            final long last = buffer.get(LONG, offset + BenchFrames.trailingSequenceOffset(length));
+            final long first = buffer.getLong(offset + BenchFrames.SEQUENCE_OFFSET);
+            final long last = buffer.getLong(offset + BenchFrames.trailingSequenceOffset(length));
             if (first != expectedSequence || last != expectedSequence)
             {
                 throw new IllegalStateException(

@@ -6,9 +6,8 @@ import io.switchboard.ipc.doorbell.ReadyChannelHandler;
 import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.ring.RingReader;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * The peer process of {@link ShmThroughputBenchmark}: a worker that reads its
@@ -25,9 +24,9 @@ public final class ShmSinkPeer implements ReadyChannelHandler, FrameHandler
     private final ChannelEnd channel;
     private final Doorbell doorbell;
     private final RingReader reader;
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final int messageLength;
-    private final MemorySegment copy;
+    private final SharedBuffer copy;
     private long received;
     private long lastSequence;
     private long errors;
@@ -39,8 +38,8 @@ public final class ShmSinkPeer implements ReadyChannelHandler, FrameHandler
         this.reader = channel.reader();
         this.memory = attachment.segment().memory();
         this.messageLength = messageLength;
-        // long[]: a heap segment of bytes is not 8-byte aligned for LONG reads
-        this.copy = MemorySegment.ofArray(new long[(messageLength + Long.BYTES - 1) / Long.BYTES]);
+        // plain reads of a SharedBuffer may be unaligned: bytes will do
+        this.copy = SharedBuffer.wrap(new byte[messageLength]);
     }
 
     public static void main(final String[] args)
@@ -79,7 +78,7 @@ public final class ShmSinkPeer implements ReadyChannelHandler, FrameHandler
     /**
      * {@inheritDoc}
      */
-    public void onFrame(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+    public void onFrame(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
     {
         if (type == BenchFrames.MESSAGE)
         {
@@ -91,9 +90,9 @@ public final class ShmSinkPeer implements ReadyChannelHandler, FrameHandler
                 return;
             }
 
-            MemorySegment.copy(buffer, offset, copy, 0, length);
-            final long first = copy.get(LONG, BenchFrames.SEQUENCE_OFFSET);
-            final long last = copy.get(LONG, BenchFrames.trailingSequenceOffset(length));
+            buffer.getBytes(offset, copy, 0, length);
+            final long first = copy.getLong(BenchFrames.SEQUENCE_OFFSET);
+            final long last = copy.getLong(BenchFrames.trailingSequenceOffset(length));
             if (first != expected || last != expected)
             {
                 errors++;

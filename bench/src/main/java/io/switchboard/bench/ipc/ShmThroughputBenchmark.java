@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,8 +70,8 @@ public class ShmThroughputBenchmark
     private ShmPeerFixture fixture;
     private ChannelEnd channel;
     private RingWriter writer;
-    private MemorySegment memory;
-    private MemorySegment message;
+    private SharedBuffer memory;
+    private SharedBuffer message;
     private int signalInterval;
     private int untilSignal;
     private long sequence;
@@ -114,8 +114,8 @@ public class ShmThroughputBenchmark
     public void send()
     {
         final RingWriter writer = this.writer;
-        final MemorySegment memory = this.memory;
-        final MemorySegment message = this.message;
+        final SharedBuffer memory = this.memory;
+        final SharedBuffer message = this.message;
         final int messageLength = this.messageLength;
         long sequence = this.sequence;
         int untilSignal = this.untilSignal;

@@ -2,6 +2,7 @@ package io.switchboard.client;
 
 import io.switchboard.rpc.FrameSink;
 import io.switchboard.rpc.SessionLostException;
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ final class CoalescingWriter implements FrameSink
     public void sendAwaited(final byte[] buffer, final int offset, final int length)
     {
         // a virtual thread never leads or reads, so it cannot see to a held frame of its own
-        send(buffer, offset, length, !Thread.currentThread().isVirtual());
+        send(buffer, offset, length, !HandlerThreads.isVirtual(Thread.currentThread()));
     }
 
     private void send(final byte[] buffer, final int offset, final int length, final boolean awaited)

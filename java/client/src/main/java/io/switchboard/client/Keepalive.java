@@ -1,5 +1,6 @@
 package io.switchboard.client;
 
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,9 @@ final class Keepalive
         this.lastFramesSent = framesSent.getAsLong();
         this.lastReads = readsWithBytes.getAsLong();
         this.quietSinceNs = nowNs;
-        this.thread = Thread.ofVirtual().name("switchboard keepalive: " + name).unstarted(this::run);
+        // a virtual thread on Java 21+, a daemon platform thread on 17: it sleeps between looks, either will do
+        this.thread = HandlerThreads.factory("switchboard keepalive: " + name).newThread(this::run);
+        this.thread.setName("switchboard keepalive: " + name);
     }
 
     void start()

@@ -34,7 +34,8 @@ final class ReadPump
     {
         this.reader = reader;
         this.lingerNs = lingerNs;
-        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
         // no call yet: the pump reads at once (nanoTime may be negative, so not 0)
         this.lastSyncActivityNs = System.nanoTime() - lingerNs;
     }

@@ -1,6 +1,7 @@
 package io.switchboard.client;
 
 import io.switchboard.rpc.AnswerWaiter;
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +40,7 @@ final class ReadToken implements AnswerWaiter
     @Override
     public void await(final Future<?> call, final long deadlineNs) throws InterruptedException
     {
-        if (Thread.currentThread().isVirtual())
+        if (HandlerThreads.isVirtual(Thread.currentThread()))
         {
             // never a leader, so not counted among those who keep the pump away: the pump reads for it (and
             // the writer never holds a virtual thread's frame, which it could not see to)

@@ -101,7 +101,7 @@ public final class Switchboard
         {
             each.append("\n  ").append(failure.getMessage());
         }
-        final RuntimeException last = failures.getLast();
+        final RuntimeException last = failures.get(failures.size() - 1);
         final RuntimeException all = last instanceof SessionRefusedException ? last :
             new UncheckedIOException("no address of " + addresses.size() + " opened a session for application '" +
                 application + "':" + each, new IOException(each.toString().trim()));

@@ -1,5 +1,6 @@
 package io.switchboard.jetty;
 
+import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.HttpResponse;
 import io.switchboard.worker.http.NonBlockingBody;
@@ -217,7 +218,7 @@ final class ChannelHttpStream implements HttpStream
         {
             writing = true;
         }
-        if (Thread.currentThread().isVirtual())
+        if (HandlerThreads.isVirtual(Thread.currentThread()))
         {
             write(metaData, last, content, callback);
         }

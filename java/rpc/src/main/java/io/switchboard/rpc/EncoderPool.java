@@ -20,7 +20,7 @@ final class EncoderPool
 
     FrameEncoder acquire()
     {
-        final int start = (int)(Thread.currentThread().threadId() & (SLOTS - 1));
+        final int start = (int)(Thread.currentThread().getId() & (SLOTS - 1));
         for (int i = 0; i < SLOTS; i++)
         {
             final int slot = (start + i) & (SLOTS - 1);
@@ -43,7 +43,7 @@ final class EncoderPool
             return;
         }
         encoder.trim();
-        final int start = (int)(Thread.currentThread().threadId() & (SLOTS - 1));
+        final int start = (int)(Thread.currentThread().getId() & (SLOTS - 1));
         for (int i = 0; i < SLOTS; i++)
         {
             if (slots.compareAndSet((start + i) & (SLOTS - 1), null, encoder))

@@ -14,6 +14,7 @@ import io.switchboard.rpc.codec.MethodCodec;
 import io.switchboard.rpc.codec.ObjectReferences;
 import io.switchboard.rpc.codec.PayloadCodec;
 import java.io.IOException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -170,22 +171,28 @@ final class OutgoingCalls
                 call.expire();
             }
         }
-        switch (call.state())
+        // Future.state() and resultNow() are Java 19: asked the Java 17 way, which says the same
+        if (call.isCancelled())
         {
-            case SUCCESS:
-                return call.resultNow();
-            case CANCELLED:
-                throw new CallCancelledException("CANCELLED: " + call.where() + " was cancelled");
-            default:
-                final Throwable failure = call.exceptionNow();
-                if (failure instanceof RuntimeException runtime)
-                {
-                    // made on the reader or timer thread: show the caller's stack instead
-                    runtime.fillInStackTrace();
-                    throw runtime;
-                }
-                throw new RemoteInternalException(RpcErrorCode.INTERNAL, call.where() + " failed: " + failure, failure);
+            throw new CallCancelledException("CANCELLED: " + call.where() + " was cancelled");
         }
+        final Throwable failure;
+        try
+        {
+            final Object result = call.getNow(null);
+            return result;
+        }
+        catch (final CompletionException ex)
+        {
+            failure = null != ex.getCause() ? ex.getCause() : ex;
+        }
+        if (failure instanceof RuntimeException runtime)
+        {
+            // made on the reader or timer thread: show the caller's stack instead
+            runtime.fillInStackTrace();
+            throw runtime;
+        }
+        throw new RemoteInternalException(RpcErrorCode.INTERNAL, call.where() + " failed: " + failure, failure);
     }
 
     /**

@@ -15,13 +15,13 @@ import io.switchboard.rpc.codec.BigEndian;
 import io.switchboard.rpc.codec.MethodCodec;
 import io.switchboard.rpc.codec.RemoteInterface;
 import io.switchboard.rpc.stream.FrameHandler;
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
@@ -63,9 +63,13 @@ import java.util.function.BiConsumer;
  */
 public final class RpcSession implements FrameHandler, AutoCloseable
 {
-    private static final ThreadFactory VIRTUAL_THREADS = Thread.ofVirtual().name("rpc-call-", 0).factory();
-    /** The default executor of incoming calls: a virtual thread each. */
-    public static final Executor VIRTUAL_THREAD_EXECUTOR = task -> VIRTUAL_THREADS.newThread(task).start();
+    /**
+     * The default executor of incoming calls: a virtual thread each on Java 21+; before that a pool of
+     * {@value HandlerThreads#DEFAULT_PLATFORM_THREADS} daemon platform threads, more calls waiting in line
+     * ({@link HandlerThreads}).
+     */
+    public static final Executor VIRTUAL_THREAD_EXECUTOR =
+        HandlerThreads.executor("rpc-call-", HandlerThreads.DEFAULT_PLATFORM_THREADS);
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
 
     private static final ClassValue<MethodCodec> LOOKUP_CODECS = new ClassValue<>()

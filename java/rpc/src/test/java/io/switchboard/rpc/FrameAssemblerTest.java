@@ -9,9 +9,7 @@ import io.switchboard.rpc.codec.BigEndian;
 import io.switchboard.rpc.stream.AssemblyBudget;
 import io.switchboard.rpc.stream.FrameAssembler;
 import io.switchboard.rpc.stream.FrameHandler;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,7 +65,7 @@ class FrameAssemblerTest
                 }
                 else
                 {
-                    final MemorySegment segment = MemorySegment.ofArray(stream);
+                    final SharedBuffer segment = SharedBuffer.wrap(stream);
                     assembler.onBytes(segment, index, piece);
                 }
                 index += piece;
@@ -86,12 +84,9 @@ class FrameAssemblerTest
     void shouldReadFramesFromNativeMemory()
     {
         final byte[] stream = concat(List.of(frame(10, 1), frame(100, 2)));
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment ring = arena.allocate(stream.length + 16);
-            MemorySegment.copy(stream, 0, ring, ValueLayout.JAVA_BYTE, 16, stream.length);
-            new FrameAssembler(4096, handler).onBytes(ring, 16, stream.length);
-        }
+        final SharedBuffer ring = SharedBuffer.allocateNative(stream.length + 16, 8);
+        ring.putBytes(16, stream, 0, stream.length);
+        new FrameAssembler(4096, handler).onBytes(ring, 16, stream.length);
         assertEquals(2, frames.size());
         assertArrayEquals(frame(100, 2), frames.get(1));
     }
@@ -133,7 +128,7 @@ class FrameAssemblerTest
         fromArray.onBytes(header, 0, header.length);
         assertEquals(FrameAssembler.DEFAULT_INITIAL_CAPACITY, fromArray.bufferCapacity());
         final FrameAssembler fromSegment = new FrameAssembler(max, handler);
-        assertTrue(fromSegment.onBytes(MemorySegment.ofArray(header), 0, header.length));
+        assertTrue(fromSegment.onBytes(SharedBuffer.wrap(header), 0, header.length));
         assertEquals(FrameAssembler.DEFAULT_INITIAL_CAPACITY, fromSegment.bufferCapacity());
     }
 
@@ -145,7 +140,7 @@ class FrameAssemblerTest
         final List<Integer> capacities = new ArrayList<>();
         for (int index = 0; index < frame.length - 1000; index += 1000)
         {
-            assertTrue(assembler.onBytes(MemorySegment.ofArray(frame), index, 1000));
+            assertTrue(assembler.onBytes(SharedBuffer.wrap(frame), index, 1000));
             final int arrived = index + 1000;
             assertTrue(assembler.bufferCapacity() < 2 * arrived + 1024, "capacity " + assembler.bufferCapacity() +
                 " after " + arrived + " bytes");
@@ -155,7 +150,7 @@ class FrameAssemblerTest
             }
         }
         assertEquals(List.of(1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 200_000), capacities);
-        assertTrue(assembler.onBytes(MemorySegment.ofArray(frame), frame.length - 1000, 1000));
+        assertTrue(assembler.onBytes(SharedBuffer.wrap(frame), frame.length - 1000, 1000));
         assertArrayEquals(frame, frames.getFirst());
         assertEquals(1024, assembler.bufferCapacity(), "back to the initial buffer");
     }
@@ -166,7 +161,7 @@ class FrameAssemblerTest
         final CountingBudget budget = new CountingBudget(1 << 20);
         final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
         final byte[] frame = frame(1000, 7);
-        final MemorySegment source = MemorySegment.ofArray(frame);
+        final SharedBuffer source = SharedBuffer.wrap(frame);
         assertTrue(assembler.onBytes(source, 0, 60));
 
         budget.refuse = true;
@@ -189,7 +184,7 @@ class FrameAssemblerTest
         final CountingBudget budget = new CountingBudget(1000);
         final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
         final byte[] header = RawPeer.header(1, 1, 0, 2000);
-        assertTrue(assembler.onBytes(MemorySegment.ofArray(header), 0, header.length));
+        assertTrue(assembler.onBytes(SharedBuffer.wrap(header), 0, header.length));
         assertEquals(1, errors.size());
         assertTrue(errors.getFirst().contains("over the 1064 bytes this side can hold"), errors.getFirst());
         assertTrue(assembler.isFailed());
@@ -201,7 +196,7 @@ class FrameAssemblerTest
         final CountingBudget budget = new CountingBudget(1 << 20);
         final FrameAssembler assembler = new FrameAssembler(1 << 20, 64, handler, budget);
         final byte[] frame = frame(10_000, 7);
-        assertTrue(assembler.onBytes(MemorySegment.ofArray(frame), 0, 5000));
+        assertTrue(assembler.onBytes(SharedBuffer.wrap(frame), 0, 5000));
         assertTrue(budget.held > 0);
         assembler.close();
         assertEquals(0, budget.held);
@@ -214,7 +209,7 @@ class FrameAssemblerTest
         final List<byte[]> sent = List.of(frame(0, 1), frame(5, 2), frame(3000, 3), frame(17, 4), frame(70_000, 5),
             frame(100, 6));
         final byte[] stream = concat(sent);
-        final MemorySegment segment = MemorySegment.ofArray(stream);
+        final SharedBuffer segment = SharedBuffer.wrap(stream);
         final SplittableRandom random = new SplittableRandom(7);
         for (int round = 0; round < 50; round++)
         {

@@ -1,7 +1,7 @@
 package io.switchboard.rpc;
 
 import io.switchboard.rpc.stream.FrameAssembler;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 /**
  * A client-side and a worker-side session joined in memory: each side's sink queues its frames for a reader thread
  * that feeds them to the other side's assembler as one stream, cut in random pieces (across frame boundaries), from
- * a byte[] or from a MemorySegment by turns.
+ * a byte[] or from a SharedBuffer by turns.
  */
 final class SessionPair implements AutoCloseable
 {
@@ -147,7 +147,7 @@ final class SessionPair implements AutoCloseable
                             1 + random.nextInt(left);
                         if (fromSegment)
                         {
-                            final MemorySegment segment = MemorySegment.ofArray(Arrays.copyOfRange(chunk, index - 3 < 0 ? 0 : index - 3, index + piece));
+                            final SharedBuffer segment = SharedBuffer.wrap(Arrays.copyOfRange(chunk, index - 3 < 0 ? 0 : index - 3, index + piece));
                             final int lead = index - 3 < 0 ? index : 3;
                             assembler.onBytes(segment, lead, piece);
                         }

@@ -1,5 +1,6 @@
 package io.switchboard.worker;
 
+import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HostingOptions;
 import io.switchboard.worker.runtime.WorkerRuntime;
 import org.slf4j.Logger;
@@ -16,8 +17,11 @@ import java.util.Set;
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp worker-and-applications io.switchboard.worker.Worker \
  *       --segment /switchboard-1234-0123456789abcdef --slot 0 [--apps demo,other] \
- *       [--webapp /shop=shop.war]... [--session-store DIR]
+ *       [--webapp /shop=shop.war]... [--session-store DIR] [--handler-threads N]
  * </pre>
+ * On Java 17 the worker needs no {@code --enable-native-access} (a Java 22 flag that Java 17 refuses): it reaches
+ * the shim through JNA. {@code --handler-threads N} (default {@value HandlerThreads#DEFAULT_PLATFORM_THREADS})
+ * bounds the platform threads that run blocking handlers where virtual threads are missing (before Java 21).
  * With {@code --slot stdin} the worker starts ahead of need: it loads its applications, then waits for
  * its slot number on standard input (a spare the CM keeps warm, so that a replacement serves at once),
  * and exits quietly if the input closes first.
@@ -40,6 +44,7 @@ public final class Worker
         final Set<String> applications = new LinkedHashSet<>();
         final List<String> webApplications = new ArrayList<>();
         Path sessionStore = null;
+        int handlerThreads = HandlerThreads.DEFAULT_PLATFORM_THREADS;
         try
         {
             for (int i = 0; i < args.length; i++)
@@ -64,6 +69,7 @@ public final class Worker
                     }
                     case "--webapp" -> webApplications.add(args[++i]);
                     case "--session-store" -> sessionStore = Path.of(args[++i]);
+                    case "--handler-threads" -> handlerThreads = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i]);
                 }
             }
@@ -75,14 +81,14 @@ public final class Worker
         catch (final RuntimeException ex)
         {
             LOG.error("{}; usage: Worker --segment NAME --slot N|stdin [--apps NAME,...] " +
-                "[--webapp PREFIX=PATH]... [--session-store DIR]", ex.getMessage());
+                "[--webapp PREFIX=PATH]... [--session-store DIR] [--handler-threads N]", ex.getMessage());
             System.exit(2);
             return;
         }
 
         ignoreInterrupt();
         System.exit(new WorkerRuntime(
-            segment, slot, applications, new HostingOptions(webApplications, sessionStore)).run());
+            segment, slot, applications, new HostingOptions(webApplications, sessionStore, handlerThreads)).run());
     }
 
     /**

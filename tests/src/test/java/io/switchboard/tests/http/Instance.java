@@ -2,7 +2,6 @@ package io.switchboard.tests.http;
 
 import io.switchboard.cm.ConnectionManager;
 import io.switchboard.cm.config.CmConfig;
-import io.switchboard.ipc.SharedMemory;
 import io.switchboard.ipc.channel.ChannelState;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.ring.RingDescriptor;
@@ -157,8 +156,8 @@ public final class Instance implements AutoCloseable
                 continue;
             }
             final long ring = outbound ? layout.outboundRingOffset(slot) : layout.inboundRingOffset(slot);
-            final long tail = (long)SharedMemory.LONG_HANDLE.getAcquire(segment.memory(), ring + RingDescriptor.TAIL_POSITION_OFFSET);
-            final long head = (long)SharedMemory.LONG_HANDLE.getAcquire(segment.memory(), ring + RingDescriptor.HEAD_POSITION_OFFSET);
+            final long tail = segment.memory().getLongAcquire(ring + RingDescriptor.TAIL_POSITION_OFFSET);
+            final long head = segment.memory().getLongAcquire(ring + RingDescriptor.HEAD_POSITION_OFFSET);
             if (capacity - (tail - head) < RingDescriptor.maxFrameLength(capacity))
             {
                 return true;

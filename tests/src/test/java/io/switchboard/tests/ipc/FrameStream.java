@@ -4,8 +4,7 @@ import io.switchboard.ipc.ring.FragmentAssembler;
 import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.ring.RingWriter;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.zip.CRC32;
 
 /**
@@ -53,7 +52,7 @@ final class FrameStream
     final class Sender
     {
         private final byte[] scratch = new byte[largeLength];
-        private final MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
+        private final SharedBuffer scratchSegment = SharedBuffer.wrap(scratch);
         private final CRC32 crc = new CRC32();
         private long next;
         private int partOffset;
@@ -75,7 +74,7 @@ final class FrameStream
                     {
                         scratch[i] = contentByte(next, i);
                     }
-                    scratchSegment.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, next);
+                    scratchSegment.putLong(0, next);
                     prepared = true;
                 }
 
@@ -143,23 +142,23 @@ final class FrameStream
             return assembler;
         }
 
-        public void onFrame(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+        public void onFrame(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             onMessage(buffer, offset, length, type, flags);
         }
 
-        private void onMessage(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+        private void onMessage(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             if (length > copy.length)
             {
                 copy = new byte[length];
             }
-            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, offset, copy, 0, length);
+            buffer.getBytes(offset, copy, 0, length);
             crc.update(copy, 0, length);
 
             if (error == null)
             {
-                final long sequence = MemorySegment.ofArray(copy).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                final long sequence = SharedBuffer.wrap(copy).getLong(0);
                 if (type != TYPE || sequence != next || length != sizeOf(next))
                 {
                     error = "expected sequence " + next + " of " + sizeOf(next) + " bytes, got sequence " + sequence +

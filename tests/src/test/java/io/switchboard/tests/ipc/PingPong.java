@@ -6,10 +6,9 @@ import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.signal.IdleStrategy;
 import io.switchboard.ipc.signal.SpinParkIdleStrategy;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.concurrent.TimeUnit;
 
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * One end of a ping-pong in which the receiver parks on the futex before every
@@ -25,9 +24,9 @@ final class PingPong
     private final ChannelEnd end;
     private final Doorbell doorbell;
     private final SpinParkIdleStrategy idle;
-    private final MemorySegment message = MemorySegment.ofArray(new long[8]);
+    private final SharedBuffer message = SharedBuffer.wrap(new byte[64]);
     private final long[] lastValue = {-1};
-    private final FrameHandler handler = (buffer, offset, length, type, flags) -> lastValue[0] = buffer.get(LONG, offset);
+    private final FrameHandler handler = (buffer, offset, length, type, flags) -> lastValue[0] = buffer.getLong(offset);
     private long lostWakeups;
 
     PingPong(final ChannelEnd end, final Doorbell doorbell)
@@ -39,7 +38,7 @@ final class PingPong
 
     void send(final long value)
     {
-        message.set(LONG, 0, value);
+        message.putLong(0, value);
         if (!end.writer().offer(TYPE, message, 0, 64))
         {
             throw new IllegalStateException("ring full in a ping-pong");

@@ -22,8 +22,7 @@ import io.switchboard.testsupport.TempSegment;
 import io.switchboard.worker.Worker;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +103,7 @@ final class MiniCm implements AutoCloseable
         {
             throw new IllegalStateException("no room for a head in a fresh channel");
         }
-        final HeadWriter head = new HeadWriter().wrap(temp.segment().memory().asSlice(at, length).asByteBuffer(), 0)
+        final HeadWriter head = new HeadWriter().wrap(temp.segment().memory().byteBuffer(at, length), 0)
             .requestFixed(1, hasBody ? HttpHeadDescriptor.FLAG_HAS_BODY : 0, headers.length / 2, contentLength)
             .putString(application).putString(method).putString(target);
         for (final String header : headers)
@@ -124,7 +123,7 @@ final class MiniCm implements AutoCloseable
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         final ResponseHead[] head = new ResponseHead[1];
         final int[] last = {0};
-        final MemorySegment source = MemorySegment.ofArray(body);
+        final SharedBuffer source = SharedBuffer.wrap(body);
         final SpinParkIdleStrategy idle = new SpinParkIdleStrategy(doorbell.eventCount(), doorbell, 0, 20_000, 2, 1_000_000L);
         int sent = 0;
         boolean endSent = body.length == 0;
@@ -146,7 +145,7 @@ final class MiniCm implements AutoCloseable
                 {
                     break;
                 }
-                MemorySegment.copy(source, sent, temp.segment().memory(), at, chunk);
+                source.getBytes(sent, temp.segment().memory(), at, chunk);
                 end.writer().commit();
                 sent += chunk;
                 work++;
@@ -170,7 +169,7 @@ final class MiniCm implements AutoCloseable
                 switch (type)
                 {
                     case HttpFrameType.RESPONSE_HEAD -> head[0] = ResponseHead.decode(buffer, offset, length);
-                    case HttpFrameType.RESPONSE_BODY -> received.writeBytes(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+                    case HttpFrameType.RESPONSE_BODY -> received.writeBytes(buffer.toByteArray(offset, length));
                     default -> last[0] = type;
                 }
             }, Integer.MAX_VALUE));

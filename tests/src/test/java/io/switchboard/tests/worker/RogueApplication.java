@@ -18,13 +18,10 @@ import io.switchboard.worker.http.HttpApplication;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.HttpResponse;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
-import static io.switchboard.ipc.SharedMemory.SHORT;
 
 /**
  * A worker gone bad, for the tests of the CM's distrust: the handler maps the
@@ -73,7 +70,7 @@ public final class RogueApplication implements HttpApplication
         final String fault = request.path().substring(request.path().lastIndexOf('/') + 1);
         final SharedSegment segment = segment();
         final SegmentLayout layout = segment.layout();
-        final MemorySegment memory = segment.memory();
+        final SharedBuffer memory = segment.memory();
         final ChannelTable channels = new ChannelTable(segment);
         if (fault.equals("odd-header"))
         {
@@ -102,8 +99,7 @@ public final class RogueApplication implements HttpApplication
             {
                 writeResponseHead(end, 200, 5, "X-Rogue", "1");
                 final long at = end.writer().tryClaim(HttpFrameType.RESPONSE_BODY, FrameDescriptor.UNFRAGMENTED, 10);
-                MemorySegment.copy(MemorySegment.ofArray("0123456789".getBytes(StandardCharsets.US_ASCII)), 0,
-                    memory, at, 10);
+                memory.putBytes(at, "0123456789".getBytes(StandardCharsets.US_ASCII), 0, 10);
                 end.writer().commit();
             }
             case "after-head" ->
@@ -120,17 +116,16 @@ public final class RogueApplication implements HttpApplication
                 final long inbound = layout.inboundRingOffset(slot);
                 for (int i = 0; i < 1_000; i++)
                 {
-                    final long tail = (long)LONG_HANDLE.getAcquire(memory, inbound + RingDescriptor.TAIL_POSITION_OFFSET);
-                    LONG_HANDLE.setRelease(memory, inbound + RingDescriptor.HEAD_POSITION_OFFSET, tail + 4096);
+                    final long tail = memory.getLongAcquire(inbound + RingDescriptor.TAIL_POSITION_OFFSET);
+                    memory.putLongRelease(inbound + RingDescriptor.HEAD_POSITION_OFFSET, tail + 4096);
                     end.writer().spaceEventCount().signal();
                     Thread.sleep(5);
                 }
             }
             case "channel-state" ->
             {
-                final long word = (long)LONG_HANDLE.getAcquire(
-                    memory, layout.channelSlotOffset(slot) + ChannelSlotDescriptor.STATE_WORD_OFFSET);
-                LONG_HANDLE.setRelease(memory, layout.channelSlotOffset(slot) + ChannelSlotDescriptor.STATE_WORD_OFFSET,
+                final long word = memory.getLongAcquire(layout.channelSlotOffset(slot) + ChannelSlotDescriptor.STATE_WORD_OFFSET);
+                memory.putLongRelease(layout.channelSlotOffset(slot) + ChannelSlotDescriptor.STATE_WORD_OFFSET,
                     ChannelSlotDescriptor.stateWord(ChannelSlotDescriptor.generation(word) + 7, ChannelState.OPEN));
                 response.send("looks fine".getBytes(StandardCharsets.US_ASCII));
                 return;
@@ -141,7 +136,7 @@ public final class RogueApplication implements HttpApplication
                 final ChannelEnd other = ChannelEnd.forWorker(segment, foreign, channels.owner(slot));
                 writeResponseHead(other, 200, 6, "X-Foreign", "1");
                 final long at = other.writer().tryClaim(HttpFrameType.RESPONSE_BODY, FrameDescriptor.UNFRAGMENTED, 6);
-                MemorySegment.copy(MemorySegment.ofArray("forged".getBytes(StandardCharsets.US_ASCII)), 0, memory, at, 6);
+                memory.putBytes(at, "forged".getBytes(StandardCharsets.US_ASCII), 0, 6);
                 other.writer().commit();
                 other.writer().tryClaim(HttpFrameType.RESPONSE_END, FrameDescriptor.UNFRAGMENTED, 0);
                 other.writer().commit();
@@ -154,15 +149,14 @@ public final class RogueApplication implements HttpApplication
                 // again and again: the poller's own beat overwrites it every 250 ms
                 for (int i = 0; i < 3_000; i++)
                 {
-                    LONG_HANDLE.setRelease(memory,
-                        layout.workerSlotOffset(workerSlot) + WorkerSlotDescriptor.HEARTBEAT_OFFSET,
+                    memory.putLongRelease(layout.workerSlotOffset(workerSlot) + WorkerSlotDescriptor.HEARTBEAT_OFFSET,
                         System.nanoTime() + TimeUnit.HOURS.toNanos(1));
                     Thread.sleep(10);
                 }
             }
             case "worker-identity" ->
                 // not the state: the worker's own runtime exits at once when that changes, a race with the CM
-                memory.set(INT, layout.workerSlotOffset(workerSlot) + WorkerSlotDescriptor.PID_OFFSET, 1);
+                memory.putInt(layout.workerSlotOffset(workerSlot) + WorkerSlotDescriptor.PID_OFFSET, 1);
             default ->
             {
                 response.status(404).send(("no fault " + fault + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -239,21 +233,21 @@ public final class RogueApplication implements HttpApplication
             " slotCount=" + channels.slotCount());
     }
 
-    private static long head(final MemorySegment memory, final long ringOffset)
+    private static long head(final SharedBuffer memory, final long ringOffset)
     {
-        return (long)LONG_HANDLE.getAcquire(memory, ringOffset + RingDescriptor.HEAD_POSITION_OFFSET);
+        return memory.getLongAcquire(ringOffset + RingDescriptor.HEAD_POSITION_OFFSET);
     }
 
-    private static void publishTail(final MemorySegment memory, final long ringOffset, final long tail)
+    private static void publishTail(final SharedBuffer memory, final long ringOffset, final long tail)
     {
-        LONG_HANDLE.setRelease(memory, ringOffset + RingDescriptor.TAIL_POSITION_OFFSET, tail);
+        memory.putLongRelease(ringOffset + RingDescriptor.TAIL_POSITION_OFFSET, tail);
     }
 
     /**
      * Writes a frame header at the tail by hand and publishes {@code advance} bytes: what no RingWriter would.
      */
     private static void writeRawFrame(
-        final MemorySegment memory,
+        final SharedBuffer memory,
         final long ringOffset,
         final int capacity,
         final int frameLength,
@@ -261,11 +255,11 @@ public final class RogueApplication implements HttpApplication
         final int flags,
         final int advance)
     {
-        final long tail = (long)LONG_HANDLE.getAcquire(memory, ringOffset + RingDescriptor.TAIL_POSITION_OFFSET);
+        final long tail = memory.getLongAcquire(ringOffset + RingDescriptor.TAIL_POSITION_OFFSET);
         final long frameOffset = ringOffset + RingDescriptor.HEADER_LENGTH + (tail & (capacity - 1));
-        memory.set(INT, frameOffset + FrameDescriptor.LENGTH_OFFSET, frameLength);
-        memory.set(SHORT, frameOffset + FrameDescriptor.TYPE_OFFSET, (short)type);
-        memory.set(SHORT, frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)flags);
+        memory.putInt(frameOffset + FrameDescriptor.LENGTH_OFFSET, frameLength);
+        memory.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, (short)type);
+        memory.putShort(frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)flags);
         publishTail(memory, ringOffset, tail + advance);
     }
 
@@ -277,7 +271,7 @@ public final class RogueApplication implements HttpApplication
         final int length = HttpHeadDescriptor.RESPONSE_FIXED_LENGTH + HeadWriter.encodedLength(name.length()) +
             HeadWriter.encodedLength(value.length());
         final long at = writer.tryClaim(HttpFrameType.RESPONSE_HEAD, FrameDescriptor.UNFRAGMENTED, length);
-        final java.nio.ByteBuffer view = segment.memory().asSlice(at, length).asByteBuffer();
+        final java.nio.ByteBuffer view = segment.memory().byteBuffer(at, length);
         new HeadWriter().wrap(view, 0).responseFixed(status, 1, contentLength).putString(name).putString(value);
         writer.commit();
     }

@@ -1,7 +1,6 @@
 package io.switchboard.cm.http;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +191,7 @@ public final class ResponseHeadWriter
      *                                forbidden byte.
      */
     public ResponseHeadWriter header(
-        final MemorySegment segment,
+        final SharedBuffer segment,
         final long nameOffset,
         final int nameLength,
         final long valueOffset,
@@ -209,13 +208,13 @@ public final class ResponseHeadWriter
         final int nameAt = buffer.position();
         for (int i = 0; i < nameLength; i++)
         {
-            buffer.put(segment.get(ValueLayout.JAVA_BYTE, nameOffset + i));
+            buffer.put(segment.getByte(nameOffset + i));
         }
         buffer.put((byte)':').put((byte)' ');
         final int valueAt = buffer.position();
         for (int i = 0; i < valueLength; i++)
         {
-            buffer.put(segment.get(ValueLayout.JAVA_BYTE, valueOffset + i));
+            buffer.put(segment.getByte(valueOffset + i));
         }
         buffer.put((byte)'\r').put((byte)'\n');
 

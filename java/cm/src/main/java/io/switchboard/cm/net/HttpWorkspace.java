@@ -6,7 +6,7 @@ import io.switchboard.cm.http.HttpLimits;
 import io.switchboard.cm.http.RequestHeadParser;
 import io.switchboard.cm.http.ResponseHeadWriter;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -42,9 +42,9 @@ final class HttpWorkspace
     {
         this.in = ByteBuffer.allocateDirect(buffers.inputCapacity()).flip();
         this.out = ByteBuffer.allocateDirect(buffers.outputCapacity());
-        // whole-capacity views: MemorySegment.ofBuffer starts at a buffer's position, these never move
-        final MemorySegment inSegment = MemorySegment.ofBuffer(in.duplicate().clear());
-        final MemorySegment outSegment = MemorySegment.ofBuffer(out.duplicate().clear());
+        // whole-capacity views: SharedBuffer.ofBuffer starts at a buffer's position, these never move
+        final SharedBuffer inSegment = SharedBuffer.wrap(in.duplicate().clear());
+        final SharedBuffer outSegment = SharedBuffer.wrap(out.duplicate().clear());
         this.parser = new RequestHeadParser(limits);
         this.bodyPump = new RequestBodyPump(in, inSegment, new ChunkedDecoder(limits), segment);
         this.localResponses = new ResponseHeadWriter(date);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -413,7 +413,7 @@ public final class IoThread implements Runnable
         return views.whole();
     }
 
-    MemorySegment memory()
+    SharedBuffer memory()
     {
         return views.memory();
     }

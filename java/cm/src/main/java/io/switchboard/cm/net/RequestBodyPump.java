@@ -7,7 +7,7 @@ import io.switchboard.ipc.ring.RingWriter;
 import io.switchboard.protocol.http.HttpFrameType;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
@@ -34,15 +34,15 @@ final class RequestBodyPump implements ChunkDataHandler
     }
 
     private final ByteBuffer in;
-    private final MemorySegment inSegment;
+    private final SharedBuffer inSegment;
     private final ChunkedDecoder chunkedDecoder;
     private final SegmentViews segment;
-    private MemorySegment memory;
+    private SharedBuffer memory;
     private long claimOffset;
     private int claimFilled;
     private boolean published;
 
-    RequestBodyPump(final ByteBuffer in, final MemorySegment inSegment, final ChunkedDecoder chunkedDecoder,
+    RequestBodyPump(final ByteBuffer in, final SharedBuffer inSegment, final ChunkedDecoder chunkedDecoder,
         final SegmentViews segment)
     {
         this.in = in;
@@ -135,7 +135,7 @@ final class RequestBodyPump implements ChunkDataHandler
             {
                 final int n = (int)Math.min(Math.min(exchange.bodyRemaining, in.remaining()), room);
                 final long at = writer.tryClaim(HttpFrameType.REQUEST_BODY, FrameDescriptor.UNFRAGMENTED, n);
-                MemorySegment.copy(inSegment, in.position(), memory, at, n);
+                inSegment.getBytes(in.position(), memory, at, n);
                 writer.commit();
                 in.position(in.position() + n);
                 moved(exchange, n);
@@ -178,7 +178,7 @@ final class RequestBodyPump implements ChunkDataHandler
     public void onData(final ByteBuffer source, final int index, final int length)
     {
         // the only source is the read buffer (the decoder hands ranges of it)
-        MemorySegment.copy(inSegment, index, memory, claimOffset + claimFilled, length);
+        inSegment.getBytes(index, memory, claimOffset + claimFilled, length);
         claimFilled += length;
     }
 }

@@ -13,7 +13,7 @@ import io.switchboard.protocol.http.HttpHeadDescriptor;
 import io.switchboard.protocol.http.ResponseHeadDecoder;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -38,7 +38,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
     private static final int COPY_THRESHOLD = 2048;
 
     private final ByteBuffer out;
-    private final MemorySegment outSegment;
+    private final SharedBuffer outSegment;
     private final int flushThreshold;
     private final ResponseHeadWriter headWriter;
     private final ResponseHeadDecoder headDecoder = new ResponseHeadDecoder();
@@ -50,7 +50,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
     private HttpExchange exchange;
     private SocketChannel socket;
 
-    ResponseRelay(final ByteBuffer out, final MemorySegment outSegment, final ResponseHeadWriter headWriter,
+    ResponseRelay(final ByteBuffer out, final SharedBuffer outSegment, final ResponseHeadWriter headWriter,
         final SegmentViews segment, final BooleanSupplier stopping)
     {
         this.out = out;
@@ -92,7 +92,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
         return out.position() > flushThreshold;
     }
 
-    public void onFrame(final MemorySegment memory, final long offset, final int length, final int type, final int flags)
+    public void onFrame(final SharedBuffer memory, final long offset, final int length, final int type, final int flags)
     {
         // an HTTP channel's frames travel whole (a body is many frames, each whole), and the final ones are empty
         if (flags != FrameDescriptor.UNFRAGMENTED)
@@ -145,7 +145,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
         exchange.finalFrameSeen = true;
     }
 
-    private void onHead(final MemorySegment memory, final long offset, final int length)
+    private void onHead(final SharedBuffer memory, final long offset, final int length)
     {
         if (exchange.responseHeadSent)
         {
@@ -216,13 +216,13 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
         return new BadWorkerFrame(why);
     }
 
-    public void onHeader(final MemorySegment memory, final long nameOffset, final int nameLength,
+    public void onHeader(final SharedBuffer memory, final long nameOffset, final int nameLength,
         final long valueOffset, final int valueLength)
     {
         headWriter.header(memory, nameOffset, nameLength, valueOffset, valueLength);
     }
 
-    private void onBody(final MemorySegment memory, final long offset, final int length)
+    private void onBody(final SharedBuffer memory, final long offset, final int length)
     {
         if (!exchange.responseHeadSent)
         {
@@ -250,7 +250,7 @@ final class ResponseRelay implements FrameHandler, ResponseHeadDecoder.HeaderVis
             {
                 ChunkedEncoder.putChunkHeader(out, length);
             }
-            MemorySegment.copy(memory, offset, outSegment, out.position(), length);
+            memory.getBytes(offset, outSegment, out.position(), length);
             out.position(out.position() + length);
             if (chunked)
             {

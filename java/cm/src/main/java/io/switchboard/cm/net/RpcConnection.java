@@ -14,7 +14,7 @@ import io.switchboard.cm.observe.RequestEvent;
 import io.switchboard.cm.observe.RequestEventPublisher;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -252,7 +252,7 @@ final class RpcConnection implements Connection
         deadlineNs = System.nanoTime() + io.timeouts().queueNs();
     }
 
-    private void onOpeningFrame(final MemorySegment memory, final long offset, final int length, final int type,
+    private void onOpeningFrame(final SharedBuffer memory, final long offset, final int length, final int type,
         final int flags)
     {
         if (handshake.readWorkerAnswer(memory, offset, length, type) == SessionHandshake.ACCEPTED)

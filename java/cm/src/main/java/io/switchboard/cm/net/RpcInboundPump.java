@@ -7,7 +7,7 @@ import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.protocol.rpc.RpcFrameScanner;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -83,7 +83,7 @@ final class RpcInboundPump
                     return MORE;
                 }
                 final int valid = scanner.scan(in, in.position(), room);
-                MemorySegment.copy(MemorySegment.ofBuffer(in), 0, io.memory(), at, valid);
+                SharedBuffer.wrap(in).getBytes(0, io.memory(), at, valid);
                 published |= publish(writer, valid);
                 in.position(in.position() + valid);
                 if (streamEnded())

@@ -7,7 +7,7 @@ import io.switchboard.protocol.rpc.RpcFrame;
 import io.switchboard.protocol.rpc.RpcFrameScanner;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ final class RpcOutboundPump
     private final IoThread io;
     private final SocketChannel socket;
     private final ByteBuffer out;
-    private final MemorySegment outSegment;
+    private final SharedBuffer outSegment;
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private final RpcFrameScanner scanner;
     private final FrameHandler streamHandler = this::onStreamFrame;
@@ -54,7 +54,7 @@ final class RpcOutboundPump
         this.io = io;
         this.socket = socket;
         this.out = out;
-        this.outSegment = MemorySegment.ofBuffer(out.duplicate().clear());
+        this.outSegment = SharedBuffer.wrap(out.duplicate().clear());
         this.scanner = new RpcFrameScanner(maxFrameLength);
     }
 
@@ -127,7 +127,7 @@ final class RpcOutboundPump
         return true;
     }
 
-    private void onStreamFrame(final MemorySegment memory, final long offset, final int length, final int type,
+    private void onStreamFrame(final SharedBuffer memory, final long offset, final int length, final int type,
         final int flags)
     {
         if (type != RpcChannelFrameType.STREAM)
@@ -141,7 +141,7 @@ final class RpcOutboundPump
         }
         if (length <= COPY_THRESHOLD && out.remaining() >= length)
         {
-            MemorySegment.copy(memory, offset, outSegment, out.position(), length);
+            memory.getBytes(offset, outSegment, out.position(), length);
             out.position(out.position() + length);
             return;
         }

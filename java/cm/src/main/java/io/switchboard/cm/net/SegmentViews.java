@@ -2,7 +2,7 @@ package io.switchboard.cm.net;
 
 import io.switchboard.ipc.segment.SharedSegment;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,22 +14,22 @@ import java.nio.ByteBuffer;
  */
 final class SegmentViews
 {
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final ByteBuffer whole;
     private final ByteBuffer range;
 
     SegmentViews(final SharedSegment segment)
     {
         this.memory = segment.memory();
-        if (memory.byteSize() > Integer.MAX_VALUE)
+        if (memory.capacity() > Integer.MAX_VALUE)
         {
-            throw new IllegalArgumentException("segment of " + memory.byteSize() + " bytes: the CM maps at most 2 GiB");
+            throw new IllegalArgumentException("segment of " + memory.capacity() + " bytes: the CM maps at most 2 GiB");
         }
-        this.whole = memory.asByteBuffer();
+        this.whole = memory.byteBuffer(0, (int)memory.capacity());
         this.range = whole.duplicate();
     }
 
-    MemorySegment memory()
+    SharedBuffer memory()
     {
         return memory;
     }

@@ -6,8 +6,7 @@ import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.protocol.rpc.RpcFrame;
 import io.switchboard.protocol.rpc.RpcHandshake;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +141,7 @@ final class SessionHandshake
      * @return {@link #ACCEPTED} or {@link #REFUSED} (with the worker's status and message).
      * @throws BadWorkerFrame when the frame is neither answer, or too short for a refusal.
      */
-    int readWorkerAnswer(final MemorySegment memory, final long offset, final int length, final int type)
+    int readWorkerAnswer(final SharedBuffer memory, final long offset, final int length, final int type)
     {
         switch (type)
         {
@@ -156,12 +155,10 @@ final class SessionHandshake
                 {
                     throw new BadWorkerFrame("SESSION_REJECTED of " + length + " bytes");
                 }
-                final int status = memory.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN),
-                    offset + RpcChannelFrameType.REJECTED_STATUS_OFFSET) & 0xFFFF;
+                final int status = memory.getShortBigEndian(offset + RpcChannelFrameType.REJECTED_STATUS_OFFSET) & 0xFFFF;
                 final int textLength = Math.min(length - RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
                     RpcHandshake.MAX_WELCOME_MESSAGE_LENGTH);
-                final byte[] text = memory.asSlice(offset + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET, textLength)
-                    .toArray(ValueLayout.JAVA_BYTE);
+                final byte[] text = memory.toByteArray(offset + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET, textLength);
                 // a refusal that says OK would open nothing: the client hears "no worker" and may retry
                 return refuse(status == RpcHandshake.STATUS_OK ? RpcHandshake.STATUS_NO_WORKER : status,
                     new String(text, StandardCharsets.UTF_8));

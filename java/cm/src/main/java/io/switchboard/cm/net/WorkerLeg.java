@@ -8,7 +8,7 @@ import io.switchboard.ipc.ring.RingCorruptedException;
 import io.switchboard.protocol.http.HttpFrameType;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -269,7 +269,7 @@ final class WorkerLeg
         return frames;
     }
 
-    private void onDetachedFrame(final MemorySegment memory, final long offset, final int length, final int type,
+    private void onDetachedFrame(final SharedBuffer memory, final long offset, final int length, final int type,
         final int flags)
     {
         if (type == HttpFrameType.RESPONSE_END || type == HttpFrameType.RESPONSE_ABORT)

@@ -4,8 +4,7 @@ import io.switchboard.ipc.SharedMemory;
 import io.switchboard.ipc.segment.SegmentHeaderDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * Keeps the segment header's first cache lines (layout in
@@ -23,13 +22,13 @@ final class SegmentHeaderAudit
     /** The fixed fields: the first 128 bytes; the CM heartbeat after them is the CM's to move. */
     static final int CHECKED_LENGTH = SharedMemory.PADDED_LENGTH;
 
-    private final MemorySegment header;
+    private final SharedBuffer header;
     private final byte[] expected;
 
     SegmentHeaderAudit(final SharedSegment segment)
     {
-        this.header = segment.memory().asSlice(0, CHECKED_LENGTH);
-        this.expected = header.toArray(ValueLayout.JAVA_BYTE);
+        this.header = segment.memory().slice(0, CHECKED_LENGTH);
+        this.expected = header.toByteArray(0, CHECKED_LENGTH);
     }
 
     /**
@@ -41,7 +40,7 @@ final class SegmentHeaderAudit
         int last = -1;
         for (int i = 0; i < CHECKED_LENGTH; i++)
         {
-            if (header.get(ValueLayout.JAVA_BYTE, i) != expected[i])
+            if (header.getByte(i) != expected[i])
             {
                 first = first < 0 ? i : first;
                 last = i;
@@ -53,7 +52,7 @@ final class SegmentHeaderAudit
         }
         // the magic is at offset 0 and written in the same copy; a worker attaching meanwhile may see a torn
         // header and retry or refuse, as it would have with the rewritten one
-        MemorySegment.copy(expected, 0, header, ValueLayout.JAVA_BYTE, 0, CHECKED_LENGTH);
+        header.putBytes(0, expected, 0, CHECKED_LENGTH);
         return "segment header bytes " + first + ".." + last + " rewritten (by a worker: no other process maps it); restored";
     }
 }

@@ -5,9 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 
@@ -179,11 +177,10 @@ class ResponseHeadWriterTest
     @Test
     void shouldWriteFieldsStraightFromMemory()
     {
-        try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment segment = arena.allocate(64);
+            final SharedBuffer segment = SharedBuffer.allocateNative(64, 8);
             final byte[] frame = bytes("  X-Frame-Id42\r\n");
-            MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
+            segment.putBytes(0, frame, 0, frame.length);
 
             writer.begin(buffer, 200).header(segment, 2, 10, 12, 2).end();
             assertTrue(written().contains("\r\nX-Frame-Id: 42\r\n"), written());
@@ -201,7 +198,7 @@ class ResponseHeadWriterTest
             assertEquals(before, buffer.position());
 
             final byte[] reserved = bytes("date");
-            MemorySegment.copy(reserved, 0, segment, ValueLayout.JAVA_BYTE, 32, reserved.length);
+            segment.putBytes(32, reserved, 0, reserved.length);
             final InvalidHeaderException date = assertThrows(
                 InvalidHeaderException.class, () -> writer.header(segment, 32, 4, 12, 2));
             assertTrue(date.getMessage().endsWith("name=date"), date.getMessage());

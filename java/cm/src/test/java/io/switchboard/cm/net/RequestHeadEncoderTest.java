@@ -10,11 +10,9 @@ import io.switchboard.protocol.http.HttpHeadDescriptor;
 import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.protocol.http.RemoteAddress;
 import io.switchboard.protocol.http.RequestHead;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -33,20 +31,13 @@ class RequestHeadEncoderTest
     private static final int CAPACITY = 4096;
     private static final String PROXY = "192.0.2.1";
 
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment memory = arena.allocate(RingDescriptor.length(CAPACITY), 128);
+    private final SharedBuffer memory = SharedBuffer.allocateNative((int)RingDescriptor.length(CAPACITY), 128);
     private final RingWriter writer = new RingWriter(memory, 0, CAPACITY);
     private final RingReader reader = new RingReader(memory, 0, CAPACITY);
     private final RequestHeadEncoder encoder = new RequestHeadEncoder();
     private final RequestIds ids = new RequestIds(42);
     private final TrustedProxies trusted = TrustedProxies.parse(List.of("192.0.2.0/28", "2001:db8::/32"));
     private RequestHeadEncoder.Result result;
-
-    @AfterEach
-    void close()
-    {
-        arena.close();
-    }
 
     @Test
     void shouldCarryTheRemoteAddressAndPort() throws Exception
@@ -156,7 +147,7 @@ class RequestHeadEncoderTest
         assertTrue(fixed + withoutAdditions <= room, "the head as sent fits");
         final HttpExchange exchange = exchange(parser);
         assertEquals(RequestHeadEncoder.Result.TOO_LARGE,
-            encoder.encode(parser.head(), "demo", exchange, peer("203.0.113.7", 1), writer, memory.asByteBuffer()));
+            encoder.encode(parser.head(), "demo", exchange, peer("203.0.113.7", 1), writer, memory.byteBuffer(0, (int)memory.capacity())));
         assertEquals(0, reader.read((buffer, offset, length, type, flags) -> { }, 10), "nothing written");
 
         // the same head with the additions fits when the pad is shorter by what they take
@@ -164,10 +155,10 @@ class RequestHeadEncoderTest
             2 + 12 + 2 + RequestIds.GENERATED_LENGTH;
         final RequestHeadParser fits = parse(prefix + "p".repeat(room - fixed - additions) + "\r\n\r\n");
         assertEquals(RequestHeadEncoder.Result.WRITTEN,
-            encoder.encode(fits.head(), "demo", exchange(fits), peer("203.0.113.7", 1), writer, memory.asByteBuffer()));
+            encoder.encode(fits.head(), "demo", exchange(fits), peer("203.0.113.7", 1), writer, memory.byteBuffer(0, (int)memory.capacity())));
         final RequestHeadParser oneMore = parse(prefix + "p".repeat(room - fixed - additions + 1) + "\r\n\r\n");
         assertEquals(RequestHeadEncoder.Result.TOO_LARGE,
-            encoder.encode(oneMore.head(), "demo", exchange(oneMore), peer("203.0.113.7", 1), writer, memory.asByteBuffer()));
+            encoder.encode(oneMore.head(), "demo", exchange(oneMore), peer("203.0.113.7", 1), writer, memory.byteBuffer(0, (int)memory.capacity())));
     }
 
     @Test
@@ -182,7 +173,7 @@ class RequestHeadEncoderTest
         final ClientAddress proxy = peer(PROXY, 1);
         final ClientAddress client = peer("2001:db9::1", 1);
         final HttpExchange exchange = new HttpExchange();
-        final ByteBuffer segment = memory.asByteBuffer();
+        final ByteBuffer segment = memory.byteBuffer(0, (int)memory.capacity());
         // one encoder per parser, as one per workspace: an encoder wraps its parser's array once
         final RequestHeadEncoder other = new RequestHeadEncoder();
         final io.switchboard.ipc.ring.FrameHandler discard = (buffer, offset, length, type, flags) -> { };
@@ -212,11 +203,11 @@ class RequestHeadEncoderTest
     private RequestHead encode(final ClientAddress client, final String head)
     {
         final RequestHeadParser parser = parse(head + "\r\n");
-        result = encoder.encode(parser.head(), "demo", exchange(parser), client, writer, memory.asByteBuffer());
+        result = encoder.encode(parser.head(), "demo", exchange(parser), client, writer, memory.byteBuffer(0, (int)memory.capacity()));
         assertEquals(RequestHeadEncoder.Result.WRITTEN, result);
         final List<RequestHead> read = new ArrayList<>();
         reader.read((buffer, offset, length, type, flags) ->
-            read.add(HeadReader.readRequest(buffer.asSlice(offset, length).asByteBuffer())), 1);
+            read.add(HeadReader.readRequest(buffer.byteBuffer(offset, length))), 1);
         assertEquals(1, read.size());
         return read.getFirst();
     }

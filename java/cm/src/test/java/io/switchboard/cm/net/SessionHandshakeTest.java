@@ -4,7 +4,7 @@ import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.protocol.rpc.RpcHandshake;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -88,20 +88,20 @@ class SessionHandshakeTest
     @Test
     void shouldReadTheWorkersAnswer()
     {
-        final MemorySegment memory = MemorySegment.ofArray(new byte[64]);
+        final SharedBuffer memory = SharedBuffer.wrap(new byte[64]);
         assertEquals(SessionHandshake.ACCEPTED,
             handshake.readWorkerAnswer(memory, 0, 0, RpcChannelFrameType.SESSION_ACCEPTED));
 
         final byte[] text = "no such application".getBytes(StandardCharsets.UTF_8);
         final ByteBuffer rejected = ByteBuffer.allocate(2 + text.length).putShort((short)2).put(text);
-        assertEquals(SessionHandshake.REFUSED, handshake.readWorkerAnswer(MemorySegment.ofArray(rejected.array()), 0,
+        assertEquals(SessionHandshake.REFUSED, handshake.readWorkerAnswer(SharedBuffer.wrap(rejected.array()), 0,
             rejected.capacity(), RpcChannelFrameType.SESSION_REJECTED));
         assertEquals(RpcHandshake.STATUS_UNKNOWN_APPLICATION, handshake.refusalStatus());
         assertEquals("no such application", handshake.refusalMessage());
 
         // a refusal claiming OK would open nothing: the client is told no worker took it
         final ByteBuffer okRefusal = ByteBuffer.allocate(2).putShort((short)RpcHandshake.STATUS_OK);
-        handshake.readWorkerAnswer(MemorySegment.ofArray(okRefusal.array()), 0, 2, RpcChannelFrameType.SESSION_REJECTED);
+        handshake.readWorkerAnswer(SharedBuffer.wrap(okRefusal.array()), 0, 2, RpcChannelFrameType.SESSION_REJECTED);
         assertEquals(RpcHandshake.STATUS_NO_WORKER, handshake.refusalStatus());
 
         assertThrows(BadWorkerFrame.class,

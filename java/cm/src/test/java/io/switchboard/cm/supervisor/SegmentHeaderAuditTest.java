@@ -6,8 +6,6 @@ import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.testsupport.TempSegment;
 import org.junit.jupiter.api.Test;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,18 +19,18 @@ class SegmentHeaderAuditTest
         {
             final SharedSegment segment = temp.segment();
             final SegmentHeaderAudit audit = new SegmentHeaderAudit(segment);
-            final int pid = segment.memory().get(INT, SegmentHeaderDescriptor.CM_PID_OFFSET);
+            final int pid = segment.memory().getInt(SegmentHeaderDescriptor.CM_PID_OFFSET);
             assertNull(audit.checkAndRestore());
 
-            segment.memory().set(LONG, SegmentHeaderDescriptor.CM_HEARTBEAT_OFFSET, 12345L);
+            segment.memory().putLong(SegmentHeaderDescriptor.CM_HEARTBEAT_OFFSET, 12345L);
             assertNull(audit.checkAndRestore(), "the heartbeat is the CM's to move");
 
             // flip bits of the lowest byte, so the first byte rewritten is 88 whatever the pid (1 was not, for a
             // pid whose lowest byte is 1)
-            segment.memory().set(INT, SegmentHeaderDescriptor.CM_PID_OFFSET, pid ^ 0x5A);
+            segment.memory().putInt(SegmentHeaderDescriptor.CM_PID_OFFSET, pid ^ 0x5A);
             final String wrong = audit.checkAndRestore();
             assertTrue(wrong != null && wrong.contains("bytes 88..") && wrong.contains("restored"), wrong);
-            assertEquals(pid, segment.memory().get(INT, SegmentHeaderDescriptor.CM_PID_OFFSET));
+            assertEquals(pid, segment.memory().getInt(SegmentHeaderDescriptor.CM_PID_OFFSET));
             try (SharedSegment attached = SharedSegment.attach(segment.name()))
             {
                 assertEquals(pid, attached.cmProcess().pid());

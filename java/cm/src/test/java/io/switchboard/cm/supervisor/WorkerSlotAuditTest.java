@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +55,7 @@ class WorkerSlotAuditTest
     {
         slots.setState(1, WorkerState.STARTING);
         assertContains(audit.check(1), "state=STARTING");
-        temp.segment().memory().set(INT, slotOffset + WorkerSlotDescriptor.STATE_OFFSET, 0x7777);
+        temp.segment().memory().putInt(slotOffset + WorkerSlotDescriptor.STATE_OFFSET, 0x7777);
         assertContains(audit.check(1), "state=null");
     }
 
@@ -76,11 +74,11 @@ class WorkerSlotAuditTest
     @Test
     void shouldReportARewrittenIdentity()
     {
-        temp.segment().memory().set(INT, slotOffset + WorkerSlotDescriptor.PID_OFFSET, 1);
+        temp.segment().memory().putInt(slotOffset + WorkerSlotDescriptor.PID_OFFSET, 1);
         assertContains(audit.check(1), "pid=1 startTime=777");
-        temp.segment().memory().set(INT, slotOffset + WorkerSlotDescriptor.PID_OFFSET, 4242);
+        temp.segment().memory().putInt(slotOffset + WorkerSlotDescriptor.PID_OFFSET, 4242);
         assertNull(audit.check(1));
-        temp.segment().memory().set(LONG, slotOffset + WorkerSlotDescriptor.EPOCH_OFFSET, 99);
+        temp.segment().memory().putLong(slotOffset + WorkerSlotDescriptor.EPOCH_OFFSET, 99);
         assertContains(audit.check(1), "epoch=99");
     }
 

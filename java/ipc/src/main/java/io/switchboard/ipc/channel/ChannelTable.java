@@ -5,11 +5,8 @@ import io.switchboard.ipc.segment.ChannelSlotDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SharedSegment;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.INT_HANDLE;
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 import static io.switchboard.ipc.ring.RingDescriptor.HEAD_POSITION_OFFSET;
 import static io.switchboard.ipc.ring.RingDescriptor.TAIL_POSITION_OFFSET;
 import static io.switchboard.ipc.segment.ChannelSlotDescriptor.KIND_OFFSET;
@@ -41,7 +38,7 @@ import static io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord;
 public final class ChannelTable
 {
     private final SharedSegment segment;
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final SegmentLayout layout;
     private final int slotCount;
     private ChannelFreeList freeList;
@@ -71,13 +68,13 @@ public final class ChannelTable
         }
 
         final long slotOffset = layout.channelSlotOffset(slot);
-        final long word = (long)LONG_HANDLE.getVolatile(memory, slotOffset + STATE_WORD_OFFSET);
+        final long word = memory.getLongVolatile(slotOffset + STATE_WORD_OFFSET);
         final int generation = generation(word);
-        memory.set(INT, slotOffset + KIND_OFFSET, kind.code());
-        memory.set(INT, slotOffset + WORKER_SLOT_OFFSET, workerSlot);
-        memory.set(INT, slotOffset + OWNER_OFFSET, owner);
+        memory.putInt(slotOffset + KIND_OFFSET, kind.code());
+        memory.putInt(slotOffset + WORKER_SLOT_OFFSET, workerSlot);
+        memory.putInt(slotOffset + OWNER_OFFSET, owner);
         // release: the worker that sees OPEN sees the kind, worker and owner written above
-        LONG_HANDLE.setRelease(memory, slotOffset + STATE_WORD_OFFSET, stateWord(generation, ChannelState.OPEN));
+        memory.putLongRelease(slotOffset + STATE_WORD_OFFSET, stateWord(generation, ChannelState.OPEN));
         return ChannelId.of(slot, generation);
     }
 
@@ -90,8 +87,7 @@ public final class ChannelTable
     {
         final int slot = checkSlot(channelId);
         final int generation = ChannelId.generation(channelId);
-        return LONG_HANDLE.compareAndSet(
-            memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET,
+        return memory.compareAndSetLong(layout.channelSlotOffset(slot) + STATE_WORD_OFFSET,
             stateWord(generation, ChannelState.OPEN), stateWord(generation, ChannelState.CLOSING));
     }
 
@@ -107,7 +103,7 @@ public final class ChannelTable
         final int slot = checkSlot(channelId);
         final int generation = ChannelId.generation(channelId);
         final long stateOffset = layout.channelSlotOffset(slot) + STATE_WORD_OFFSET;
-        final long word = (long)LONG_HANDLE.getVolatile(memory, stateOffset);
+        final long word = memory.getLongVolatile(stateOffset);
         final int state = ChannelSlotDescriptor.state(word);
         if (generation(word) != generation || (state != ChannelState.OPEN && state != ChannelState.CLOSING))
         {
@@ -117,7 +113,7 @@ public final class ChannelTable
         discard(layout.inboundRingOffset(slot));
         discard(layout.outboundRingOffset(slot));
 
-        if (!LONG_HANDLE.compareAndSet(memory, stateOffset, word, stateWord(generation + 1, ChannelState.FREE)))
+        if (!memory.compareAndSetLong(stateOffset, word, stateWord(generation + 1, ChannelState.FREE)))
         {
             return false;
         }
@@ -142,8 +138,7 @@ public final class ChannelTable
         final String wrong = checkHeld(channelId);
         discard(layout.inboundRingOffset(slot));
         discard(layout.outboundRingOffset(slot));
-        LONG_HANDLE.setRelease(
-            memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET, stateWord(generation + 1, ChannelState.FREE));
+        memory.putLongRelease(layout.channelSlotOffset(slot) + STATE_WORD_OFFSET, stateWord(generation + 1, ChannelState.FREE));
         push(slot);
         return wrong;
     }
@@ -164,9 +159,9 @@ public final class ChannelTable
             return wrong;
         }
         final long slotOffset = layout.channelSlotOffset(checkSlot(channelId));
-        final int foundKind = memory.get(INT, slotOffset + KIND_OFFSET);
-        final int foundWorker = memory.get(INT, slotOffset + WORKER_SLOT_OFFSET);
-        final int foundOwner = memory.get(INT, slotOffset + OWNER_OFFSET);
+        final int foundKind = memory.getInt(slotOffset + KIND_OFFSET);
+        final int foundWorker = memory.getInt(slotOffset + WORKER_SLOT_OFFSET);
+        final int foundOwner = memory.getInt(slotOffset + OWNER_OFFSET);
         if (foundKind != kind.code() || foundWorker != workerSlot || foundOwner != owner)
         {
             return "channel slot fields rewritten: kind=" + foundKind + " (was " + kind.code() + ") workerSlot=" +
@@ -179,14 +174,14 @@ public final class ChannelTable
     {
         final long slotOffset = layout.channelSlotOffset(checkSlot(channelId));
         final int generation = ChannelId.generation(channelId);
-        final long word = (long)LONG_HANDLE.getAcquire(memory, slotOffset + STATE_WORD_OFFSET);
+        final long word = memory.getLongAcquire(slotOffset + STATE_WORD_OFFSET);
         final int state = ChannelSlotDescriptor.state(word);
         if (generation(word) != generation || (state != ChannelState.OPEN && state != ChannelState.CLOSING))
         {
             return "channel state word rewritten: generation=" + generation(word) + " state=" +
                 ChannelState.name(state) + " (held: generation=" + generation + ", OPEN or CLOSING)";
         }
-        final int done = (int)INT_HANDLE.getAcquire(memory, slotOffset + WORKER_DONE_OFFSET);
+        final int done = memory.getIntAcquire(slotOffset + WORKER_DONE_OFFSET);
         if (done - generation > 0)
         {
             return "worker-done mark ahead of the channel: workerDone=" + done + " generation=" + generation;
@@ -203,8 +198,8 @@ public final class ChannelTable
     public boolean isOutboundEmpty(final long channelId)
     {
         final long ringOffset = layout.outboundRingOffset(checkSlot(channelId));
-        return (long)LONG_HANDLE.getAcquire(memory, ringOffset + TAIL_POSITION_OFFSET) ==
-            (long)LONG_HANDLE.getAcquire(memory, ringOffset + HEAD_POSITION_OFFSET);
+        return memory.getLongAcquire(ringOffset + TAIL_POSITION_OFFSET) ==
+            memory.getLongAcquire(ringOffset + HEAD_POSITION_OFFSET);
     }
 
     /**
@@ -215,8 +210,8 @@ public final class ChannelTable
         final int slot = checkSlot(channelId);
         for (final long ringOffset : new long[]{layout.inboundRingOffset(slot), layout.outboundRingOffset(slot)})
         {
-            LONG_HANDLE.setRelease(memory, ringOffset + TAIL_POSITION_OFFSET, 0L);
-            LONG_HANDLE.setRelease(memory, ringOffset + HEAD_POSITION_OFFSET, 0L);
+            memory.putLongRelease(ringOffset + TAIL_POSITION_OFFSET, 0L);
+            memory.putLongRelease(ringOffset + HEAD_POSITION_OFFSET, 0L);
         }
     }
 
@@ -227,7 +222,7 @@ public final class ChannelTable
     public void markWorkerDone(final long channelId)
     {
         final int slot = checkSlot(channelId);
-        INT_HANDLE.setRelease(memory, layout.channelSlotOffset(slot) + WORKER_DONE_OFFSET, ChannelId.generation(channelId));
+        memory.putIntRelease(layout.channelSlotOffset(slot) + WORKER_DONE_OFFSET, ChannelId.generation(channelId));
     }
 
     /**
@@ -236,7 +231,7 @@ public final class ChannelTable
     public boolean isWorkerDone(final long channelId)
     {
         final int slot = checkSlot(channelId);
-        return (int)INT_HANDLE.getAcquire(memory, layout.channelSlotOffset(slot) + WORKER_DONE_OFFSET) ==
+        return memory.getIntAcquire(layout.channelSlotOffset(slot) + WORKER_DONE_OFFSET) ==
             ChannelId.generation(channelId);
     }
 
@@ -251,7 +246,7 @@ public final class ChannelTable
             return false;
         }
 
-        final long word = (long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET);
+        final long word = memory.getLongAcquire(layout.channelSlotOffset(slot) + STATE_WORD_OFFSET);
         return generation(word) == ChannelId.generation(channelId) &&
             ChannelSlotDescriptor.state(word) != ChannelState.FREE;
     }
@@ -267,7 +262,7 @@ public final class ChannelTable
             return false;
         }
 
-        final long word = (long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(slot) + STATE_WORD_OFFSET);
+        final long word = memory.getLongAcquire(layout.channelSlotOffset(slot) + STATE_WORD_OFFSET);
         return word == stateWord(ChannelId.generation(channelId), ChannelState.OPEN);
     }
 
@@ -276,28 +271,28 @@ public final class ChannelTable
      */
     public long currentId(final int slot)
     {
-        final long word = (long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET);
+        final long word = memory.getLongAcquire(layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET);
         return ChannelId.of(slot, generation(word));
     }
 
     public int state(final int slot)
     {
-        return ChannelSlotDescriptor.state((long)LONG_HANDLE.getAcquire(memory, layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET));
+        return ChannelSlotDescriptor.state(memory.getLongAcquire(layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET));
     }
 
     public ChannelKind kind(final int slot)
     {
-        return ChannelKind.of(memory.get(INT, layout.channelSlotOffset(checkSlotIndex(slot)) + KIND_OFFSET));
+        return ChannelKind.of(memory.getInt(layout.channelSlotOffset(checkSlotIndex(slot)) + KIND_OFFSET));
     }
 
     public int workerSlot(final int slot)
     {
-        return memory.get(INT, layout.channelSlotOffset(checkSlotIndex(slot)) + WORKER_SLOT_OFFSET);
+        return memory.getInt(layout.channelSlotOffset(checkSlotIndex(slot)) + WORKER_SLOT_OFFSET);
     }
 
     public int owner(final int slot)
     {
-        return memory.get(INT, layout.channelSlotOffset(checkSlotIndex(slot)) + OWNER_OFFSET);
+        return memory.getInt(layout.channelSlotOffset(checkSlotIndex(slot)) + OWNER_OFFSET);
     }
 
     /**
@@ -346,8 +341,8 @@ public final class ChannelTable
 
     private void discard(final long ringOffset)
     {
-        final long tail = (long)LONG_HANDLE.getAcquire(memory, ringOffset + TAIL_POSITION_OFFSET);
-        LONG_HANDLE.setRelease(memory, ringOffset + HEAD_POSITION_OFFSET, tail);
+        final long tail = memory.getLongAcquire(ringOffset + TAIL_POSITION_OFFSET);
+        memory.putLongRelease(ringOffset + HEAD_POSITION_OFFSET, tail);
     }
 
     private int checkSlot(final long channelId)

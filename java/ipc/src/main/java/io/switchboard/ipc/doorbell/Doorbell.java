@@ -4,9 +4,8 @@ import io.switchboard.ipc.SharedMemory;
 import io.switchboard.ipc.signal.EventCount;
 import io.switchboard.ipc.signal.WakeCondition;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 
 /**
  * Tells one consumer (a worker, or a CM relay thread) which channels have new
@@ -30,7 +29,7 @@ import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
  */
 public final class Doorbell implements WakeCondition
 {
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final long offset;
     private final long bitmapOffset;
     private final int wordCount;
@@ -42,9 +41,9 @@ public final class Doorbell implements WakeCondition
      * @param offset       where the doorbell starts, 64-byte aligned.
      * @param channelCount channels of the segment.
      */
-    public Doorbell(final MemorySegment memory, final long offset, final int channelCount)
+    public Doorbell(final SharedBuffer memory, final long offset, final int channelCount)
     {
-        SharedMemory.checkAligned(memory, offset, SharedMemory.CACHE_LINE_LENGTH);
+        memory.checkAligned(offset, SharedMemory.CACHE_LINE_LENGTH);
         this.memory = memory;
         this.offset = offset;
         this.bitmapOffset = offset + DoorbellDescriptor.BITMAP_OFFSET;
@@ -69,7 +68,7 @@ public final class Doorbell implements WakeCondition
         // consumer has yet to take it, and whoever set it has signalled. Reading the word first
         // to skip the OR was measured slower: it costs the same cache miss, then the OR wants
         // the line again (spinning round trip 300 ns against 240 ns on a good placement).
-        final long previous = (long)LONG_HANDLE.getAndBitwiseOr(memory, wordOffset, bit);
+        final long previous = memory.getAndBitwiseOrLong(wordOffset, bit);
         if ((previous & bit) == 0)
         {
             eventCount.signalAfterFence();
@@ -83,7 +82,7 @@ public final class Doorbell implements WakeCondition
      */
     public void requeue(final int channelIndex)
     {
-        LONG_HANDLE.getAndBitwiseOr(memory, offset + DoorbellDescriptor.wordOffset(channelIndex), 1L << (channelIndex & 63));
+        memory.getAndBitwiseOrLong(offset + DoorbellDescriptor.wordOffset(channelIndex), 1L << (channelIndex & 63));
     }
 
     /**
@@ -97,12 +96,12 @@ public final class Doorbell implements WakeCondition
         for (int i = 0; i < wordCount; i++)
         {
             final long wordOffset = bitmapOffset + (long)i * Long.BYTES;
-            if ((long)LONG_HANDLE.getVolatile(memory, wordOffset) == 0)
+            if (memory.getLongVolatile(wordOffset) == 0)
             {
                 continue;
             }
 
-            long bits = (long)LONG_HANDLE.getAndSet(memory, wordOffset, 0L);
+            long bits = memory.getAndSetLong(wordOffset, 0L);
             while (bits != 0)
             {
                 final int bitIndex = Long.numberOfTrailingZeros(bits);
@@ -127,7 +126,7 @@ public final class Doorbell implements WakeCondition
     {
         for (int i = 0; i < wordCount; i++)
         {
-            if ((long)LONG_HANDLE.getVolatile(memory, bitmapOffset + (long)i * Long.BYTES) != 0)
+            if (memory.getLongVolatile(bitmapOffset + (long)i * Long.BYTES) != 0)
             {
                 return true;
             }
@@ -151,7 +150,7 @@ public final class Doorbell implements WakeCondition
     {
         for (int i = 0; i < wordCount; i++)
         {
-            LONG_HANDLE.setRelease(memory, bitmapOffset + (long)i * Long.BYTES, 0L);
+            memory.putLongRelease(bitmapOffset + (long)i * Long.BYTES, 0L);
         }
         eventCount.reset();
     }

@@ -1,7 +1,5 @@
 package io.switchboard.ipc.nativeshim;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.SymbolLookup;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -15,9 +13,10 @@ import java.util.Locale;
  * sets a library path: loaded in place from a directory of classes, or copied
  * out of a jar once per build into the temporary directory
  * ({@link ExtractedLibrary}) and loaded from there. The system property
- * {@value #PATH_PROPERTY} names another file to load instead.
+ * {@value #PATH_PROPERTY} names another file to load instead. Both backends ({@link NativeAccess}) load the file
+ * this class finds.
  */
-final class NativeLibrary
+public final class NativeLibrary
 {
     static final String PATH_PROPERTY = "switchboard.shim.path";
     private static final String LIBRARY_FILE = "libsbshim.so";
@@ -26,7 +25,11 @@ final class NativeLibrary
     {
     }
 
-    static SymbolLookup load()
+    /**
+     * @return the shim to load: the override, or the file on the class path (extracted from a jar if need be).
+     * @throws IllegalStateException naming the file when it is missing or unreadable.
+     */
+    public static Path path()
     {
         final String override = System.getProperty(PATH_PROPERTY);
         final Path path = null != override ? Path.of(override) : locateOnClassPath();
@@ -35,7 +38,7 @@ final class NativeLibrary
             throw new IllegalStateException("native shim not readable: " + path);
         }
 
-        return SymbolLookup.libraryLookup(path, Arena.global());
+        return path;
     }
 
     private static Path locateOnClassPath()

@@ -1,6 +1,6 @@
 package io.switchboard.ipc.ring;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * Receives the frames of a ring in place, like {@link FrameHandler}, and may leave a frame in the ring: a consumer
@@ -18,5 +18,5 @@ public interface ControlledFrameHandler
      * @param flags  {@link FrameDescriptor#BEGIN_FLAG} and {@link FrameDescriptor#END_FLAG} among them.
      * @return true when the frame was taken; false to leave it (and those after it) in the ring.
      */
-    boolean onFrame(MemorySegment buffer, long offset, int length, int type, int flags);
+    boolean onFrame(SharedBuffer buffer, long offset, int length, int type, int flags);
 }

@@ -1,6 +1,6 @@
 package io.switchboard.ipc.ring;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * Joins the fragments of a message into one buffer and hands whole messages to
@@ -20,7 +20,7 @@ public final class FragmentAssembler implements FrameHandler
     private final FrameHandler delegate;
     private final int maxMessageLength;
 
-    private MemorySegment buffer;
+    private SharedBuffer buffer;
     private int length;
     private int type = -1;
 
@@ -38,13 +38,13 @@ public final class FragmentAssembler implements FrameHandler
 
         this.delegate = delegate;
         this.maxMessageLength = maxMessageLength;
-        this.buffer = MemorySegment.ofArray(new byte[initialLength]);
+        this.buffer = SharedBuffer.wrap(new byte[initialLength]);
     }
 
     /**
      * {@inheritDoc}
      */
-    public void onFrame(final MemorySegment source, final long offset, final int fragmentLength, final int frameType,
+    public void onFrame(final SharedBuffer source, final long offset, final int fragmentLength, final int frameType,
         final int flags)
     {
         final boolean begin = FrameDescriptor.isBegin(flags);
@@ -90,7 +90,7 @@ public final class FragmentAssembler implements FrameHandler
         }
     }
 
-    private void append(final MemorySegment source, final long offset, final int fragmentLength)
+    private void append(final SharedBuffer source, final long offset, final int fragmentLength)
     {
         final long required = (long)length + fragmentLength;
         if (required > maxMessageLength)
@@ -100,15 +100,15 @@ public final class FragmentAssembler implements FrameHandler
                 "message longer than maxMessageLength=" + maxMessageLength + ": at least " + required + " bytes");
         }
 
-        if (required > buffer.byteSize())
+        if (required > buffer.capacity())
         {
-            final long newLength = Math.min(maxMessageLength, Math.max(required, buffer.byteSize() * 2));
-            final MemorySegment grown = MemorySegment.ofArray(new byte[(int)newLength]);
-            MemorySegment.copy(buffer, 0, grown, 0, length);
+            final long newLength = Math.min(maxMessageLength, Math.max(required, buffer.capacity() * 2));
+            final SharedBuffer grown = SharedBuffer.wrap(new byte[(int)newLength]);
+            buffer.getBytes(0, grown, 0, length);
             buffer = grown;
         }
 
-        MemorySegment.copy(source, offset, buffer, length, fragmentLength);
+        source.getBytes(offset, buffer, length, fragmentLength);
         length = (int)required;
     }
 

@@ -1,6 +1,6 @@
 package io.switchboard.ipc.ring;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * Receives the frames of a ring in place: a view of the shared memory, never a
@@ -17,5 +17,5 @@ public interface FrameHandler
      * @param type   the frame type (never {@link FrameDescriptor#PADDING_TYPE}).
      * @param flags  {@link FrameDescriptor#BEGIN_FLAG} and {@link FrameDescriptor#END_FLAG} among them.
      */
-    void onFrame(MemorySegment buffer, long offset, int length, int type, int flags);
+    void onFrame(SharedBuffer buffer, long offset, int length, int type, int flags);
 }

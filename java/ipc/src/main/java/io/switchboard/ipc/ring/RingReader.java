@@ -4,11 +4,8 @@ import io.switchboard.ipc.SharedMemory;
 import io.switchboard.ipc.signal.EventCount;
 import io.switchboard.ipc.signal.WakeCondition;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
-import static io.switchboard.ipc.SharedMemory.SHORT;
 import static io.switchboard.ipc.ring.FrameDescriptor.ALIGNMENT;
 import static io.switchboard.ipc.ring.FrameDescriptor.FLAGS_OFFSET;
 import static io.switchboard.ipc.ring.FrameDescriptor.HEADER_LENGTH;
@@ -39,7 +36,7 @@ import static io.switchboard.ipc.ring.FrameDescriptor.TYPE_OFFSET;
  */
 public final class RingReader implements WakeCondition
 {
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final long ringOffset;
     private final long tailPositionOffset;
     private final long headPositionOffset;
@@ -56,10 +53,10 @@ public final class RingReader implements WakeCondition
      * @param ringOffset where the ring's header starts, 128-byte aligned.
      * @param capacity   data bytes, a power of two.
      */
-    public RingReader(final MemorySegment memory, final long ringOffset, final int capacity)
+    public RingReader(final SharedBuffer memory, final long ringOffset, final int capacity)
     {
         RingDescriptor.checkCapacity(capacity);
-        SharedMemory.checkAligned(memory, ringOffset, SharedMemory.CACHE_LINE_LENGTH);
+        memory.checkAligned(ringOffset, SharedMemory.CACHE_LINE_LENGTH);
         this.memory = memory;
         this.ringOffset = ringOffset;
         this.tailPositionOffset = ringOffset + RingDescriptor.TAIL_POSITION_OFFSET;
@@ -80,7 +77,7 @@ public final class RingReader implements WakeCondition
      */
     public void resync()
     {
-        final long head = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+        final long head = memory.getLongVolatile(headPositionOffset);
         if (head < 0 || (head & (ALIGNMENT - 1)) != 0)
         {
             throw corrupted("head position negative or unaligned at resync", head, Long.MIN_VALUE, -1, -1);
@@ -133,7 +130,7 @@ public final class RingReader implements WakeCondition
         final FrameHandler handler, final ControlledFrameHandler controlled, final int frameLimit, final int byteLimit)
     {
         final long head = headPosition;
-        final long tail = (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset);
+        final long tail = memory.getLongAcquire(tailPositionOffset);
         if (tail == head)
         {
             return 0;
@@ -144,7 +141,7 @@ public final class RingReader implements WakeCondition
             throw corrupted("tail position out of bounds", head, tail, -1, -1);
         }
 
-        final MemorySegment memory = this.memory;
+        final SharedBuffer memory = this.memory;
         final long dataOffset = this.dataOffset;
         int frames = 0;
         int bytes = 0;
@@ -155,7 +152,7 @@ public final class RingReader implements WakeCondition
             {
                 final int index = (int)position & mask;
                 final long frameOffset = dataOffset + index;
-                final int frameLength = memory.get(INT, frameOffset + LENGTH_OFFSET);
+                final int frameLength = memory.getInt(frameOffset + LENGTH_OFFSET);
                 final int alignedLength = (frameLength + ALIGNMENT - 1) & -ALIGNMENT;
                 if (frameLength < HEADER_LENGTH || alignedLength > capacity - index || alignedLength > tail - position)
                 {
@@ -163,8 +160,8 @@ public final class RingReader implements WakeCondition
                 }
 
                 // each header field is read once: the producer may rewrite it under us
-                final int type = memory.get(SHORT, frameOffset + TYPE_OFFSET);
-                final int flags = memory.get(SHORT, frameOffset + FLAGS_OFFSET) & 0xFFFF;
+                final int type = memory.getShort(frameOffset + TYPE_OFFSET);
+                final int flags = memory.getShort(frameOffset + FLAGS_OFFSET) & 0xFFFF;
                 if (type == PADDING_TYPE)
                 {
                     if (alignedLength != capacity - index || flags != 0)
@@ -208,7 +205,7 @@ public final class RingReader implements WakeCondition
             if (position != head)
             {
                 headPosition = position;
-                LONG_HANDLE.setRelease(memory, headPositionOffset, position);
+                memory.putLongRelease(headPositionOffset, position);
                 // a producer may be parked waiting for the space just given back
                 spaceEventCount.signal();
             }
@@ -222,7 +219,7 @@ public final class RingReader implements WakeCondition
      */
     public boolean isSatisfied()
     {
-        return (long)LONG_HANDLE.getAcquire(memory, tailPositionOffset) != headPosition;
+        return memory.getLongAcquire(tailPositionOffset) != headPosition;
     }
 
 

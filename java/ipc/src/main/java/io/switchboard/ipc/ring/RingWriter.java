@@ -4,11 +4,8 @@ import io.switchboard.ipc.SharedMemory;
 import io.switchboard.ipc.signal.EventCount;
 import io.switchboard.ipc.signal.WakeCondition;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
-import static io.switchboard.ipc.SharedMemory.SHORT;
 import static io.switchboard.ipc.ring.FrameDescriptor.ALIGNMENT;
 import static io.switchboard.ipc.ring.FrameDescriptor.BEGIN_FLAG;
 import static io.switchboard.ipc.ring.FrameDescriptor.END_FLAG;
@@ -55,7 +52,7 @@ public final class RingWriter implements WakeCondition
     /** Below this, {@link #offerPart} waits for more space rather than cut a tiny fragment. */
     private static final int MIN_FRAGMENT_PAYLOAD = 1024;
 
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final long ringOffset;
     private final long tailPositionOffset;
     private final long headPositionOffset;
@@ -79,10 +76,10 @@ public final class RingWriter implements WakeCondition
      * @param ringOffset where the ring's header starts, 128-byte aligned.
      * @param capacity   data bytes, a power of two.
      */
-    public RingWriter(final MemorySegment memory, final long ringOffset, final int capacity)
+    public RingWriter(final SharedBuffer memory, final long ringOffset, final int capacity)
     {
         RingDescriptor.checkCapacity(capacity);
-        SharedMemory.checkAligned(memory, ringOffset, SharedMemory.CACHE_LINE_LENGTH);
+        memory.checkAligned(ringOffset, SharedMemory.CACHE_LINE_LENGTH);
         this.memory = memory;
         this.ringOffset = ringOffset;
         this.tailPositionOffset = ringOffset + RingDescriptor.TAIL_POSITION_OFFSET;
@@ -100,8 +97,8 @@ public final class RingWriter implements WakeCondition
      */
     public void resync()
     {
-        final long tail = (long)LONG_HANDLE.getVolatile(memory, tailPositionOffset);
-        final long head = (long)LONG_HANDLE.getVolatile(memory, headPositionOffset);
+        final long tail = memory.getLongVolatile(tailPositionOffset);
+        final long head = memory.getLongVolatile(headPositionOffset);
         if (tail < 0 || (tail & (ALIGNMENT - 1)) != 0 || head > tail || tail - head > capacity ||
             (head & (ALIGNMENT - 1)) != 0)
         {
@@ -201,7 +198,7 @@ public final class RingWriter implements WakeCondition
         if (publishedTailPosition != tailPosition)
         {
             publishedTailPosition = tailPosition;
-            LONG_HANDLE.setRelease(memory, tailPositionOffset, tailPosition);
+            memory.putLongRelease(tailPositionOffset, tailPosition);
         }
     }
 
@@ -218,7 +215,7 @@ public final class RingWriter implements WakeCondition
         final int frameLength = HEADER_LENGTH + payloadLength;
         if (payloadLength != claimPayloadLength)
         {
-            memory.set(INT, dataOffset + ((int)position & mask) + LENGTH_OFFSET, frameLength);
+            memory.putInt(dataOffset + ((int)position & mask) + LENGTH_OFFSET, frameLength);
         }
 
         claimPosition = -1;
@@ -238,7 +235,7 @@ public final class RingWriter implements WakeCondition
      *
      * @return false when the ring has not enough free space (nothing was written).
      */
-    public boolean offer(final int type, final MemorySegment source, final long sourceOffset, final int length)
+    public boolean offer(final int type, final SharedBuffer source, final long sourceOffset, final int length)
     {
         if (!offerUnpublished(type, source, sourceOffset, length))
         {
@@ -253,7 +250,7 @@ public final class RingWriter implements WakeCondition
      *
      * @return false when the ring has not enough free space (nothing was written).
      */
-    public boolean offerUnpublished(final int type, final MemorySegment source, final long sourceOffset, final int length)
+    public boolean offerUnpublished(final int type, final SharedBuffer source, final long sourceOffset, final int length)
     {
         final long offset = tryClaim(type, UNFRAGMENTED, length);
         if (offset == INSUFFICIENT_CAPACITY)
@@ -261,7 +258,7 @@ public final class RingWriter implements WakeCondition
             return false;
         }
 
-        MemorySegment.copy(source, sourceOffset, memory, offset, length);
+        source.getBytes(sourceOffset, memory, offset, length);
         commitUnpublished();
         return true;
     }
@@ -278,7 +275,7 @@ public final class RingWriter implements WakeCondition
      */
     public int offerPart(
         final int type,
-        final MemorySegment source,
+        final SharedBuffer source,
         final long sourceOffset,
         final int length,
         final boolean first,
@@ -300,7 +297,7 @@ public final class RingWriter implements WakeCondition
             return NOTHING_WRITTEN;
         }
 
-        MemorySegment.copy(source, sourceOffset, memory, offset, chunk);
+        source.getBytes(sourceOffset, memory, offset, chunk);
         commit();
         return chunk;
     }
@@ -349,7 +346,7 @@ public final class RingWriter implements WakeCondition
      */
     private long readHeadPosition()
     {
-        final long head = (long)LONG_HANDLE.getAcquire(memory, headPositionOffset);
+        final long head = memory.getLongAcquire(headPositionOffset);
         if (head < headPositionCache || head > tailPosition || (head & (ALIGNMENT - 1)) != 0)
         {
             throw new RingCorruptedException(
@@ -362,9 +359,9 @@ public final class RingWriter implements WakeCondition
     private void writeHeader(final int index, final int frameLength, final int type, final int flags)
     {
         final long frameOffset = dataOffset + index;
-        memory.set(INT, frameOffset + LENGTH_OFFSET, frameLength);
-        memory.set(SHORT, frameOffset + TYPE_OFFSET, (short)type);
-        memory.set(SHORT, frameOffset + FLAGS_OFFSET, (short)flags);
+        memory.putInt(frameOffset + LENGTH_OFFSET, frameLength);
+        memory.putShort(frameOffset + TYPE_OFFSET, (short)type);
+        memory.putShort(frameOffset + FLAGS_OFFSET, (short)flags);
     }
 
     /**

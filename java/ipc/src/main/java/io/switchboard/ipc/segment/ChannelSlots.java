@@ -1,9 +1,7 @@
 package io.switchboard.ipc.segment;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG;
 
 /**
  * Initial contents of the channel slots of a new segment: every slot FREE
@@ -17,17 +15,17 @@ final class ChannelSlots
     {
     }
 
-    static void initialise(final MemorySegment memory, final SegmentLayout layout)
+    static void initialise(final SharedBuffer memory, final SegmentLayout layout)
     {
         final int count = layout.channelSlotCount();
         for (int slot = 0; slot < count; slot++)
         {
             final long offset = layout.channelSlotOffset(slot);
-            memory.set(INT, offset + ChannelSlotDescriptor.WORKER_SLOT_OFFSET, ChannelSlotDescriptor.NO_SLOT);
+            memory.putInt(offset + ChannelSlotDescriptor.WORKER_SLOT_OFFSET, ChannelSlotDescriptor.NO_SLOT);
             // no generation is done before its worker says so; generations start at 0
-            memory.set(INT, offset + ChannelSlotDescriptor.WORKER_DONE_OFFSET, -1);
-            memory.set(LONG, offset + ChannelSlotDescriptor.INBOUND_RING_OFFSET_OFFSET, layout.inboundRingOffset(slot));
-            memory.set(LONG, offset + ChannelSlotDescriptor.OUTBOUND_RING_OFFSET_OFFSET, layout.outboundRingOffset(slot));
+            memory.putInt(offset + ChannelSlotDescriptor.WORKER_DONE_OFFSET, -1);
+            memory.putLong(offset + ChannelSlotDescriptor.INBOUND_RING_OFFSET_OFFSET, layout.inboundRingOffset(slot));
+            memory.putLong(offset + ChannelSlotDescriptor.OUTBOUND_RING_OFFSET_OFFSET, layout.outboundRingOffset(slot));
         }
     }
 }

@@ -1,19 +1,16 @@
 package io.switchboard.ipc.segment;
 
 import io.switchboard.ipc.doorbell.Doorbell;
+import io.switchboard.ipc.memory.SharedBuffer;
 import io.switchboard.ipc.nativeshim.Errno;
+import io.switchboard.ipc.nativeshim.NativeAccess;
 import io.switchboard.ipc.nativeshim.NativeCallException;
 import io.switchboard.ipc.nativeshim.Shim;
 import io.switchboard.ipc.process.ProcessIdentity;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG;
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_SLOT_COUNT_OFFSET;
 import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_SLOT_LENGTH_OFFSET;
 import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.CHANNEL_SLOTS_OFFSET_OFFSET;
@@ -42,9 +39,10 @@ import static io.switchboard.ipc.segment.SegmentHeaderDescriptor.WORKER_SLOT_LEN
  * {@link #attach attaches} to it; layout in {@link SegmentLayout} and the
  * {@code *Descriptor} classes.
  * <p>
- * The mapping belongs to a shared {@link Arena}: closing it is expensive (a
- * handshake with every thread) and happens once, at {@link #close()}, after
- * which any access fails instead of touching unmapped memory.
+ * The mapping is one {@link SharedBuffer} made by this JVM's {@link NativeAccess}. On FFM it belongs to a shared
+ * arena: closing it is expensive (a handshake with every thread) and happens once, at {@link #close()}, after which
+ * any access fails instead of touching unmapped memory. On JNA nothing guards it: whoever closes a segment stops
+ * every thread that reads it first, which the CM and the worker do anyway.
  */
 public final class SharedSegment implements AutoCloseable
 {
@@ -52,18 +50,18 @@ public final class SharedSegment implements AutoCloseable
 
     private final String name;
     private final SegmentLayout layout;
-    private final Arena arena;
-    private final MemorySegment memory;
+    private final NativeAccess.Mapping mapping;
+    private final SharedBuffer memory;
     private final boolean creator;
     private final ChannelFreeList channelFreeList;
 
     private SharedSegment(
-        final String name, final SegmentLayout layout, final Arena arena, final MemorySegment memory, final boolean creator)
+        final String name, final SegmentLayout layout, final NativeAccess.Mapping mapping, final boolean creator)
     {
         this.name = name;
         this.layout = layout;
-        this.arena = arena;
-        this.memory = memory;
+        this.mapping = mapping;
+        this.memory = mapping.buffer();
         this.creator = creator;
         this.channelFreeList = creator ? new ChannelFreeList(layout.channelSlotCount()) : null;
     }
@@ -82,9 +80,17 @@ public final class SharedSegment implements AutoCloseable
     {
         final long length = layout.segmentLength();
         final long address = Shim.shmCreate(name, length);
-        final Arena arena = Arena.ofShared();
-        final MemorySegment memory = map(address, length, arena);
-        final SharedSegment segment = new SharedSegment(name, layout, arena, memory, true);
+        final NativeAccess.Mapping mapping;
+        try
+        {
+            mapping = map(address, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            Shim.shmUnlink(name);
+            throw ex;
+        }
+        final SharedSegment segment = new SharedSegment(name, layout, mapping, true);
         try
         {
             segment.initialise(cm);
@@ -107,19 +113,18 @@ public final class SharedSegment implements AutoCloseable
      */
     public static SharedSegment attach(final String name)
     {
-        final long[] mapping = Shim.shmOpen(name);
-        final long address = mapping[0];
-        final long length = mapping[1];
-        final Arena arena = Arena.ofShared();
-        final MemorySegment memory = map(address, length, arena);
+        final long[] opened = Shim.shmOpen(name);
+        final long address = opened[0];
+        final long length = opened[1];
+        final NativeAccess.Mapping mapping = map(address, length);
         try
         {
-            final SegmentLayout layout = validate(name, memory);
-            return new SharedSegment(name, layout, arena, memory, false);
+            final SegmentLayout layout = validate(name, mapping.buffer());
+            return new SharedSegment(name, layout, mapping, false);
         }
         catch (final RuntimeException ex)
         {
-            arena.close();
+            mapping.close();
             throw ex;
         }
     }
@@ -154,41 +159,49 @@ public final class SharedSegment implements AutoCloseable
         }
     }
 
-    private static MemorySegment map(final long address, final long length, final Arena arena)
+    private static NativeAccess.Mapping map(final long address, final long length)
     {
-        return MemorySegment.ofAddress(address).reinterpret(length, arena, ignored -> Shim.shmUnmap(address, length));
+        try
+        {
+            return NativeAccess.current().map(address, length, () -> Shim.shmUnmap(address, length));
+        }
+        catch (final RuntimeException ex)
+        {
+            Shim.shmUnmap(address, length);
+            throw ex;
+        }
     }
 
     private void initialise(final ProcessIdentity cm)
     {
-        memory.set(INT, LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
-        memory.set(INT, HEADER_LENGTH_OFFSET, SegmentHeaderDescriptor.LENGTH);
-        memory.set(LONG, SEGMENT_LENGTH_OFFSET, layout.segmentLength());
-        memory.set(INT, WORKER_SLOT_COUNT_OFFSET, layout.workerSlotCount());
-        memory.set(INT, WORKER_SLOT_LENGTH_OFFSET, layout.workerSlotLength());
-        memory.set(INT, CHANNEL_SLOT_COUNT_OFFSET, layout.channelSlotCount());
-        memory.set(INT, CHANNEL_SLOT_LENGTH_OFFSET, layout.channelSlotLength());
-        memory.set(INT, RING_CAPACITY_OFFSET, layout.ringCapacity());
-        memory.set(INT, CM_DOORBELL_COUNT_OFFSET, layout.cmDoorbellCount());
-        memory.set(INT, DOORBELL_LENGTH_OFFSET, layout.doorbellLength());
-        memory.set(LONG, CM_DOORBELLS_OFFSET_OFFSET, layout.cmDoorbellsOffset());
-        memory.set(LONG, WORKER_SLOTS_OFFSET_OFFSET, layout.workerSlotsOffset());
-        memory.set(LONG, CHANNEL_SLOTS_OFFSET_OFFSET, layout.channelSlotsOffset());
-        memory.set(LONG, RINGS_OFFSET_OFFSET, layout.ringsOffset());
-        memory.set(INT, CM_PID_OFFSET, cm.pid());
-        memory.set(LONG, CM_START_TIME_OFFSET, cm.startTime());
-        memory.set(LONG, INSTANCE_EPOCH_OFFSET, EPOCH_RANDOM.nextLong());
-        memory.set(LONG, CM_HEARTBEAT_OFFSET, System.nanoTime());
+        memory.putInt(LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
+        memory.putInt(HEADER_LENGTH_OFFSET, SegmentHeaderDescriptor.LENGTH);
+        memory.putLong(SEGMENT_LENGTH_OFFSET, layout.segmentLength());
+        memory.putInt(WORKER_SLOT_COUNT_OFFSET, layout.workerSlotCount());
+        memory.putInt(WORKER_SLOT_LENGTH_OFFSET, layout.workerSlotLength());
+        memory.putInt(CHANNEL_SLOT_COUNT_OFFSET, layout.channelSlotCount());
+        memory.putInt(CHANNEL_SLOT_LENGTH_OFFSET, layout.channelSlotLength());
+        memory.putInt(RING_CAPACITY_OFFSET, layout.ringCapacity());
+        memory.putInt(CM_DOORBELL_COUNT_OFFSET, layout.cmDoorbellCount());
+        memory.putInt(DOORBELL_LENGTH_OFFSET, layout.doorbellLength());
+        memory.putLong(CM_DOORBELLS_OFFSET_OFFSET, layout.cmDoorbellsOffset());
+        memory.putLong(WORKER_SLOTS_OFFSET_OFFSET, layout.workerSlotsOffset());
+        memory.putLong(CHANNEL_SLOTS_OFFSET_OFFSET, layout.channelSlotsOffset());
+        memory.putLong(RINGS_OFFSET_OFFSET, layout.ringsOffset());
+        memory.putInt(CM_PID_OFFSET, cm.pid());
+        memory.putLong(CM_START_TIME_OFFSET, cm.startTime());
+        memory.putLong(INSTANCE_EPOCH_OFFSET, EPOCH_RANDOM.nextLong());
+        memory.putLong(CM_HEARTBEAT_OFFSET, System.nanoTime());
 
         ChannelSlots.initialise(memory, layout);
 
         // last, with release: whoever sees the magic sees everything above
-        LONG_HANDLE.setRelease(memory, (long)MAGIC_OFFSET, MAGIC);
+        memory.putLongRelease((long)MAGIC_OFFSET, MAGIC);
     }
 
-    private static SegmentLayout validate(final String name, final MemorySegment memory)
+    private static SegmentLayout validate(final String name, final SharedBuffer memory)
     {
-        final long length = memory.byteSize();
+        final long length = memory.capacity();
         if (length < SegmentHeaderDescriptor.LENGTH)
         {
             throw new SegmentIncompatibleException(
@@ -196,7 +209,7 @@ public final class SharedSegment implements AutoCloseable
                 SegmentHeaderDescriptor.LENGTH + ")");
         }
 
-        final long magic = (long)LONG_HANDLE.getAcquire(memory, (long)MAGIC_OFFSET);
+        final long magic = memory.getLongAcquire((long)MAGIC_OFFSET);
         if (magic == 0)
         {
             throw new SegmentIncompatibleException(
@@ -210,7 +223,7 @@ public final class SharedSegment implements AutoCloseable
                 ", expected 0x" + Long.toHexString(MAGIC));
         }
 
-        final int version = memory.get(INT, LAYOUT_VERSION_OFFSET);
+        final int version = memory.getInt(LAYOUT_VERSION_OFFSET);
         if (version != LAYOUT_VERSION)
         {
             throw new SegmentIncompatibleException(
@@ -222,26 +235,26 @@ public final class SharedSegment implements AutoCloseable
         try
         {
             layout = new SegmentLayout(
-                memory.get(INT, WORKER_SLOT_COUNT_OFFSET),
-                memory.get(INT, CHANNEL_SLOT_COUNT_OFFSET),
-                memory.get(INT, RING_CAPACITY_OFFSET),
-                memory.get(INT, CM_DOORBELL_COUNT_OFFSET));
+                memory.getInt(WORKER_SLOT_COUNT_OFFSET),
+                memory.getInt(CHANNEL_SLOT_COUNT_OFFSET),
+                memory.getInt(RING_CAPACITY_OFFSET),
+                memory.getInt(CM_DOORBELL_COUNT_OFFSET));
         }
         catch (final IllegalArgumentException ex)
         {
             throw new SegmentIncompatibleException("segment " + name + " header holds impossible sizes: " + ex.getMessage());
         }
 
-        checkField(name, "headerLength", memory.get(INT, HEADER_LENGTH_OFFSET), SegmentHeaderDescriptor.LENGTH);
-        checkField(name, "segmentLength", memory.get(LONG, SEGMENT_LENGTH_OFFSET), layout.segmentLength());
+        checkField(name, "headerLength", memory.getInt(HEADER_LENGTH_OFFSET), SegmentHeaderDescriptor.LENGTH);
+        checkField(name, "segmentLength", memory.getLong(SEGMENT_LENGTH_OFFSET), layout.segmentLength());
         checkField(name, "mapped length", length, layout.segmentLength());
-        checkField(name, "workerSlotLength", memory.get(INT, WORKER_SLOT_LENGTH_OFFSET), layout.workerSlotLength());
-        checkField(name, "channelSlotLength", memory.get(INT, CHANNEL_SLOT_LENGTH_OFFSET), layout.channelSlotLength());
-        checkField(name, "doorbellLength", memory.get(INT, DOORBELL_LENGTH_OFFSET), layout.doorbellLength());
-        checkField(name, "cmDoorbellsOffset", memory.get(LONG, CM_DOORBELLS_OFFSET_OFFSET), layout.cmDoorbellsOffset());
-        checkField(name, "workerSlotsOffset", memory.get(LONG, WORKER_SLOTS_OFFSET_OFFSET), layout.workerSlotsOffset());
-        checkField(name, "channelSlotsOffset", memory.get(LONG, CHANNEL_SLOTS_OFFSET_OFFSET), layout.channelSlotsOffset());
-        checkField(name, "ringsOffset", memory.get(LONG, RINGS_OFFSET_OFFSET), layout.ringsOffset());
+        checkField(name, "workerSlotLength", memory.getInt(WORKER_SLOT_LENGTH_OFFSET), layout.workerSlotLength());
+        checkField(name, "channelSlotLength", memory.getInt(CHANNEL_SLOT_LENGTH_OFFSET), layout.channelSlotLength());
+        checkField(name, "doorbellLength", memory.getInt(DOORBELL_LENGTH_OFFSET), layout.doorbellLength());
+        checkField(name, "cmDoorbellsOffset", memory.getLong(CM_DOORBELLS_OFFSET_OFFSET), layout.cmDoorbellsOffset());
+        checkField(name, "workerSlotsOffset", memory.getLong(WORKER_SLOTS_OFFSET_OFFSET), layout.workerSlotsOffset());
+        checkField(name, "channelSlotsOffset", memory.getLong(CHANNEL_SLOTS_OFFSET_OFFSET), layout.channelSlotsOffset());
+        checkField(name, "ringsOffset", memory.getLong(RINGS_OFFSET_OFFSET), layout.ringsOffset());
 
         return layout;
     }
@@ -285,7 +298,7 @@ public final class SharedSegment implements AutoCloseable
     /**
      * @return the whole mapping; offsets into it come from {@link #layout()}.
      */
-    public MemorySegment memory()
+    public SharedBuffer memory()
     {
         return memory;
     }
@@ -303,7 +316,7 @@ public final class SharedSegment implements AutoCloseable
      */
     public ProcessIdentity cmProcess()
     {
-        return new ProcessIdentity(memory.get(INT, CM_PID_OFFSET), memory.get(LONG, CM_START_TIME_OFFSET));
+        return new ProcessIdentity(memory.getInt(CM_PID_OFFSET), memory.getLong(CM_START_TIME_OFFSET));
     }
 
     /**
@@ -311,7 +324,7 @@ public final class SharedSegment implements AutoCloseable
      */
     public long instanceEpoch()
     {
-        return memory.get(LONG, INSTANCE_EPOCH_OFFSET);
+        return memory.getLong(INSTANCE_EPOCH_OFFSET);
     }
 
     /**
@@ -334,7 +347,7 @@ public final class SharedSegment implements AutoCloseable
      */
     public void cmHeartbeat(final long nowNs)
     {
-        LONG_HANDLE.setRelease(memory, (long)CM_HEARTBEAT_OFFSET, nowNs);
+        memory.putLongRelease((long)CM_HEARTBEAT_OFFSET, nowNs);
     }
 
     /**
@@ -342,7 +355,7 @@ public final class SharedSegment implements AutoCloseable
      */
     public long cmHeartbeatNs()
     {
-        return (long)LONG_HANDLE.getAcquire(memory, (long)CM_HEARTBEAT_OFFSET);
+        return memory.getLongAcquire((long)CM_HEARTBEAT_OFFSET);
     }
 
     /**
@@ -371,15 +384,12 @@ public final class SharedSegment implements AutoCloseable
      */
     public void close()
     {
-        if (arena.scope().isAlive())
-        {
-            arena.close();
-        }
+        mapping.close();
     }
 
     @Override
     public String toString()
     {
-        return "SharedSegment{name=" + name + ", length=" + memory.byteSize() + ", " + layout + '}';
+        return "SharedSegment{name=" + name + ", length=" + memory.capacity() + ", " + layout + '}';
     }
 }

@@ -3,12 +3,8 @@ package io.switchboard.ipc.segment;
 import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.process.ProcessIdentity;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.INT_HANDLE;
-import static io.switchboard.ipc.SharedMemory.LONG;
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.DOORBELL_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.EPOCH_OFFSET;
 import static io.switchboard.ipc.segment.WorkerSlotDescriptor.HEARTBEAT_OFFSET;
@@ -26,7 +22,7 @@ import static io.switchboard.ipc.segment.WorkerSlotDescriptor.STATE_OFFSET;
  */
 public final class WorkerSlots
 {
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final SegmentLayout layout;
 
     public WorkerSlots(final SharedSegment segment)
@@ -55,19 +51,18 @@ public final class WorkerSlots
     public boolean claim(final int slot, final ProcessIdentity process, final long nowNs)
     {
         final long offset = offset(slot);
-        if ((int)INT_HANDLE.getAcquire(memory, offset + STATE_OFFSET) != WorkerState.FREE.code())
+        if (memory.getIntAcquire(offset + STATE_OFFSET) != WorkerState.FREE.code())
         {
             return false;
         }
 
         doorbell(slot).reset();
-        memory.set(INT, offset + PID_OFFSET, process.pid());
-        memory.set(LONG, offset + START_TIME_OFFSET, process.startTime());
-        memory.set(LONG, offset + EPOCH_OFFSET, memory.get(LONG, offset + EPOCH_OFFSET) + 1);
-        memory.set(LONG, offset + RUNTIME_VERSION_OFFSET, 0L);
-        LONG_HANDLE.setRelease(memory, offset + HEARTBEAT_OFFSET, nowNs);
-        return INT_HANDLE.compareAndSet(
-            memory, offset + STATE_OFFSET, WorkerState.FREE.code(), WorkerState.STARTING.code());
+        memory.putInt(offset + PID_OFFSET, process.pid());
+        memory.putLong(offset + START_TIME_OFFSET, process.startTime());
+        memory.putLong(offset + EPOCH_OFFSET, memory.getLong(offset + EPOCH_OFFSET) + 1);
+        memory.putLong(offset + RUNTIME_VERSION_OFFSET, 0L);
+        memory.putLongRelease(offset + HEARTBEAT_OFFSET, nowNs);
+        return memory.compareAndSetInt(offset + STATE_OFFSET, WorkerState.FREE.code(), WorkerState.STARTING.code());
     }
 
     /**
@@ -77,10 +72,9 @@ public final class WorkerSlots
      */
     public boolean markReady(final int slot)
     {
-        memory.set(LONG, offset(slot) + RUNTIME_VERSION_OFFSET, packRuntimeVersion(Runtime.version()));
+        memory.putLong(offset(slot) + RUNTIME_VERSION_OFFSET, packRuntimeVersion(Runtime.version()));
         heartbeat(slot, System.nanoTime());
-        return INT_HANDLE.compareAndSet(
-            memory, offset(slot) + STATE_OFFSET, WorkerState.STARTING.code(), WorkerState.READY.code());
+        return memory.compareAndSetInt(offset(slot) + STATE_OFFSET, WorkerState.STARTING.code(), WorkerState.READY.code());
     }
 
     /**
@@ -88,7 +82,7 @@ public final class WorkerSlots
      */
     public void setState(final int slot, final WorkerState state)
     {
-        INT_HANDLE.setRelease(memory, offset(slot) + STATE_OFFSET, state.code());
+        memory.putIntRelease(offset(slot) + STATE_OFFSET, state.code());
     }
 
     /**
@@ -96,7 +90,7 @@ public final class WorkerSlots
      */
     public WorkerState state(final int slot)
     {
-        return WorkerState.of((int)INT_HANDLE.getAcquire(memory, offset(slot) + STATE_OFFSET));
+        return WorkerState.of(memory.getIntAcquire(offset(slot) + STATE_OFFSET));
     }
 
     /**
@@ -105,7 +99,7 @@ public final class WorkerSlots
     public ProcessIdentity process(final int slot)
     {
         final long offset = offset(slot);
-        return new ProcessIdentity(memory.get(INT, offset + PID_OFFSET), memory.get(LONG, offset + START_TIME_OFFSET));
+        return new ProcessIdentity(memory.getInt(offset + PID_OFFSET), memory.getLong(offset + START_TIME_OFFSET));
     }
 
     /**
@@ -115,7 +109,7 @@ public final class WorkerSlots
      */
     public String runtimeVersion(final int slot)
     {
-        return formatRuntimeVersion(memory.get(LONG, offset(slot) + RUNTIME_VERSION_OFFSET));
+        return formatRuntimeVersion(memory.getLong(offset(slot) + RUNTIME_VERSION_OFFSET));
     }
 
     /**
@@ -160,7 +154,7 @@ public final class WorkerSlots
 
     public long epoch(final int slot)
     {
-        return memory.get(LONG, offset(slot) + EPOCH_OFFSET);
+        return memory.getLong(offset(slot) + EPOCH_OFFSET);
     }
 
     /**
@@ -168,7 +162,7 @@ public final class WorkerSlots
      */
     public void heartbeat(final int slot, final long nowNs)
     {
-        LONG_HANDLE.setRelease(memory, offset(slot) + HEARTBEAT_OFFSET, nowNs);
+        memory.putLongRelease(offset(slot) + HEARTBEAT_OFFSET, nowNs);
     }
 
     /**
@@ -176,7 +170,7 @@ public final class WorkerSlots
      */
     public long heartbeatNs(final int slot)
     {
-        return (long)LONG_HANDLE.getAcquire(memory, offset(slot) + HEARTBEAT_OFFSET);
+        return memory.getLongAcquire(offset(slot) + HEARTBEAT_OFFSET);
     }
 
     /**

@@ -4,10 +4,9 @@ import io.switchboard.ipc.SharedMemory;
 import io.switchboard.ipc.nativeshim.Errno;
 import io.switchboard.ipc.nativeshim.Shim;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.lang.invoke.VarHandle;
 
-import static io.switchboard.ipc.SharedMemory.LONG_HANDLE;
 
 /**
  * An eventcount on one 64-bit word of shared memory: lets a consumer sleep on a
@@ -50,7 +49,7 @@ public final class EventCount
     private static final long EPOCH_INCREMENT = 1L << 32;
     private static final int EPOCH_OFFSET = 4;
 
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final long offset;
     private final long futexAddress;
 
@@ -58,9 +57,9 @@ public final class EventCount
      * @param memory the segment holding the word.
      * @param offset the word's offset, 8-byte aligned.
      */
-    public EventCount(final MemorySegment memory, final long offset)
+    public EventCount(final SharedBuffer memory, final long offset)
     {
-        SharedMemory.checkAligned(memory, offset, Long.BYTES);
+        memory.checkAligned(offset, Long.BYTES);
         this.memory = memory;
         this.offset = offset;
         this.futexAddress = memory.address() + offset + EPOCH_OFFSET;
@@ -73,7 +72,7 @@ public final class EventCount
      */
     public int prepareWait()
     {
-        final long previous = (long)LONG_HANDLE.getAndAdd(memory, offset, WAITER);
+        final long previous = memory.getAndAddLong(offset, WAITER);
         return (int)(previous >>> 32);
     }
 
@@ -82,7 +81,7 @@ public final class EventCount
      */
     public void cancelWait()
     {
-        LONG_HANDLE.getAndAdd(memory, offset, -WAITER);
+        memory.getAndAddLong(offset, -WAITER);
     }
 
     /**
@@ -95,7 +94,7 @@ public final class EventCount
     public boolean await(final int key, final long timeoutNs)
     {
         final int rc = Shim.futexWait(futexAddress, key, timeoutNs);
-        LONG_HANDLE.getAndAdd(memory, offset, -WAITER);
+        memory.getAndAddLong(offset, -WAITER);
         return rc != -Errno.ETIMEDOUT;
     }
 
@@ -135,13 +134,13 @@ public final class EventCount
      */
     public boolean signalAfterFence()
     {
-        final long value = (long)LONG_HANDLE.getVolatile(memory, offset);
+        final long value = memory.getLongVolatile(offset);
         if ((value & WAITER_MASK) == 0)
         {
             return false;
         }
 
-        LONG_HANDLE.getAndAdd(memory, offset, EPOCH_INCREMENT);
+        memory.getAndAddLong(offset, EPOCH_INCREMENT);
         Shim.futexWake(futexAddress, Integer.MAX_VALUE);
         return true;
     }
@@ -151,7 +150,7 @@ public final class EventCount
      */
     public int epoch()
     {
-        return (int)((long)LONG_HANDLE.getVolatile(memory, offset) >>> 32);
+        return (int)(memory.getLongVolatile(offset) >>> 32);
     }
 
     /**
@@ -159,7 +158,7 @@ public final class EventCount
      */
     public int waiterCount()
     {
-        return (int)((long)LONG_HANDLE.getVolatile(memory, offset) & WAITER_MASK);
+        return (int)(memory.getLongVolatile(offset) & WAITER_MASK);
     }
 
     /**
@@ -167,6 +166,6 @@ public final class EventCount
      */
     public void reset()
     {
-        LONG_HANDLE.setRelease(memory, offset, 0L);
+        memory.putLongRelease(offset, 0L);
     }
 }

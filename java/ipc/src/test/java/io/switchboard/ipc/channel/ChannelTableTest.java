@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,19 +65,19 @@ class ChannelTableTest
     @Test
     void shouldHandOutNoSlotTwiceWhateverAWorkerWritesIntoTheSlotsAndHeader()
     {
-        final MemorySegment memory = segment.memory();
+        final SharedBuffer memory = segment.memory();
         final List<Long> held = new ArrayList<>();
         for (int i = 0; i < CHANNELS / 2; i++)
         {
             held.add(table.allocate(ChannelKind.HTTP, 1, 0));
         }
         // a rogue worker: the header's reserved words, every slot's reserved word and state, all garbage
-        memory.set(io.switchboard.ipc.SharedMemory.LONG, 112, 3L);
+        memory.putLong(112, 3L);
         for (int slot = 0; slot < CHANNELS; slot++)
         {
             final long offset = segment.layout().channelSlotOffset(slot);
-            memory.set(io.switchboard.ipc.SharedMemory.INT, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.RESERVED_OFFSET, 0);
-            memory.set(io.switchboard.ipc.SharedMemory.LONG, offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET,
+            memory.putInt(offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.RESERVED_OFFSET, 0);
+            memory.putLong(offset + io.switchboard.ipc.segment.ChannelSlotDescriptor.STATE_WORD_OFFSET,
                 io.switchboard.ipc.segment.ChannelSlotDescriptor.stateWord(7, ChannelState.OPEN));
         }
 
@@ -94,9 +94,9 @@ class ChannelTableTest
         }
         assertEquals(CHANNELS, slots.size());
         // held channels whose words were rewritten are reclaimed all the same, and say what was wrong
-        final String wrong = table.reclaim(held.getFirst());
+        final String wrong = table.reclaim(held.get(0));
         assertTrue(wrong != null && wrong.contains("generation=7"), wrong);
-        assertEquals(ChannelId.slot(held.getFirst()), ChannelId.slot(table.allocate(ChannelKind.HTTP, 1, 0)));
+        assertEquals(ChannelId.slot(held.get(0)), ChannelId.slot(table.allocate(ChannelKind.HTTP, 1, 0)));
     }
 
     @Test
@@ -157,7 +157,7 @@ class ChannelTableTest
     {
         final long id = table.allocate(ChannelKind.HTTP, 0, 0);
         final ChannelEnd cm = ChannelEnd.forCm(segment, ChannelId.slot(id), 0);
-        assertTrue(cm.writer().offer(5, MemorySegment.ofArray(new byte[16]), 0, 16));
+        assertTrue(cm.writer().offer(5, SharedBuffer.wrap(new byte[16]), 0, 16));
         assertTrue(table.release(id));
 
         final long again = table.allocate(ChannelKind.HTTP, 0, 0);

@@ -1,12 +1,10 @@
 package io.switchboard.ipc.doorbell;
 
 import io.switchboard.ipc.signal.SpinParkIdleStrategy;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -20,15 +18,8 @@ class DoorbellTest
 {
     private static final int CHANNELS = 130;
 
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory = arena.allocate(DoorbellDescriptor.length(CHANNELS), 64);
+    private final SharedBuffer memory = SharedBuffer.allocateNative(DoorbellDescriptor.length(CHANNELS), 64);
     private final Doorbell doorbell = new Doorbell(memory, 0, CHANNELS);
-
-    @AfterEach
-    void close()
-    {
-        arena.close();
-    }
 
     @Test
     void shouldReportEachRungChannelOnceAndClearIt()
@@ -68,7 +59,7 @@ class DoorbellTest
     @Test
     void shouldIgnoreBitsBeyondTheChannelCount()
     {
-        memory.set(java.lang.foreign.ValueLayout.JAVA_LONG, DoorbellDescriptor.wordOffset(128), -1L);
+        memory.putLong(DoorbellDescriptor.wordOffset(128), -1L);
         final BitSet seen = new BitSet();
         doorbell.poll(channel ->
         {

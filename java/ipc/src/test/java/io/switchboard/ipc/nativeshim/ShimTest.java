@@ -1,13 +1,10 @@
 package io.switchboard.ipc.nativeshim;
 
 import io.switchboard.ipc.process.ProcessIdentity;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
-import static io.switchboard.ipc.SharedMemory.INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,19 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ShimTest
 {
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment word = arena.allocate(8, 8);
-
-    @AfterEach
-    void close()
-    {
-        arena.close();
-    }
+    private final SharedBuffer word = SharedBuffer.allocateNative(8, 8);
 
     @Test
     void shouldNotSleepWhenTheWordDiffers()
     {
-        word.set(INT, 0, 5);
+        word.putInt(0, 5);
         assertEquals(-Errno.EAGAIN, Shim.futexWait(word.address(), 4, 1_000_000_000L));
     }
 

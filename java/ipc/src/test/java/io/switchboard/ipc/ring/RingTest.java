@@ -1,20 +1,16 @@
 package io.switchboard.ipc.ring;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,19 +22,12 @@ class RingTest
     private static final int CAPACITY = 1024;
     private static final int TYPE = 7;
 
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment memory = arena.allocate(RingDescriptor.length(CAPACITY), 128);
+    private final SharedBuffer memory = SharedBuffer.allocateNative((int)RingDescriptor.length(CAPACITY), 128);
     private final RingWriter writer = new RingWriter(memory, 0, CAPACITY);
     private final RingReader reader = new RingReader(memory, 0, CAPACITY);
     private final List<byte[]> received = new ArrayList<>();
     private final FrameHandler collector = (buffer, offset, length, type, flags) ->
-        received.add(buffer.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
-
-    @AfterEach
-    void close()
-    {
-        arena.close();
-    }
+        received.add(buffer.toByteArray(offset, length));
 
     @Test
     void shouldReadNothingFromAnEmptyRing()
@@ -53,13 +42,13 @@ class RingTest
     {
         for (int i = 1; i <= 3; i++)
         {
-            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, i)), 0, 8));
+            assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(8, i)), 0, 8));
         }
         final List<Integer> taken = new ArrayList<>();
         final int[] refuse = {2};
         final ControlledFrameHandler handler = (buffer, offset, length, type, flags) ->
         {
-            final int first = buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset);
+            final int first = buffer.getByte(offset);
             if (first == refuse[0])
             {
                 return false;
@@ -84,7 +73,7 @@ class RingTest
     void shouldDeliverAFrameWithItsTypeAndFlags()
     {
         final byte[] payload = bytes(13, 1);
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(payload), 0, payload.length));
         assertTrue(reader.isSatisfied());
 
         final int[] seen = new int[3];
@@ -104,8 +93,8 @@ class RingTest
     @Test
     void shouldHideUnpublishedFramesUntilPublishedTogether()
     {
-        assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
-        assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(bytes(8, 2)), 0, 8));
+        assertTrue(writer.offerUnpublished(TYPE, SharedBuffer.wrap(bytes(8, 1)), 0, 8));
+        assertTrue(writer.offerUnpublished(TYPE, SharedBuffer.wrap(bytes(8, 2)), 0, 8));
         assertFalse(reader.isSatisfied());
         assertEquals(0, reader.read(collector, Integer.MAX_VALUE));
 
@@ -119,8 +108,8 @@ class RingTest
     @Test
     void shouldPublishHeldFramesWithTheNextCommit()
     {
-        assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 2)), 0, 8));
+        assertTrue(writer.offerUnpublished(TYPE, SharedBuffer.wrap(bytes(8, 1)), 0, 8));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(8, 2)), 0, 8));
 
         assertEquals(2, reader.read(collector, Integer.MAX_VALUE));
         assertArrayEquals(bytes(8, 1), received.get(0));
@@ -134,10 +123,10 @@ class RingTest
         final byte[] payload = bytes(payloadLength, 3);
         for (int i = 0; i < frames; i++)
         {
-            assertTrue(writer.offerUnpublished(TYPE, MemorySegment.ofArray(payload), 0, payload.length), "frame " + i);
+            assertTrue(writer.offerUnpublished(TYPE, SharedBuffer.wrap(payload), 0, payload.length), "frame " + i);
         }
 
-        assertFalse(writer.offerUnpublished(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertFalse(writer.offerUnpublished(TYPE, SharedBuffer.wrap(payload), 0, payload.length));
         writer.publish();
         assertEquals(frames, reader.read(collector, Integer.MAX_VALUE));
     }
@@ -150,16 +139,16 @@ class RingTest
         final byte[] payload = bytes(payloadLength, 2);
         for (int i = 0; i < frames; i++)
         {
-            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length), "frame " + i);
+            assertTrue(writer.offer(TYPE, SharedBuffer.wrap(payload), 0, payload.length), "frame " + i);
         }
 
-        assertFalse(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertFalse(writer.offer(TYPE, SharedBuffer.wrap(payload), 0, payload.length));
         assertFalse(writer.isSatisfied());
         assertEquals(RingWriter.INSUFFICIENT_CAPACITY, writer.tryClaim(TYPE, FrameDescriptor.UNFRAGMENTED, 0));
 
         assertEquals(1, reader.read(collector, 1));
         assertTrue(writer.isSatisfied());
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(payload), 0, payload.length));
         assertEquals(frames, reader.read(collector, Integer.MAX_VALUE));
         assertEquals(frames + 1, received.size());
     }
@@ -169,16 +158,16 @@ class RingTest
     {
         for (int i = 0; i < 5; i++)
         {
-            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, i)), 0, 8));
+            assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(8, i)), 0, 8));
         }
 
         final long headOffset = RingDescriptor.HEAD_POSITION_OFFSET;
         final long[] headSeenByHandler = new long[5];
         final int[] index = {0};
-        reader.read((buffer, offset, length, type, flags) -> headSeenByHandler[index[0]++] = memory.get(LONG, headOffset), 10);
+        reader.read((buffer, offset, length, type, flags) -> headSeenByHandler[index[0]++] = memory.getLong(headOffset), 10);
 
         assertArrayEquals(new long[5], headSeenByHandler);
-        assertEquals(5 * FrameDescriptor.alignedFrameLength(8), memory.get(LONG, headOffset));
+        assertEquals(5 * FrameDescriptor.alignedFrameLength(8), memory.getLong(headOffset));
     }
 
     @Test
@@ -187,7 +176,7 @@ class RingTest
         final int[] lengths = {40, 100, 60, 8};
         for (int i = 0; i < lengths.length; i++)
         {
-            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(lengths[i], i)), 0, lengths[i]));
+            assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(lengths[i], i)), 0, lengths[i]));
         }
 
         // 40 + 100 fit in 150, 40 + 100 + 60 do not
@@ -214,10 +203,10 @@ class RingTest
         final int payload = FrameDescriptor.alignedFrameLength(8) * 2;
         // fill the ring to 8 bytes before its end, then free it all: the next frame pads and wraps
         advance(CAPACITY - 8);
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(payload, 3)), 0, payload));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(payload, 3)), 0, payload));
 
         assertEquals(1, reader.read(collector, Integer.MAX_VALUE, payload));
-        assertArrayEquals(bytes(payload, 3), received.getLast());
+        assertArrayEquals(bytes(payload, 3), received.get(received.size() - 1));
     }
 
     @ParameterizedTest
@@ -227,9 +216,9 @@ class RingTest
         // move the tail so that exactly slackBeforeEnd bytes remain before the end
         advance(CAPACITY - slackBeforeEnd);
         final byte[] payload = bytes(100, 3);
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(payload), 0, payload.length));
         assertEquals(1, reader.read(collector, 10));
-        assertArrayEquals(payload, received.getFirst());
+        assertArrayEquals(payload, received.get(0));
 
         final long aligned = FrameDescriptor.alignedFrameLength(100);
         final long expectedTail = slackBeforeEnd >= aligned || slackBeforeEnd == 0 ?
@@ -242,7 +231,7 @@ class RingTest
     {
         final int aligned = FrameDescriptor.alignedFrameLength(56);
         advance(CAPACITY - aligned);
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(56, 4)), 0, 56));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(56, 4)), 0, 56));
         assertEquals(CAPACITY, writer.tailPosition());
         assertEquals(1, reader.read(collector, 1));
     }
@@ -251,11 +240,11 @@ class RingTest
     void shouldPublishTheShortenedLengthOnCommit()
     {
         final long offset = writer.tryClaim(TYPE, FrameDescriptor.UNFRAGMENTED, 100);
-        memory.asSlice(offset, 10).copyFrom(MemorySegment.ofArray(bytes(10, 5)));
+        memory.putBytes(offset, bytes(10, 5), 0, 10);
         writer.commit(10);
 
         assertEquals(1, reader.read(collector, 1));
-        assertArrayEquals(bytes(10, 5), received.getFirst());
+        assertArrayEquals(bytes(10, 5), received.get(0));
         assertEquals(FrameDescriptor.alignedFrameLength(10), reader.headPosition());
     }
 
@@ -265,7 +254,7 @@ class RingTest
         writer.tryClaim(TYPE, FrameDescriptor.UNFRAGMENTED, 100);
         writer.abort();
         assertEquals(0, reader.read(collector, 1));
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(4, 6)), 0, 4));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(4, 6)), 0, 4));
         assertEquals(1, reader.read(collector, 1));
     }
 
@@ -283,7 +272,7 @@ class RingTest
     {
         final byte[] message = bytes(10 * CAPACITY + 3, 7);
         final FragmentAssembler assembler = new FragmentAssembler(collector, 64, message.length);
-        final MemorySegment source = MemorySegment.ofArray(message);
+        final SharedBuffer source = SharedBuffer.wrap(message);
 
         int written = 0;
         int fragments = 0;
@@ -301,7 +290,7 @@ class RingTest
 
         assertTrue(fragments > 10, "fragments=" + fragments);
         assertEquals(1, received.size());
-        assertArrayEquals(message, received.getFirst());
+        assertArrayEquals(message, received.get(0));
     }
 
     @Test
@@ -309,7 +298,7 @@ class RingTest
     {
         final FragmentAssembler assembler = new FragmentAssembler(collector, 64, 1024);
         final long offset = writer.tryClaim(TYPE, FrameDescriptor.END_FLAG, 4);
-        memory.set(INT, offset, 1);
+        memory.putInt(offset, 1);
         writer.commit();
 
         assertThrows(RingCorruptedException.class, () -> reader.read(assembler, 1));
@@ -319,7 +308,7 @@ class RingTest
     @Test
     void shouldDetectATailBeyondTheCapacity()
     {
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, CAPACITY + 8);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, CAPACITY + 8);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
         assertTrue(ex.getMessage().contains("tailPosition=" + (CAPACITY + 8)), ex.getMessage());
@@ -328,13 +317,13 @@ class RingTest
     @Test
     void shouldDetectAFrameLengthThatOverrunsThePublishedBytes()
     {
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
-        memory.set(INT, RingDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 512);
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(8, 1)), 0, 8));
+        memory.putInt(RingDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 512);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
         assertTrue(ex.getMessage().contains("frameLength=512"), ex.getMessage());
 
-        memory.set(INT, RingDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 3);
+        memory.putInt(RingDescriptor.HEADER_LENGTH + FrameDescriptor.LENGTH_OFFSET, 3);
         assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
     }
 
@@ -342,7 +331,7 @@ class RingTest
     void shouldDetectATailThatGoesBackwards()
     {
         advance(64);
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 56);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, 56);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
         assertTrue(ex.getMessage().contains("headPosition=64 tailPosition=56"), ex.getMessage());
@@ -351,7 +340,7 @@ class RingTest
     @Test
     void shouldDetectAnUnalignedTail()
     {
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 12);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, 12);
         assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
     }
 
@@ -359,7 +348,7 @@ class RingTest
     void shouldDetectAPaddingFrameThatStopsShortOfTheRingsEnd()
     {
         writeFrameHeader(0, 16, FrameDescriptor.PADDING_TYPE, 0);
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 16);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, 16);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
         assertTrue(ex.getMessage().contains("padding frame"), ex.getMessage());
@@ -369,7 +358,7 @@ class RingTest
     void shouldDetectUnknownFlags()
     {
         writeFrameHeader(0, 16, TYPE, FrameDescriptor.UNFRAGMENTED | 0x1);
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 16);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, 16);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
         assertTrue(ex.getMessage().contains("flags=0xc1"), ex.getMessage());
@@ -380,7 +369,7 @@ class RingTest
     {
         final int frameLength = RingDescriptor.maxFrameLength(CAPACITY) + 8;
         writeFrameHeader(0, frameLength, TYPE, FrameDescriptor.UNFRAGMENTED);
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, frameLength);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, frameLength);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, () -> reader.read(collector, 1));
         assertTrue(ex.getMessage().contains("frameLength=" + frameLength), ex.getMessage());
@@ -390,9 +379,9 @@ class RingTest
     @Test
     void shouldHandTheHandlerNothingAfterACorruptFrameButReleaseWhatWasGood()
     {
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(8, 1)), 0, 8));
         writeFrameHeader(16, 3, TYPE, FrameDescriptor.UNFRAGMENTED);
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, 32);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, 32);
         assertThrows(RingCorruptedException.class, () -> reader.read(collector, 10));
         assertEquals(1, received.size());
         assertEquals(16, reader.headPosition());
@@ -401,8 +390,8 @@ class RingTest
     @Test
     void shouldDetectAHeadAheadOfTheTail()
     {
-        assertTrue(writer.offer(TYPE, MemorySegment.ofArray(bytes(8, 1)), 0, 8));
-        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 64);
+        assertTrue(writer.offer(TYPE, SharedBuffer.wrap(bytes(8, 1)), 0, 8));
+        memory.putLong(RingDescriptor.HEAD_POSITION_OFFSET, 64);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, writer::writablePayloadLength);
         assertTrue(ex.getMessage().contains("headPosition=64"), ex.getMessage());
@@ -413,7 +402,7 @@ class RingTest
     {
         advance(64);
         writer.writablePayloadLength();
-        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 8);
+        memory.putLong(RingDescriptor.HEAD_POSITION_OFFSET, 8);
         final RingCorruptedException ex =
             assertThrows(RingCorruptedException.class, writer::writablePayloadLength);
         assertTrue(ex.getMessage().contains("lastHeadPosition=64"), ex.getMessage());
@@ -422,20 +411,20 @@ class RingTest
     @Test
     void shouldDetectImpossiblePositionsAtResync()
     {
-        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 4);
+        memory.putLong(RingDescriptor.HEAD_POSITION_OFFSET, 4);
         assertThrows(RingCorruptedException.class, reader::resync);
         assertThrows(RingCorruptedException.class, writer::resync);
-        memory.set(LONG, RingDescriptor.HEAD_POSITION_OFFSET, 0);
-        memory.set(LONG, RingDescriptor.TAIL_POSITION_OFFSET, CAPACITY + 8);
+        memory.putLong(RingDescriptor.HEAD_POSITION_OFFSET, 0);
+        memory.putLong(RingDescriptor.TAIL_POSITION_OFFSET, CAPACITY + 8);
         assertThrows(RingCorruptedException.class, writer::resync);
     }
 
     private void writeFrameHeader(final int index, final int frameLength, final int type, final int flags)
     {
         final long frameOffset = RingDescriptor.HEADER_LENGTH + index;
-        memory.set(INT, frameOffset + FrameDescriptor.LENGTH_OFFSET, frameLength);
-        memory.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, frameOffset + FrameDescriptor.TYPE_OFFSET, (short)type);
-        memory.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)flags);
+        memory.putInt(frameOffset + FrameDescriptor.LENGTH_OFFSET, frameLength);
+        memory.putShort(frameOffset + FrameDescriptor.TYPE_OFFSET, (short)type);
+        memory.putShort(frameOffset + FrameDescriptor.FLAGS_OFFSET, (short)flags);
     }
 
     @Test
@@ -449,7 +438,7 @@ class RingTest
             if (random.nextInt(3) != 0)
             {
                 final byte[] payload = bytes(random.nextInt(writer.maxPayloadLength() + 1), step);
-                if (writer.offer(TYPE, MemorySegment.ofArray(payload), 0, payload.length))
+                if (writer.offer(TYPE, SharedBuffer.wrap(payload), 0, payload.length))
                 {
                     model.add(payload);
                 }
@@ -489,7 +478,7 @@ class RingTest
         while (remaining > 0)
         {
             final int aligned = Math.min(remaining, FrameDescriptor.alignedFrameLength(writer.maxPayloadLength()));
-            assertTrue(writer.offer(TYPE, MemorySegment.ofArray(new byte[aligned - 8]), 0, aligned - 8));
+            assertTrue(writer.offer(TYPE, SharedBuffer.wrap(new byte[aligned - 8]), 0, aligned - 8));
             reader.read((buffer, offset, length, type, flags) -> { }, Integer.MAX_VALUE);
             remaining -= aligned;
         }

@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static io.switchboard.ipc.SharedMemory.INT;
-import static io.switchboard.ipc.SharedMemory.LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,7 +68,7 @@ class SharedSegmentTest
     void shouldRefuseAnotherLayoutVersion()
     {
         created = SegmentTestSupport.create(LAYOUT);
-        created.memory().set(INT, SegmentHeaderDescriptor.LAYOUT_VERSION_OFFSET, 99);
+        created.memory().putInt(SegmentHeaderDescriptor.LAYOUT_VERSION_OFFSET, 99);
 
         final SegmentIncompatibleException ex =
             assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(created.name()));
@@ -84,7 +82,7 @@ class SharedSegmentTest
     void shouldRefuseAHeaderWhoseSizesDisagree()
     {
         created = SegmentTestSupport.create(LAYOUT);
-        created.memory().set(LONG, SegmentHeaderDescriptor.RINGS_OFFSET_OFFSET, 64);
+        created.memory().putLong(SegmentHeaderDescriptor.RINGS_OFFSET_OFFSET, 64);
 
         final SegmentIncompatibleException ex =
             assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(created.name()));
@@ -95,7 +93,7 @@ class SharedSegmentTest
     void shouldRefuseImpossibleSizes()
     {
         created = SegmentTestSupport.create(LAYOUT);
-        created.memory().set(INT, SegmentHeaderDescriptor.RING_CAPACITY_OFFSET, 1000);
+        created.memory().putInt(SegmentHeaderDescriptor.RING_CAPACITY_OFFSET, 1000);
 
         final SegmentIncompatibleException ex =
             assertThrows(SegmentIncompatibleException.class, () -> SharedSegment.attach(created.name()));
@@ -142,7 +140,11 @@ class SharedSegmentTest
         assertFalse(segment.unlink());
         segment.close();
         segment.close();
-        assertThrows(IllegalStateException.class, () -> segment.memory().get(LONG, 0));
+        if ("ffm".equals(io.switchboard.ipc.nativeshim.NativeAccess.current().name()))
+        {
+            // only FFM fences off an unmapped segment; on JNA the access would fault, which is why closers stop readers first
+            assertThrows(IllegalStateException.class, () -> segment.memory().getLong(0));
+        }
         assertEquals(-Errno.ENOENT, Shim.shmUnlink(segment.name()));
     }
 

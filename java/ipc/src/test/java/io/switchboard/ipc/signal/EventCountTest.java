@@ -1,11 +1,9 @@
 package io.switchboard.ipc.signal;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,15 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventCountTest
 {
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory = arena.allocate(128, 64);
+    private final SharedBuffer memory = SharedBuffer.allocateNative(128, 64);
     private final EventCount eventCount = new EventCount(memory, 0);
-
-    @AfterEach
-    void close()
-    {
-        arena.close();
-    }
 
     @Test
     void shouldMakeNoSystemCallWhenNobodyWaits()

@@ -1,25 +1,16 @@
 package io.switchboard.ipc.signal;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SpinParkIdleStrategyTest
 {
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment memory = arena.allocate(128, 64);
+    private final SharedBuffer memory = SharedBuffer.allocateNative(128, 64);
     private final EventCount eventCount = new EventCount(memory, 0);
-
-    @AfterEach
-    void close()
-    {
-        arena.close();
-    }
 
     @Test
     void shouldParkAtOnceWithoutBudgetAndReportTheTimeout()

@@ -1,7 +1,6 @@
 package io.switchboard.protocol.http;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ public record ResponseHead(int status, long contentLength, List<HttpHeader> head
     /**
      * @throws HeadFormatException when the frame is malformed.
      */
-    public static ResponseHead decode(final MemorySegment memory, final long offset, final int length)
+    public static ResponseHead decode(final SharedBuffer memory, final long offset, final int length)
     {
         final ResponseHeadDecoder decoder = new ResponseHeadDecoder().wrap(memory, offset, length);
         final List<HttpHeader> headers = new ArrayList<>(decoder.headerCount());
@@ -28,8 +27,8 @@ public record ResponseHead(int status, long contentLength, List<HttpHeader> head
         return new ResponseHead(decoder.status(), decoder.contentLength(), headers);
     }
 
-    private static String string(final MemorySegment memory, final long offset, final int length)
+    private static String string(final SharedBuffer memory, final long offset, final int length)
     {
-        return new String(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
+        return new String(memory.toByteArray(offset, length), StandardCharsets.ISO_8859_1);
     }
 }

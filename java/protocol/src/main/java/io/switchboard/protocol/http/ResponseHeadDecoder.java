@@ -1,7 +1,6 @@
 package io.switchboard.protocol.http;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -20,10 +19,6 @@ public final class ResponseHeadDecoder
     public static final int MIN_STATUS = 200;
     public static final int MAX_STATUS = 599;
 
-    private static final ValueLayout.OfShort SHORT =
-        ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Takes one header, by where its name and value lie in the frame's memory.
@@ -31,10 +26,10 @@ public final class ResponseHeadDecoder
     @FunctionalInterface
     public interface HeaderVisitor
     {
-        void onHeader(MemorySegment memory, long nameOffset, int nameLength, long valueOffset, int valueLength);
+        void onHeader(SharedBuffer memory, long nameOffset, int nameLength, long valueOffset, int valueLength);
     }
 
-    private MemorySegment memory;
+    private SharedBuffer memory;
     private long offset;
     private int length;
     private int status;
@@ -46,15 +41,15 @@ public final class ResponseHeadDecoder
      *
      * @throws HeadFormatException when the frame is shorter than its fixed part, or a field is out of range.
      */
-    public ResponseHeadDecoder wrap(final MemorySegment memory, final long offset, final int length)
+    public ResponseHeadDecoder wrap(final SharedBuffer memory, final long offset, final int length)
     {
         if (length < HttpHeadDescriptor.RESPONSE_FIXED_LENGTH)
         {
             throw new HeadFormatException("RESPONSE_HEAD of " + length + " bytes, shorter than its fixed part");
         }
-        final int status = memory.get(SHORT, offset + HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
-        final long contentLength = memory.get(LONG, offset + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
-        final int reserved = memory.get(INT, offset + HttpHeadDescriptor.STATUS_OFFSET + 4);
+        final int status = memory.getShort(offset + HttpHeadDescriptor.STATUS_OFFSET) & 0xFFFF;
+        final long contentLength = memory.getLong(offset + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
+        final int reserved = memory.getInt(offset + HttpHeadDescriptor.STATUS_OFFSET + 4);
         if (status < MIN_STATUS || status > MAX_STATUS || contentLength < HttpHeadDescriptor.UNKNOWN_LENGTH || reserved != 0)
         {
             throw new HeadFormatException(
@@ -65,7 +60,7 @@ public final class ResponseHeadDecoder
         this.length = length;
         this.status = status;
         this.contentLength = contentLength;
-        this.headerCount = memory.get(SHORT, offset + HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
+        this.headerCount = memory.getShort(offset + HttpHeadDescriptor.RESPONSE_HEADER_COUNT_OFFSET) & 0xFFFF;
         return this;
     }
 
@@ -120,7 +115,7 @@ public final class ResponseHeadDecoder
             throw new HeadFormatException("RESPONSE_HEAD header length runs past the frame");
         }
         // strings are packed: after an odd-length one the next length is at an odd offset
-        final int stringLength = memory.get(SHORT, at) & 0xFFFF;
+        final int stringLength = memory.getShort(at) & 0xFFFF;
         if (at + Short.BYTES + stringLength > limit)
         {
             throw new HeadFormatException("RESPONSE_HEAD header of " + stringLength + " bytes runs past the frame");

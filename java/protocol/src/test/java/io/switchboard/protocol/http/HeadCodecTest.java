@@ -2,8 +2,7 @@ package io.switchboard.protocol.http;
 
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -179,16 +178,16 @@ class HeadCodecTest
     /** status, content length and headers, as the one decoder of response heads reads them. */
     private static String describe(final ByteBuffer frame)
     {
-        final MemorySegment memory = MemorySegment.ofBuffer(frame);
-        final ResponseHeadDecoder decoder = new ResponseHeadDecoder().wrap(memory, 0, (int)memory.byteSize());
+        final SharedBuffer memory = SharedBuffer.wrap(frame);
+        final ResponseHeadDecoder decoder = new ResponseHeadDecoder().wrap(memory, 0, (int)memory.capacity());
         final List<String> headers = new ArrayList<>();
         decoder.forEachHeader((segment, nameOffset, nameLength, valueOffset, valueLength) -> headers.add(
             string(segment, nameOffset, nameLength) + ": " + string(segment, valueOffset, valueLength)));
         return decoder.status() + " " + decoder.contentLength() + " " + headers;
     }
 
-    private static String string(final MemorySegment memory, final long offset, final int length)
+    private static String string(final SharedBuffer memory, final long offset, final int length)
     {
-        return new String(memory.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
+        return new String(memory.toByteArray(offset, length), StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,8 +1,7 @@
 package io.switchboard.rpc.stream;
 
 import io.switchboard.protocol.rpc.RpcFrame;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -10,13 +9,13 @@ import java.nio.ByteOrder;
  * {@link FrameHandler}.
  * <p>
  * From a {@code byte[]}, frames that lie whole in the piece are handed over in place, without a copy; only a frame
- * split across pieces is gathered. From a {@link MemorySegment} (ring memory on a worker) every frame is copied
+ * split across pieces is gathered. From a {@link SharedBuffer} (ring memory on a worker) every frame is copied
  * once, into the gathering buffer.
  * <p>
  * The buffer starts small and grows with the bytes that actually arrived, doubling, never past the length the
  * frame declares: a header declaring 16 MiB costs nothing until the bytes come. Growth beyond the initial buffer is
  * taken from an {@link AssemblyBudget}, and given back once no frame is partly gathered. Segment input is taken a
- * piece at a time or not at all: {@link #onBytes(MemorySegment, long, int)} returns false, having taken nothing,
+ * piece at a time or not at all: {@link #onBytes(SharedBuffer, long, int)} returns false, having taken nothing,
  * when the budget cannot cover the piece now, and the caller keeps the bytes (in its ring) until the budget is given
  * back.
  * <p>
@@ -27,8 +26,6 @@ public final class FrameAssembler
 {
     public static final int DEFAULT_INITIAL_CAPACITY = 16 * 1024;
 
-    private static final ValueLayout.OfInt LENGTH_FIELD =
-        ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int LENGTH_BYTES = RpcFrame.LENGTH_FIELD_LENGTH;
 
     private final FrameHandler handler;
@@ -127,7 +124,7 @@ public final class FrameAssembler
      * @return true when the piece was taken (or dropped after a malformed stream); false when the budget cannot
      * cover it now: nothing was taken, and the caller offers the same piece again once budget was given back.
      */
-    public boolean onBytes(final MemorySegment source, final long offset, final int length)
+    public boolean onBytes(final SharedBuffer source, final long offset, final int length)
     {
         if (failed)
         {
@@ -144,13 +141,13 @@ public final class FrameAssembler
         {
             if (gathered == 0 && end - index >= LENGTH_BYTES)
             {
-                final int whole = checkedLength(source.get(LENGTH_FIELD, index));
+                final int whole = checkedLength(source.getIntBigEndian(index));
                 if (whole < 0)
                 {
                     return true;
                 }
                 final int step = (int)Math.min(whole, end - index);
-                MemorySegment.copy(source, ValueLayout.JAVA_BYTE, index, buffer, 0, step);
+                source.getBytes(index, buffer, 0, step);
                 gathered = step;
                 frameLength = whole;
                 index += step;
@@ -159,7 +156,7 @@ public final class FrameAssembler
             }
             final int step = (int)Math.min(end - index, frameLength == 0 ? LENGTH_BYTES - gathered :
                 frameLength - gathered);
-            MemorySegment.copy(source, ValueLayout.JAVA_BYTE, index, buffer, gathered, step);
+            source.getBytes(index, buffer, gathered, step);
             index += step;
             advance(step);
         }
@@ -179,12 +176,12 @@ public final class FrameAssembler
     }
 
     /**
-     * Follows the frames of a segment piece as {@link #onBytes(MemorySegment, long, int)} will copy them: the
+     * Follows the frames of a segment piece as {@link #onBytes(SharedBuffer, long, int)} will copy them: the
      * frame continued from the last piece first, then each frame from the buffer's start.
      *
      * @return the buffer capacity the piece needs; scanning stops at a length field that will be reported malformed.
      */
-    private int capacityFor(final MemorySegment source, final long offset, final int length)
+    private int capacityFor(final SharedBuffer source, final long offset, final int length)
     {
         final long end = offset + length;
         long index = offset;
@@ -204,7 +201,7 @@ public final class FrameAssembler
                 long field = 0;
                 for (int i = 0; i < LENGTH_BYTES; i++)
                 {
-                    final int b = i < gathered ? buffer[i] : source.get(ValueLayout.JAVA_BYTE, index + i - gathered);
+                    final int b = i < gathered ? buffer[i] : source.getByte(index + i - gathered);
                     field = (field << 8) | (b & 0xFF);
                 }
                 whole = wholeLength(field);
@@ -224,7 +221,7 @@ public final class FrameAssembler
         }
         while (end - index >= LENGTH_BYTES)
         {
-            final int whole = wholeLength(source.get(LENGTH_FIELD, index));
+            final int whole = wholeLength(source.getIntBigEndian(index));
             if (whole < 0)
             {
                 return needed;

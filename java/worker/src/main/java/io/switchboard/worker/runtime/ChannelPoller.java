@@ -17,8 +17,7 @@ import io.switchboard.rpc.DeployedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -332,13 +331,13 @@ final class ChannelPoller
             return true;
         }
 
-        private void onMessage(final MemorySegment buffer, final long offset, final int length, final int type, final int flags)
+        private void onMessage(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             switch (type)
             {
                 case HttpFrameType.REQUEST_HEAD ->
                 {
-                    final RequestHead head = HeadReader.readRequest(buffer.asSlice(offset, length).asByteBuffer());
+                    final RequestHead head = HeadReader.readRequest(buffer.byteBuffer(offset, length));
                     exchange = new Exchange(channelId, end, head, resume);
                     exchange.onResponseDone(ringSelf);
                     if (!head.hasBody())
@@ -351,7 +350,7 @@ final class ChannelPoller
                 {
                     if (exchange != null)
                     {
-                        exchange.requestBody().offer(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+                        exchange.requestBody().offer(buffer.toByteArray(offset, length));
                     }
                 }
                 case HttpFrameType.REQUEST_END ->

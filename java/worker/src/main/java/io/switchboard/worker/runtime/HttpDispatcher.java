@@ -3,13 +3,13 @@ package io.switchboard.worker.runtime;
 import io.switchboard.ipc.channel.ChannelId;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HttpApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -33,13 +33,16 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     /** How long the handlers still running when the worker stops are given to end, then again once interrupted. */
     static final long HANDLER_GRACE_MS = 1_000;
 
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** A virtual thread per blocking handler on Java 21+, else at most --handler-threads platform threads. */
+    private final ExecutorService executor;
     /** Exchanges handed to handler threads and not yet answered: the poller does not spin while there are any. */
     private final AtomicInteger handlersRunning = new AtomicInteger();
 
     HttpDispatcher(
-        final SharedSegment segment, final ChannelTable channels, final Applications applications)
+        final SharedSegment segment, final ChannelTable channels, final Applications applications,
+        final int handlerThreads)
     {
+        this.executor = HandlerThreads.executor("switchboard-handler-", handlerThreads);
         this.segment = segment;
         this.channels = channels;
         this.applications = applications;

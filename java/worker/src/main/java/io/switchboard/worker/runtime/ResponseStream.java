@@ -13,7 +13,7 @@ import io.switchboard.worker.http.HttpResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,7 @@ final class ResponseStream implements HttpResponse
     private final BooleanSupplier cancelled;
     /** A HEAD request's: the head says what GET would send (its Content-Length too), and no body goes out. */
     private final boolean headOnly;
-    private final MemorySegment memory;
+    private final SharedBuffer memory;
     private final RingWriter writer;
     private final Backoff backoff = new Backoff();
     private final List<HttpHeader> headers = new ArrayList<>();
@@ -59,7 +59,7 @@ final class ResponseStream implements HttpResponse
         final ChannelEnd end,
         final ChannelTable channels,
         final long channelId,
-        final MemorySegment memory,
+        final SharedBuffer memory,
         final BooleanSupplier cancelled,
         final boolean headOnly)
     {
@@ -115,13 +115,13 @@ final class ResponseStream implements HttpResponse
 
     public void write(final byte[] bytes, final int offset, final int length) throws IOException
     {
-        write(MemorySegment.ofArray(bytes), offset, length);
+        write(SharedBuffer.wrap(bytes), offset, length);
     }
 
     public void write(final ByteBuffer bytes) throws IOException
     {
         final int length = bytes.remaining();
-        write(MemorySegment.ofBuffer(bytes), 0, length);
+        write(SharedBuffer.wrap(bytes), 0, length);
         bytes.position(bytes.position() + length);
     }
 
@@ -135,11 +135,11 @@ final class ResponseStream implements HttpResponse
     public void send(final byte[] body) throws IOException
     {
         contentLength(body.length);
-        write(MemorySegment.ofArray(body), 0, body.length, false);
+        write(SharedBuffer.wrap(body), 0, body.length, false);
         end();
     }
 
-    private void write(final MemorySegment source, final long offset, final int length) throws IOException
+    private void write(final SharedBuffer source, final long offset, final int length) throws IOException
     {
         write(source, offset, length, true);
     }
@@ -147,7 +147,7 @@ final class ResponseStream implements HttpResponse
     /**
      * @param publish false to leave what is written for the next publication (the end's).
      */
-    private void write(final MemorySegment source, final long offset, final int length, final boolean publish)
+    private void write(final SharedBuffer source, final long offset, final int length, final boolean publish)
         throws IOException
     {
         if (ended)
@@ -175,7 +175,7 @@ final class ResponseStream implements HttpResponse
         {
             final int chunk = Math.min(length - done, writer.maxPayloadLength());
             final long at = claim(HttpFrameType.RESPONSE_BODY, chunk);
-            MemorySegment.copy(source, offset + done, memory, at, chunk);
+            source.getBytes(offset + done, memory, at, chunk);
             writer.commitUnpublished();
             done += chunk;
         }
@@ -343,7 +343,7 @@ final class ResponseStream implements HttpResponse
         }
 
         final long at = claim(HttpFrameType.RESPONSE_HEAD, length);
-        headWriter.wrap(memory.asSlice(at, length).asByteBuffer(), 0).responseFixed(status, headers.size(), contentLength);
+        headWriter.wrap(memory.byteBuffer(at, length), 0).responseFixed(status, headers.size(), contentLength);
         for (final HttpHeader header : headers)
         {
             headWriter.putString(header.name()).putString(header.value());

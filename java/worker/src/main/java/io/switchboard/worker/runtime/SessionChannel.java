@@ -18,8 +18,8 @@ import io.switchboard.rpc.stream.FrameAssembler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -54,9 +54,6 @@ final class SessionChannel
     private static final Logger LOG = LoggerFactory.getLogger(SessionChannel.class);
     private static final int FRAMES_PER_POLL = 64;
     /** SESSION_OPEN and SESSION_REJECTED are written big-endian by the CM, like the RPC stream itself. */
-    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final int slot;
     private final int workerSlot;
@@ -225,7 +222,7 @@ final class SessionChannel
     /**
      * @return false to leave the frame in the ring: the session cannot take it now.
      */
-    private boolean onFrame(final MemorySegment memory, final long offset, final int length, final int type,
+    private boolean onFrame(final SharedBuffer memory, final long offset, final int length, final int type,
         final int flags)
     {
         switch (type)
@@ -259,7 +256,7 @@ final class SessionChannel
         }
     }
 
-    private void open(final MemorySegment memory, final long offset, final int length)
+    private void open(final SharedBuffer memory, final long offset, final int length)
     {
         if (session != null || refused || length < RpcChannelFrameType.OPEN_APPLICATION_OFFSET)
         {
@@ -267,21 +264,17 @@ final class SessionChannel
                 session != null ? ", a session is open already" : "");
             return;
         }
-        final long sessionId = memory.get(U64,
-            offset + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET);
-        final int maxFrame = memory.get(U32,
-            offset + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET);
-        final int maxCalls = memory.get(U32,
-            offset + RpcChannelFrameType.OPEN_MAX_CALLS_OFFSET);
-        final int nameLength = memory.get(U16,
-            offset + RpcChannelFrameType.OPEN_APPLICATION_LENGTH_OFFSET) & 0xFFFF;
+        final long sessionId = memory.getLongBigEndian(offset + RpcChannelFrameType.OPEN_SESSION_ID_OFFSET);
+        final int maxFrame = memory.getIntBigEndian(offset + RpcChannelFrameType.OPEN_MAX_FRAME_OFFSET);
+        final int maxCalls = memory.getIntBigEndian(offset + RpcChannelFrameType.OPEN_MAX_CALLS_OFFSET);
+        final int nameLength = memory.getShortBigEndian(offset + RpcChannelFrameType.OPEN_APPLICATION_LENGTH_OFFSET) & 0xFFFF;
         if (RpcChannelFrameType.OPEN_APPLICATION_OFFSET + nameLength > length)
         {
             refuse(RpcHandshake.STATUS_MALFORMED_HELLO, "SESSION_OPEN's application name runs past the frame");
             return;
         }
         final String application = new String(
-            memory.asSlice(offset + RpcChannelFrameType.OPEN_APPLICATION_OFFSET, nameLength).toArray(ValueLayout.JAVA_BYTE),
+            memory.toByteArray(offset + RpcChannelFrameType.OPEN_APPLICATION_OFFSET, nameLength),
             StandardCharsets.UTF_8);
         final DeployedServices services = applications.get(application);
         if (services == null)
@@ -340,10 +333,9 @@ final class SessionChannel
         {
             return;
         }
-        final MemorySegment memory = segment.memory();
-        memory.set(U16,
-            at + RpcChannelFrameType.REJECTED_STATUS_OFFSET, (short)status);
-        MemorySegment.copy(MemorySegment.ofArray(text), 0, memory, at + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
+        final SharedBuffer memory = segment.memory();
+        memory.putShortBigEndian(at + RpcChannelFrameType.REJECTED_STATUS_OFFSET, (short)status);
+        SharedBuffer.wrap(text).getBytes(0, memory, at + RpcChannelFrameType.REJECTED_MESSAGE_OFFSET,
             textLength);
         writer.commit();
         end.signalPeer();
@@ -369,7 +361,7 @@ final class SessionChannel
         {
             // fails the session's calls out and runs its objects' close hooks, which may take time: not on the poller
             final RpcSession ended = session;
-            Thread.ofVirtual().name("switchboard-session-end").start(
+            HandlerThreads.start("switchboard-session-end",
                 () -> ended.onTransportClosed(new SessionLostException(reason)));
         }
     }

@@ -7,7 +7,8 @@ import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.rpc.FrameSink;
 import io.switchboard.rpc.SessionLostException;
 
-import java.lang.foreign.MemorySegment;
+import io.switchboard.ipc.memory.SharedBuffer;
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,7 +48,7 @@ final class SessionRingSink implements FrameSink
     private final Backoff backoff = new Backoff();
     /** The session's encoders are pooled, so frames come from a few arrays again and again: wrap each once. */
     private byte[] lastArray;
-    private MemorySegment lastSegment;
+    private SharedBuffer lastSegment;
     /** Written under the queue's monitor; read without it by the poller's quick look in {@link #isBackedUp}. */
     private volatile long queuedBytes;
     private boolean drainerRunning;
@@ -227,7 +228,7 @@ final class SessionRingSink implements FrameSink
             if (!drainerRunning)
             {
                 drainerRunning = true;
-                Thread.ofVirtual().name("switchboard-session-drain").start(this::drain);
+                HandlerThreads.start("switchboard-session-drain", this::drain);
             }
         }
     }
@@ -251,7 +252,7 @@ final class SessionRingSink implements FrameSink
                 if (!queued.isEmpty() && !closed)
                 {
                     drainerRunning = true;
-                    Thread.ofVirtual().name("switchboard-session-drain").start(this::drain);
+                    HandlerThreads.start("switchboard-session-drain", this::drain);
                 }
             }
             unlockPublished();
@@ -316,7 +317,7 @@ final class SessionRingSink implements FrameSink
     {
         // what the poller held back goes first, and must not wait behind this frame's wait for space
         writer.publish();
-        final MemorySegment source = wrap(frame);
+        final SharedBuffer source = wrap(frame);
         if (length <= writer.maxPayloadLength() && writer.offer(RpcChannelFrameType.STREAM, source, offset, length))
         {
             return;
@@ -343,12 +344,12 @@ final class SessionRingSink implements FrameSink
     /**
      * A heap segment over {@code array}; the lock is held.
      */
-    private MemorySegment wrap(final byte[] array)
+    private SharedBuffer wrap(final byte[] array)
     {
         if (array != lastArray)
         {
             lastArray = array;
-            lastSegment = MemorySegment.ofArray(array);
+            lastSegment = SharedBuffer.wrap(array);
         }
         return lastSegment;
     }

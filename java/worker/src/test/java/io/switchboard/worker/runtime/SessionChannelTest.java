@@ -182,7 +182,7 @@ class SessionChannelTest
             LogCapture log = LogCapture.of(SessionChannel.class))
         {
             final SessionHarness.Session session = worker.open(MAX_FRAME);
-            assertTrue(session.end.writer().offer(0x99, java.lang.foreign.MemorySegment.ofArray(new byte[8]), 0, 8));
+            assertTrue(session.end.writer().offer(0x99, io.switchboard.ipc.memory.SharedBuffer.wrap(new byte[8]), 0, 8));
             session.end.signalPeer();
             for (int i = 0; i < 10; i++)
             {

@@ -13,8 +13,7 @@ import io.switchboard.rpc.DeployedServices;
 import io.switchboard.testsupport.TempSegment;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,7 +77,7 @@ final class SessionHarness implements AutoCloseable
             while (at < bytes.length)
             {
                 final int chunk = Math.min(bytes.length - at, writer.maxPayloadLength());
-                if (!writer.offer(RpcChannelFrameType.STREAM, MemorySegment.ofArray(bytes), at, chunk))
+                if (!writer.offer(RpcChannelFrameType.STREAM, SharedBuffer.wrap(bytes), at, chunk))
                 {
                     break;
                 }
@@ -126,7 +125,7 @@ final class SessionHarness implements AutoCloseable
                 }
                 else if (type == RpcChannelFrameType.STREAM)
                 {
-                    received.writeBytes(buffer.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+                    received.writeBytes(buffer.toByteArray(offset, length));
                 }
             }, Integer.MAX_VALUE);
         }
@@ -174,7 +173,7 @@ final class SessionHarness implements AutoCloseable
         final ByteBuffer open = ByteBuffer.allocate(RpcChannelFrameType.OPEN_APPLICATION_OFFSET + name.length)
             .putLong(id).putInt(maxFrameLength).putInt(1024).putShort((short)name.length).put(name);
         final RingWriter writer = session.end.writer();
-        if (!writer.offer(RpcChannelFrameType.SESSION_OPEN, MemorySegment.ofArray(open.array()), 0, open.capacity()))
+        if (!writer.offer(RpcChannelFrameType.SESSION_OPEN, SharedBuffer.wrap(open.array()), 0, open.capacity()))
         {
             throw new IllegalStateException("no room for SESSION_OPEN");
         }
