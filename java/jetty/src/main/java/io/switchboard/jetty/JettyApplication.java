@@ -1,6 +1,7 @@
 package io.switchboard.jetty;
 
 import io.switchboard.protocol.http.HttpHeader;
+import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HttpApplication;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.HttpResponse;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpChannel;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 import java.nio.charset.StandardCharsets;
@@ -36,15 +38,17 @@ import java.util.concurrent.Executor;
  */
 public final class JettyApplication implements HttpApplication, AutoCloseable
 {
-    private final String name;
-    private final Server server;
-    private final ChannelConnector connector;
     /**
      * The streams (and their Jetty channels) kept between exchanges: as many as a worker serves at once in the
      * common case; more exchanges at once still run, with streams made for them.
      */
     static final int POOLED_STREAMS = 256;
+    /** A platform thread of the pool (Java 17 to 20) idle this long ends. */
+    private static final int PLATFORM_THREAD_IDLE_MS = 60_000;
 
+    private final String name;
+    private final Server server;
+    private final ChannelConnector connector;
     private final HttpChannel.Factory channels = new HttpChannel.DefaultFactory();
     private final Executor executor;
     private final ChannelHttpStreamPool streams;
@@ -52,8 +56,8 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     /**
      * @param name    the application's name, which the CM's routes refer to (a web application's is its context
      *                path).
-     * @param server  a server not started, with its handler set and a {@link VirtualThreadPool} (see
-     *                {@link #newServer()}); it gets the connector and is started here.
+     * @param server  a server not started, with its handler set and a thread pool from
+     *                {@link #newServer(int)}; it gets the connector and is started here.
      */
     public JettyApplication(final String name, final Server server) throws Exception
     {
@@ -67,11 +71,20 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     }
 
     /**
-     * @return a server for this adapter: its threads are virtual.
+     * @param platformThreads the most threads of a JVM without virtual threads (Java 17 to 20), the worker's
+     *                        {@code --handler-threads}: requests beyond wait in the pool's queue for one.
+     * @return a server for this adapter: its threads are virtual where the JVM has them (21+), else a bounded pool.
      */
-    public static Server newServer()
+    public static Server newServer(final int platformThreads)
     {
-        final VirtualThreadPool threads = new VirtualThreadPool();
+        if (HandlerThreads.hasVirtualThreads())
+        {
+            final VirtualThreadPool threads = new VirtualThreadPool();
+            threads.setName("jetty");
+            return new Server(threads);
+        }
+        // min 1: an idle worker holds one thread, not the whole pool; idle ones go after a minute
+        final QueuedThreadPool threads = new QueuedThreadPool(platformThreads, 1, PLATFORM_THREAD_IDLE_MS);
         threads.setName("jetty");
         return new Server(threads);
     }

@@ -37,12 +37,12 @@ public final class JettyApplicationFactory implements HttpApplicationFactory
         {
             for (final String spec : options.webApplications())
             {
-                applications.add(webApplication(spec, options.sessionStore()));
+                applications.add(webApplication(spec, options));
             }
             for (final HandlerApplication application :
                 ServiceLoader.load(HandlerApplication.class, Thread.currentThread().getContextClassLoader()))
             {
-                applications.add(start(application.name(), application.newHandler(), options.sessionStore()));
+                applications.add(start(application.name(), application.newHandler(), options));
             }
         }
         catch (final Exception ex)
@@ -65,7 +65,7 @@ public final class JettyApplicationFactory implements HttpApplicationFactory
         }
     }
 
-    private JettyApplication webApplication(final String spec, final Path sessionStore) throws Exception
+    private JettyApplication webApplication(final String spec, final HostingOptions options) throws Exception
     {
         final int equals = spec.indexOf('=');
         if (equals <= 0)
@@ -88,14 +88,16 @@ public final class JettyApplicationFactory implements HttpApplicationFactory
         context.setWar(path.toString());
         // a broken web application must keep the worker from READY, not serve 503s
         context.setThrowUnavailableOnStartupException(true);
-        final JettyApplication application = start(contextPath, context, sessionStore);
+        final JettyApplication application = start(contextPath, context, options);
         LOG.info("web application {} from {}", contextPath, path);
         return application;
     }
 
-    private JettyApplication start(final String name, final Handler handler, final Path sessionStore) throws Exception
+    private JettyApplication start(final String name, final Handler handler, final HostingOptions options)
+        throws Exception
     {
-        final Server server = JettyApplication.newServer();
+        final Path sessionStore = options.sessionStore();
+        final Server server = JettyApplication.newServer(options.handlerThreads());
         final NodeSessionIds ids = new NodeSessionIds(server);
         server.addBean(ids, true);
         if (sessionStore != null)

@@ -12,6 +12,7 @@ import io.switchboard.cm.observe.ObservabilitySettings;
 import io.switchboard.cm.supervisor.RecyclePolicy;
 import io.switchboard.cm.supervisor.RestartPolicy;
 import io.switchboard.cm.supervisor.SupervisorSettings;
+import io.switchboard.cm.supervisor.WorkerJava;
 import io.switchboard.cm.supervisor.WorkerLaunch;
 import io.switchboard.ipc.ring.RingDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
@@ -91,6 +92,16 @@ public final class CmConfig
         defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=4",
         description = "options of the worker JVMs (default: ${DEFAULT-VALUE})")
     List<String> workerJvmOptions;
+
+    @Option(names = "--worker-java", paramLabel = "JAVA", split = ",",
+        description = "the java the worker JVMs run on, a launcher or a JDK directory, Java 17 or newer (default: the " +
+            "CM's own); several, comma-separated, are taken in turn by the workers (a new JDK tried on some)")
+    List<Path> workerJava = new ArrayList<>();
+
+    @Option(names = "--worker-handler-threads", paramLabel = "N", defaultValue = "200",
+        description = "on a worker older than Java 21 (no virtual threads), the platform threads that run blocking " +
+            "handlers; requests beyond wait for one (default: ${DEFAULT-VALUE})")
+    int workerHandlerThreads;
 
     @Option(names = "--channels", paramLabel = "N", defaultValue = "1024", description = "channels open at once (default: ${DEFAULT-VALUE})")
     int channels;
@@ -252,6 +263,9 @@ public final class CmConfig
     @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on",
         description = "request metrics, GET /metrics and the status traffic section; off with --access-log off: no request events at all (default: ${DEFAULT-VALUE})")
     String metrics;
+
+    /** {@link #workerJava} found and asked their versions: by {@link #validate}, else by the first launch. */
+    private List<WorkerJava> probedWorkerJavas;
 
     public String bind()
     {
@@ -457,8 +471,28 @@ public final class CmConfig
             hosting.add("--session-store");
             hosting.add(sessionStore.toAbsolutePath().toString());
         }
-        return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"), workerClassPath(),
-            workerJvmOptions, applications, hosting);
+        hosting.add("--handler-threads");
+        hosting.add(Integer.toString(workerHandlerThreads));
+        return new WorkerLaunch(workerJavas(), workerClassPath(), workerJvmOptions, applications, hosting);
+    }
+
+    /**
+     * @return the JDKs of {@code --worker-java}, each asked its version once (by {@link #validate} or here), or the
+     * CM's own.
+     * @throws IllegalArgumentException naming the one that is missing, is not a java or is older than 17.
+     */
+    public List<WorkerJava> workerJavas()
+    {
+        if (probedWorkerJavas == null)
+        {
+            final List<WorkerJava> javas = new ArrayList<>();
+            for (final Path location : workerJava)
+            {
+                javas.add(WorkerJava.probe(location));
+            }
+            probedWorkerJavas = javas.isEmpty() ? List.of(WorkerJava.ofThisJvm()) : List.copyOf(javas);
+        }
+        return probedWorkerJavas;
     }
 
     /**
@@ -552,6 +586,9 @@ public final class CmConfig
             classPath(problems, "--app-classpath", appClasspath);
         }
 
+        workerJavas(problems);
+        problems.atLeast("--worker-handler-threads", workerHandlerThreads, 1);
+
         problems.between("--channels", channels, 1, SegmentLayout.MAX_CHANNEL_SLOTS);
         if (ringCapacity < RingDescriptor.MIN_CAPACITY || ringCapacity > RingDescriptor.MAX_CAPACITY ||
             Integer.bitCount(ringCapacity) != 1)
@@ -630,6 +667,26 @@ public final class CmConfig
             problems.add("--trusted-proxies", ex.getMessage());
         }
         return problems;
+    }
+
+    private void workerJavas(final ConfigProblems problems)
+    {
+        final List<WorkerJava> javas = new ArrayList<>();
+        for (final Path location : workerJava)
+        {
+            try
+            {
+                javas.add(WorkerJava.probe(location));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                problems.add("--worker-java", "--worker-java " + ex.getMessage());
+            }
+        }
+        if (javas.size() == workerJava.size())
+        {
+            probedWorkerJavas = javas.isEmpty() ? List.of(WorkerJava.ofThisJvm()) : List.copyOf(javas);
+        }
     }
 
     private static void address(final ConfigProblems problems, final String option, final String address)

@@ -30,6 +30,11 @@ final class SupervisedSlot
     volatile String crashLoopReport;
     Role role = Role.SPARE;
     int replacing = -1;
+    /**
+     * Which of the launch's JDKs ({@link WorkerLaunch#javas}) the slot's worker runs: the k-th worker started with
+     * the instance gets {@code k mod n}; a restart keeps it, a replacement takes the replaced worker's.
+     */
+    int java;
     /** READY, and the listener told: it takes requests. */
     volatile boolean ready;
     /** Whether the listener was told this slot's worker is READY: then it must hear of the loss too. */

@@ -63,6 +63,7 @@ final class WorkerLauncher
      */
     void launch(final SupervisedSlot slot)
     {
+        assert slot.java < launch.javas().size() : slot.java;
         slot.pendingStart = null;
         if (context.stopping)
         {
@@ -125,20 +126,21 @@ final class WorkerLauncher
      */
     private Process startWorker(final SupervisedSlot slot)
     {
-        final Process taken = spare.take(slot.index);
+        // the spare runs the first JDK: a worker of another one starts cold
+        final Process taken = slot.java == 0 ? spare.take(slot.index) : null;
         if (taken != null)
         {
             context.executor.schedule(spare::replenish, SPARE_REPLENISH_DELAY_NS);
             return taken;
         }
-        final List<String> command = launch.command(segmentName, slot.index);
+        final List<String> command = launch.command(segmentName, slot.index, slot.java);
         try
         {
             return processes.start(command, new WorkerOutputTag(slot.index));
         }
         catch (final IOException ex)
         {
-            LOG.error("cannot start a worker in slot {}: {} (command: {})", slot.index, ex.getMessage(), command.getFirst());
+            LOG.error("cannot start a worker in slot {}: {} (command: {})", slot.index, ex.getMessage(), command.get(0));
             events.onExit(slot, -1, -1);
             return null;
         }

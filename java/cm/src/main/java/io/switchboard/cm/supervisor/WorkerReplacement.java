@@ -46,6 +46,7 @@ final class WorkerReplacement
             {
                 spare.role = SupervisedSlot.Role.REPLACEMENT;
                 spare.replacing = old.index;
+                spare.java = old.java;
                 launcher.launch(spare);
                 return true;
             }

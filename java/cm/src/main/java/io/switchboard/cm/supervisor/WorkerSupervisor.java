@@ -44,6 +44,7 @@ public final class WorkerSupervisor implements AutoCloseable
     private final WorkerLauncher launcher;
     private final RollingRestart rolling;
     private final WorkerHealthCheck health;
+    private final int javaCount;
 
     /**
      * @param load what the dispatcher knows of each slot: open channels (to drain) and requests (to recycle).
@@ -87,6 +88,7 @@ public final class WorkerSupervisor implements AutoCloseable
         final WorkerSlots segmentSlots = new WorkerSlots(segment);
         final WorkerSlotAudit audit = new WorkerSlotAudit(segmentSlots, slotCount, clock);
         this.context = new SupervisorContext(slots, segmentSlots, listener, load, settings, clock, executor);
+        this.javaCount = launch.javas().size();
         this.spare = new SpareWorker(launch.spareCommand(segment.name()), processes, clock);
         this.launcher = new WorkerLauncher(context, launch, segment.name(), spare, processes, audit);
         final WorkerReplacement replacement = new WorkerReplacement(context, launcher);
@@ -150,9 +152,11 @@ public final class WorkerSupervisor implements AutoCloseable
         for (int slot = 0; slot < context.settings.workerCount(); slot++)
         {
             final SupervisedSlot supervised = context.slots[slot];
+            final int java = slot % javaCount;
             context.executor.execute(() ->
             {
                 supervised.role = SupervisedSlot.Role.SERVING;
+                supervised.java = java;
                 launcher.launch(supervised);
             });
         }
