@@ -78,7 +78,7 @@ public class ShmRoundTripBenchmark
     public void setUp()
     {
         contention = TrialContention.begin();
-        fixture = ShmPeerFixture.start(ShmEchoPeer.class, idle.name());
+        fixture = ShmPeerFixture.start(ShmEchoPeer.class, PeerNative.FFM, idle.name());
         channel = fixture.channel();
         writer = channel.writer();
         cmDoorbell = fixture.cmDoorbell();
