@@ -14,7 +14,9 @@ import java.util.Collection;
  *
  * @param cacheLine  the hardware floor: one cache line each way between two processes.
  * @param shmSpin    shared-memory round trip, both sides spinning.
+ * @param jnaSpin    the same with the peer, the worker's side, on JNA.
  * @param shmFutex   shared-memory round trip, both sides parked on the futex.
+ * @param jnaFutex   the same with the peer on JNA.
  * @param tcp        loopback TCP round trip.
  * @param uds        Unix domain socket round trip.
  * @param shm64      one-way shared-memory throughput of 64-byte messages.
@@ -24,7 +26,9 @@ import java.util.Collection;
 record IpcFigures(
     RoundTrip cacheLine,
     RoundTrip shmSpin,
+    RoundTrip jnaSpin,
     RoundTrip shmFutex,
+    RoundTrip jnaFutex,
     RoundTrip tcp,
     RoundTrip uds,
     Throughput shm64,
@@ -80,50 +84,91 @@ record IpcFigures(
     static IpcFigures from(final Collection<RunResult> results, final double idleCpuPct, final Path contentionDirectory)
     {
         return new IpcFigures(
-            roundTrip(results, contentionDirectory, CacheLinePingPongBenchmark.class, null, null),
-            roundTrip(results, contentionDirectory, ShmRoundTripBenchmark.class, "idle", IdleMode.SPIN.name()),
-            roundTrip(results, contentionDirectory, ShmRoundTripBenchmark.class, "idle", IdleMode.PARK.name()),
-            roundTrip(results, contentionDirectory, SocketRoundTripBenchmark.class, "transport", SocketTransport.TCP.name()),
-            roundTrip(results, contentionDirectory, SocketRoundTripBenchmark.class, "transport", SocketTransport.UDS.name()),
+            roundTrip(results, contentionDirectory, CacheLinePingPongBenchmark.class),
+            shmRoundTrip(results, contentionDirectory, IdleMode.SPIN, PeerNative.FFM),
+            shmRoundTrip(results, contentionDirectory, IdleMode.SPIN, PeerNative.JNA),
+            shmRoundTrip(results, contentionDirectory, IdleMode.PARK, PeerNative.FFM),
+            shmRoundTrip(results, contentionDirectory, IdleMode.PARK, PeerNative.JNA),
+            roundTrip(results, contentionDirectory, SocketRoundTripBenchmark.class, new Param("transport", SocketTransport.TCP)),
+            roundTrip(results, contentionDirectory, SocketRoundTripBenchmark.class, new Param("transport", SocketTransport.UDS)),
             throughput(results, contentionDirectory, 64),
             throughput(results, contentionDirectory, 4096),
             idleCpuPct);
     }
 
-    private static RoundTrip roundTrip(
-        final Collection<RunResult> results,
-        final Path contentionDirectory,
-        final Class<?> benchmark,
-        final String param,
-        final String value)
+    /**
+     * One JMH parameter of a trial and the value it had.
+     */
+    private record Param(String name, String value)
     {
-        final String key = benchmark.getSimpleName() + (null == value ? "" : "-" + value);
-        return RoundTrip.of(find(results, benchmark, param, value), TrialContention.read(contentionDirectory, key));
+        Param(final String name, final Object value)
+        {
+            this(name, value.toString());
+        }
+    }
+
+    private static RoundTrip shmRoundTrip(
+        final Collection<RunResult> results, final Path contentionDirectory, final IdleMode idle, final PeerNative peerNative)
+    {
+        return roundTrip(
+            results, contentionDirectory, ShmRoundTripBenchmark.class,
+            new Param("idle", idle), new Param("peerNative", peerNative));
+    }
+
+    private static RoundTrip roundTrip(
+        final Collection<RunResult> results, final Path contentionDirectory, final Class<?> benchmark, final Param... params)
+    {
+        return RoundTrip.of(
+            find(results, benchmark, params), TrialContention.read(contentionDirectory, trialKey(benchmark, params)));
     }
 
     private static Throughput throughput(
         final Collection<RunResult> results, final Path contentionDirectory, final int messageLength)
     {
-        final String value = Integer.toString(messageLength);
-        final String key = ShmThroughputBenchmark.class.getSimpleName() + "-" + value;
+        final Param param = new Param("messageLength", messageLength);
         return Throughput.of(
-            find(results, ShmThroughputBenchmark.class, "messageLength", value), messageLength,
-            TrialContention.read(contentionDirectory, key));
+            find(results, ShmThroughputBenchmark.class, param), messageLength,
+            TrialContention.read(contentionDirectory, trialKey(ShmThroughputBenchmark.class, param)));
     }
 
-    private static RunResult find(
-        final Collection<RunResult> results, final Class<?> benchmark, final String param, final String value)
+    /**
+     * @return the key under which the trial wrote its contention: see {@link TrialContention#end}.
+     */
+    private static String trialKey(final Class<?> benchmark, final Param... params)
+    {
+        final StringBuilder key = new StringBuilder(benchmark.getSimpleName());
+        for (final Param param : params)
+        {
+            key.append('-').append(param.value());
+        }
+
+        return key.toString();
+    }
+
+    private static RunResult find(final Collection<RunResult> results, final Class<?> benchmark, final Param... params)
     {
         for (final RunResult result : results)
         {
-            final BenchmarkParams params = result.getParams();
-            if (params.getBenchmark().startsWith(benchmark.getName() + ".") &&
-                (null == param || value.equals(params.getParam(param))))
+            final BenchmarkParams benchmarkParams = result.getParams();
+            if (benchmarkParams.getBenchmark().startsWith(benchmark.getName() + ".") && matches(benchmarkParams, params))
             {
                 return result;
             }
         }
 
         return null;
+    }
+
+    private static boolean matches(final BenchmarkParams benchmarkParams, final Param... params)
+    {
+        for (final Param param : params)
+        {
+            if (!param.value().equals(benchmarkParams.getParam(param.name())))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Prints the ipc suite's figures as one table, the ratios the acceptance
- * criteria name with their targets, and last a {@code SUMMARY} line of
+ * Prints the ipc suite's figures as one table (each shared-memory round trip
+ * with the worker's side on FFM, then on JNA, one row under the other), the
+ * ratios the acceptance criteria name with their targets, and last a
+ * {@code SUMMARY} line of
  * {@code key=value} pairs (medians; NaN for a figure that was not measured)
  * for scripts.
  */
@@ -39,7 +41,8 @@ final class IpcReport
             return true;
         }
 
-        return null != figures.cacheLine() && null != figures.shmSpin() && null != figures.shmFutex() && null != figures.tcp() &&
+        return null != figures.cacheLine() && null != figures.shmSpin() && null != figures.jnaSpin() &&
+            null != figures.shmFutex() && null != figures.jnaFutex() && null != figures.tcp() &&
             null != figures.uds() && null != figures.shm64() && null != figures.shm4k() &&
             (options.idleSeconds() == 0 || !Double.isNaN(figures.idleCpuPct()));
     }
@@ -61,7 +64,9 @@ final class IpcReport
             "round trip of a 64-byte message", "p50", "p99", "mean", "samples", "others");
         roundTrip(out, "cacheline_rtt  hardware floor, 1 line each way", figures.cacheLine());
         roundTrip(out, "shm_spin_rtt   shared memory, spinning", figures.shmSpin());
+        roundTrip(out, "jna_spin_rtt   the same, worker on JNA", figures.jnaSpin());
         roundTrip(out, "shm_futex_rtt  shared memory, futex parked", figures.shmFutex());
+        roundTrip(out, "jna_futex_rtt  the same, worker on JNA", figures.jnaFutex());
         roundTrip(out, "tcp_rtt        loopback TCP, TCP_NODELAY", figures.tcp());
         roundTrip(out, "uds_rtt        Unix domain socket", figures.uds());
         out.println();
@@ -83,6 +88,10 @@ final class IpcReport
         check(out, "shm_futex_rtt / tcp_rtt", ratio(futexOverTcp), "< 1", futexOverTcp < 1);
         final double futexOverUds = p50(figures.shmFutex()) / p50(figures.uds());
         check(out, "shm_futex_rtt / uds_rtt", ratio(futexOverUds), "<= 1.1", futexOverUds <= 1.1);
+        final double jnaOverSpin = p50(figures.jnaSpin()) / p50(figures.shmSpin());
+        check(out, "jna_spin_rtt / shm_spin_rtt", ratio(jnaOverSpin), "<= 1.5", jnaOverSpin <= 1.5);
+        final double jnaOverFutex = p50(figures.jnaFutex()) / p50(figures.shmFutex());
+        check(out, "jna_futex_rtt / shm_futex_rtt", ratio(jnaOverFutex), "<= 1.1", jnaOverFutex <= 1.1);
         final double messages64 = median(figures.shm64());
         check(out, "shm_64b_msgs_per_s", millions(messages64), ">= 10 M/s", messages64 >= 10e6);
         check(out, "idle_cpu_pct (CM + worker, one core = 100)", String.format(Locale.ROOT, "%.2f %%", figures.idleCpuPct()),
@@ -91,9 +100,10 @@ final class IpcReport
 
         out.printf(Locale.ROOT,
             "SUMMARY shm_spin_rtt_ns=%.0f shm_futex_rtt_ns=%.0f tcp_rtt_ns=%.0f uds_rtt_ns=%.0f " +
-            "shm_64b_msgs_per_s=%.0f shm_4k_msgs_per_s=%.0f idle_cpu_pct=%.2f%n",
+            "shm_64b_msgs_per_s=%.0f shm_4k_msgs_per_s=%.0f idle_cpu_pct=%.2f jna_spin_rtt_ns=%.0f jna_futex_rtt_ns=%.0f%n",
             p50(figures.shmSpin()), p50(figures.shmFutex()), p50(figures.tcp()), p50(figures.uds()),
-            median(figures.shm64()), median(figures.shm4k()), figures.idleCpuPct());
+            median(figures.shm64()), median(figures.shm4k()), figures.idleCpuPct(),
+            p50(figures.jnaSpin()), p50(figures.jnaFutex()));
     }
 
     private static void roundTrip(final PrintStream out, final String label, final IpcFigures.RoundTrip figure)

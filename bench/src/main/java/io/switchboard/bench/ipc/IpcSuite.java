@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 public final class IpcSuite
 {
     public static final String DESCRIPTION =
-        "shared-memory round trips (spinning, futex) and one-way throughput against loopback TCP and Unix sockets, " +
+        "shared-memory round trips (spinning, futex; the worker on FFM and on JNA) and one-way throughput " +
+        "against loopback TCP and Unix sockets, " +
         "plus the CPU of an idle instance";
     public static final String USAGE = IpcSuiteOptions.USAGE;
 

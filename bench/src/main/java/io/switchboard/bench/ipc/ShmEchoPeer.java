@@ -3,6 +3,7 @@ package io.switchboard.bench.ipc;
 import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.doorbell.ReadyChannelHandler;
+import io.switchboard.ipc.nativeshim.NativeAccess;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.FrameHandler;
 import io.switchboard.ipc.ring.RingReader;
@@ -14,7 +15,8 @@ import io.switchboard.ipc.memory.SharedBuffer;
  * The peer process of {@link ShmRoundTripBenchmark}: a worker that echoes
  * every MESSAGE frame of its channel back on the outbound ring, in place
  * (claim, copy from the inbound ring, commit), and rings the CM doorbell once
- * per batch read.
+ * per batch read. It runs on whichever native backend its JVM was started
+ * with ({@link PeerNative}).
  * <p>
  * Arguments: {@code segmentName workerSlot channelSlot cmDoorbell SPIN|PARK}.
  */
@@ -42,7 +44,8 @@ public final class ShmEchoPeer implements ReadyChannelHandler, FrameHandler
     {
         final WorkerAttachment attachment = WorkerAttachment.attach(args);
         final IdleMode idleMode = IdleMode.valueOf(args[WorkerAttachment.FIRST_EXTRA_ARG]);
-        System.out.println("echo peer ready: " + attachment.segment().name() + " idle=" + idleMode);
+        System.out.println("echo peer ready: " + attachment.segment().name() + " idle=" + idleMode +
+            " native=" + NativeAccess.current().name());
         PeerLoop.run(attachment, new ShmEchoPeer(attachment), idleMode.newStrategy(attachment.doorbell()));
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * plays the CM. It creates a segment, opens one channel to worker slot
  * {@value #WORKER_SLOT}, starts the peer process, claims the slot for that
  * process's identity and waits until the peer has attached and marked itself
- * READY, exactly as the CM and a worker do.
+ * READY, exactly as the CM and a worker do. The peer runs the native backend
+ * it is given ({@link PeerNative}), whatever this JVM runs.
  * <p>
  * At the end it asks the peer, over the same channel, how many messages it
  * received ({@link #requestCount()}): a benchmark that does not prove delivery
@@ -68,11 +69,12 @@ final class ShmPeerFixture implements AutoCloseable
     }
 
     /**
-     * Creates the segment and the channel, starts {@code peerMain} with
+     * Creates the segment and the channel, starts {@code peerMain} on the
+     * {@code peerNative} backend with
      * {@code segmentName workerSlot channelSlot cmDoorbell peerArgs...} and
      * waits for it to be READY.
      */
-    static ShmPeerFixture start(final Class<?> peerMain, final String... peerArgs)
+    static ShmPeerFixture start(final Class<?> peerMain, final PeerNative peerNative, final String... peerArgs)
     {
         final TempSegment temp = TempSegment.create(LAYOUT);
         ShmPeerFixture fixture = null;
@@ -86,7 +88,7 @@ final class ShmPeerFixture implements AutoCloseable
             }
 
             fixture = new ShmPeerFixture(temp, channels, channelId, JavaProcess.newLog(peerMain.getSimpleName()));
-            fixture.startPeer(peerMain, peerArgs);
+            fixture.startPeer(peerMain, peerNative, peerArgs);
             return fixture;
         }
         catch (final RuntimeException ex)
@@ -103,7 +105,7 @@ final class ShmPeerFixture implements AutoCloseable
         }
     }
 
-    private void startPeer(final Class<?> peerMain, final String... peerArgs)
+    private void startPeer(final Class<?> peerMain, final PeerNative peerNative, final String... peerArgs)
     {
         final List<String> args = new ArrayList<>();
         args.add(temp.name());
@@ -111,7 +113,7 @@ final class ShmPeerFixture implements AutoCloseable
         args.add(Integer.toString(channel.slot()));
         args.add(Integer.toString(CM_DOORBELL));
         args.addAll(List.of(peerArgs));
-        peer = JavaProcess.start(peerMain, peerLog, args.toArray(String[]::new));
+        peer = JavaProcess.start(peerMain, peerLog, List.of(peerNative.jvmOption()), args.toArray(String[]::new));
 
         final WorkerSlots workerSlots = new WorkerSlots(temp.segment());
         if (!workerSlots.claim(WORKER_SLOT, ProcessIdentity.of((int)peer.pid())))
@@ -126,7 +128,7 @@ final class ShmPeerFixture implements AutoCloseable
             if (System.nanoTime() - deadlineNs > 0)
             {
                 throw new IllegalStateException(
-                    "peer " + peerMain.getSimpleName() + " not READY after " +
+                    "peer " + peerMain.getSimpleName() + " (" + peerNative + ") not READY after " +
                     TimeUnit.NANOSECONDS.toSeconds(READY_TIMEOUT_NS) + " s; its log " + peerLog + ":\n" + PeerLogs.tail(peerLog));
             }
             sleepMs(1);

@@ -46,6 +46,12 @@ import java.util.concurrent.TimeUnit;
  * every message, so each round trip pays two sleeps and two wake-ups; that is
  * the figure to hold against a Unix socket, whose reader sleeps too.
  * <p>
+ * {@link PeerNative}: the backend the peer runs. This JVM, the CM, runs FFM in
+ * every case; with {@link PeerNative#JNA} the worker side reads and writes
+ * the rings through a direct {@code ByteBuffer} and waits and wakes through
+ * JNA, as a worker on Java 17 to 21 does, so the two cases of each idle mode
+ * differ by the worker's backend alone.
+ * <p>
  * One JMH operation is one round trip; sampled, so that p50 and p99 come from
  * the histogram. Each reply must carry the sequence of its request, and at the
  * end the peer must have echoed exactly as many messages as were sent.
@@ -63,6 +69,9 @@ public class ShmRoundTripBenchmark
     @Param({"SPIN", "PARK"})
     public IdleMode idle;
 
+    @Param({"FFM", "JNA"})
+    public PeerNative peerNative;
+
     private TrialContention contention;
     private ShmPeerFixture fixture;
     private ChannelEnd channel;
@@ -78,7 +87,7 @@ public class ShmRoundTripBenchmark
     public void setUp()
     {
         contention = TrialContention.begin();
-        fixture = ShmPeerFixture.start(ShmEchoPeer.class, idle.name());
+        fixture = ShmPeerFixture.start(ShmEchoPeer.class, peerNative, idle.name());
         channel = fixture.channel();
         writer = channel.writer();
         cmDoorbell = fixture.cmDoorbell();
@@ -103,7 +112,7 @@ public class ShmRoundTripBenchmark
         finally
         {
             fixture.close();
-            contention.end(ShmRoundTripBenchmark.class.getSimpleName() + "-" + idle);
+            contention.end(ShmRoundTripBenchmark.class.getSimpleName() + "-" + idle + "-" + peerNative);
         }
     }
 

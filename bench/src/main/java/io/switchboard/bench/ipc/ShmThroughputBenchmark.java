@@ -80,7 +80,7 @@ public class ShmThroughputBenchmark
     public void setUp()
     {
         contention = TrialContention.begin();
-        fixture = ShmPeerFixture.start(ShmSinkPeer.class, Integer.toString(messageLength));
+        fixture = ShmPeerFixture.start(ShmSinkPeer.class, PeerNative.FFM, Integer.toString(messageLength));
         channel = fixture.channel();
         writer = channel.writer();
         memory = fixture.segment().memory();

@@ -32,7 +32,7 @@ final class TrialContention
     }
 
     /**
-     * @param key names the trial, {@code BenchmarkSimpleName-paramValue}.
+     * @param key names the trial, {@code BenchmarkSimpleName-paramValue...}, the values in the order of the parameters.
      */
     void end(final String key)
     {
