@@ -44,7 +44,7 @@ class CoalescingWriterTest
         out.proceed = new CountDownLatch(1);
         final CountDownLatch entered = out.entered;
 
-        final Thread flusher = Thread.ofPlatform().start(() -> send(writer, "first"));
+        final Thread flusher = TestThreads.start(() -> send(writer, "first"));
         assertTrue(entered.await(5, TimeUnit.SECONDS));
         send(writer, "second");
         send(writer, "third");

@@ -33,7 +33,7 @@ final class FakeCm implements AutoCloseable
     {
         this.answerPings = answerPings;
         this.listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().name("fake-cm").start(this::serve);
+        TestThreads.daemon("fake-cm", this::serve);
     }
 
     int port()

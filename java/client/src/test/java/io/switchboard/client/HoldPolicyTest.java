@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.rpc.SessionLostException;
+import io.switchboard.rpc.thread.HandlerThreads;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -176,11 +178,13 @@ class HoldPolicyTest
     @Test
     void shouldNeverHoldAVirtualThreadsFrame() throws Exception
     {
+        Assumptions.assumeTrue(HandlerThreads.hasVirtualThreads(), "Java " + Runtime.version().feature() +
+            " has no virtual threads");
         hold.callerAnswered();
         hold.callerAnswered();
         hold.callerAnswered();
 
-        Thread.ofVirtual().start(() -> sendAwaited(writer, "v")).join();
+        HandlerThreads.start("virtual-caller", () -> sendAwaited(writer, "v")).join();
 
         assertEquals(List.of("v"), out.writes(), "a virtual thread never reads, so it could not see to it");
         assertFalse(hold.isHolding());

@@ -45,7 +45,7 @@ class ReadTokenTest
             for (int id = 1; id <= 3; id++)
             {
                 final CompletableFuture<?> call = calls[id];
-                callers[id - 1] = Thread.ofPlatform().start(() -> awaitQuietly(token, call, deadlineNs));
+                callers[id - 1] = TestThreads.start(() -> awaitQuietly(token, call, deadlineNs));
                 // parked: it joined the followers first, so they queue in this order
                 final Thread caller = callers[id - 1];
                 until(() -> caller.getState() == Thread.State.TIMED_WAITING);

@@ -30,7 +30,7 @@ public final class RoundTripProbe
                 final Thread[] workers = new Thread[threads];
                 for (int t = 0; t < threads; t++)
                 {
-                    workers[t] = Thread.ofPlatform().start(() ->
+                    workers[t] = TestThreads.start(() ->
                     {
                         while (System.nanoTime() < end)
                         {

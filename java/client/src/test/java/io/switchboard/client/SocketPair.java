@@ -51,7 +51,7 @@ final class SocketPair implements AutoCloseable
      */
     Thread answerEveryCall()
     {
-        return Thread.ofPlatform().daemon().name("test-peer").start(() ->
+        return TestThreads.daemon("test-peer", () ->
         {
             try
             {

@@ -37,7 +37,7 @@ final class TestServer implements AutoCloseable
     {
         this.services = services;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().name("test-server-accept").start(this::acceptLoop);
+        TestThreads.daemon("test-server-accept", this::acceptLoop);
     }
 
     int port()
@@ -54,7 +54,7 @@ final class TestServer implements AutoCloseable
                 final Socket socket = server.accept();
                 socket.setTcpNoDelay(true);
                 sockets.add(socket);
-                Thread.ofPlatform().daemon().name("test-server-session").start(() -> serve(socket));
+                TestThreads.daemon("test-server-session", () -> serve(socket));
             }
             catch (final IOException ex)
             {

@@ -28,8 +28,18 @@ public final class JavaProcess
      */
     public static Process start(final Class<?> mainClass, final Path log, final List<String> jvmArgs, final String... args)
     {
+        return start(Path.of(System.getProperty("java.home")), mainClass, log, jvmArgs, args);
+    }
+
+    /**
+     * @param javaHome the JDK to run the peer on (a Java 17 one, say), whose launcher takes the same options.
+     * @see #start(Class, Path, List, String...)
+     */
+    public static Process start(
+        final Path javaHome, final Class<?> mainClass, final Path log, final List<String> jvmArgs, final String... args)
+    {
         final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-XX:+UseSerialGC");
         command.add("-Xms64m");

@@ -185,7 +185,8 @@ class ApplicationDeployTest
         final Path classes = Files.createDirectories(dir.resolve("classes-" + version));
         final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        final int status = javac.run(null, null, errors, "--release", "22", "-cp", System.getProperty("java.class.path"),
+        // for 17, as a team on Java 17 would build it: the Java 17 run deploys it on Java 17 workers
+        final int status = javac.run(null, null, errors, "--release", "17", "-cp", System.getProperty("java.class.path"),
             "-d", classes.toString(), source.toString());
         assertEquals(0, status, errors.toString(StandardCharsets.UTF_8));
 

@@ -7,6 +7,7 @@ import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.ring.RingDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.ipc.segment.SharedSegment;
+import io.switchboard.tests.TestJdks;
 import picocli.CommandLine;
 
 import java.net.InetSocketAddress;
@@ -33,6 +34,11 @@ public final class Instance implements AutoCloseable
             "--route", "/=demo,/failing=failing",
             // a fixed admin port would collide between instances (and other engineers' runs): any free one
             "--admin-port", "0"));
+        if (!List.of(extraArgs).contains("--worker-java"))
+        {
+            // the Java 17 run of the multi-process suites
+            args.addAll(TestJdks.workerJavaArguments());
+        }
         if (!List.of(extraArgs).contains("--drain-ms"))
         {
             // a connection a CM bug left stuck must not hold every test's shutdown for the default 10 s

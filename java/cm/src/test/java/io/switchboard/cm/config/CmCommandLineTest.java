@@ -1,5 +1,7 @@
 package io.switchboard.cm.config;
 
+import io.switchboard.cm.supervisor.WorkerJava;
+import io.switchboard.cm.supervisor.WorkerLaunch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,53 @@ class CmCommandLineTest
             .startsWith("--app-classpath: no file or directory " + dir.resolve("nope.jar")));
         assertTrue(error("--app-classpath", dir.resolve("none") + "/*").startsWith("--app-classpath: no directory " +
             dir.resolve("none")));
+    }
+
+    @Test
+    void shouldRunTheWorkersOnTheJavaNamedAndPassThemTheirHandlerThreads() throws Exception
+    {
+        final Path home = Path.of(System.getProperty("java.home"));
+
+        final CmConfig config = load("--worker-java", home + "," + home.resolve("bin/java"),
+            "--worker-handler-threads", "32").config();
+
+        final WorkerLaunch launch = config.workerLaunch(List.of("demo"));
+        assertEquals(List.of(new WorkerJava(home.resolve("bin/java"), Runtime.version().feature()),
+            new WorkerJava(home.resolve("bin/java"), Runtime.version().feature())), launch.javas());
+        final List<String> second = launch.command("seg", 1, 1);
+        assertEquals(home.resolve("bin/java").toString(), second.get(0));
+        assertEquals("32", second.get(second.indexOf("--handler-threads") + 1));
+        assertEquals(List.of(WorkerJava.ofThisJvm()), load().config().workerLaunch(List.of()).javas());
+    }
+
+    @Test
+    void shouldRefuseAWorkerJavaThatIsMissingNotAJavaOrOlderThan17() throws Exception
+    {
+        final Path old = fakeJava("old", "    java.specification.version = 11");
+        final Path ancient = fakeJava("ancient", "    java.specification.version = 1.8");
+        final Path notJava = fakeJava("echo", "hello");
+
+        assertEquals("--worker-java " + dir.resolve("none") + ": no such java launcher",
+            error("--worker-java", dir.resolve("none").toString()));
+        assertEquals("--worker-java " + old + " is Java 11; worker JVMs need Java 17 or newer (the worker runtime " +
+            "is compiled for 17)", error("--worker-java", old.toString()));
+        assertEquals("--worker-java " + ancient + " is Java 8; worker JVMs need Java 17 or newer (the worker " +
+            "runtime is compiled for 17)", error("--worker-java", ancient.toString()));
+        assertEquals("--worker-java " + notJava + " did not say its java.specification.version; is it a java " +
+            "launcher? It printed: hello", error("--worker-java", notJava.toString()));
+        assertEquals("--worker-java " + runtimeJar + ": not executable", error("--worker-java", runtimeJar.toString()));
+        assertEquals("--worker-handler-threads 0: must be at least 1", error("--worker-handler-threads", "0"));
+    }
+
+    /**
+     * @return an executable that prints {@code output} whatever it is asked, as a launcher would its settings.
+     */
+    private Path fakeJava(final String name, final String output) throws Exception
+    {
+        final Path script = dir.resolve(name);
+        Files.writeString(script, "#!/bin/sh\ncat >&2 <<'END'\n" + output + "\nEND\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
     }
 
     @Test
