@@ -12,6 +12,8 @@
 #                are n/a and the reason is printed.
 #   sb_off       the same with observability off (--access-log off --metrics off) at the --sb-off URL base,
 #                /hello only: the baseline the cost of the access log and metrics is read against
+#   sb_jdk17     the same as sb with its worker on Java 17 (--worker-java; the shim through JNA) at the
+#                --sb-jdk17 URL base, /hello only: read against sb, whose worker runs the CM's JDK
 #   nginx_jetty  nginx (one worker process, upstream keep-alive) in front of the Jetty server below
 #   jetty        bench/jetty: Jetty 12 on JDK 25 with the same handler, alone
 #
@@ -20,7 +22,8 @@
 # --latency`. The table gives the median of the runs. Then one extra run of /hello per Java target under a
 # JFR recording gives its heap allocation per request (not part of the figures above), and one of /servlet/hello
 # on the sb worker and on Jetty alone gives theirs per servlet request. The output ends with
-#   SUMMARY sb_hello_rps=.. sb_hello_rps_observability_off=.. nginx_jetty_hello_rps=.. jetty_hello_rps=..
+#   SUMMARY sb_hello_rps=.. sb_hello_rps_observability_off=.. sb_hello_rps_jdk17=.. nginx_jetty_hello_rps=..
+#           jetty_hello_rps=..
 #           sb_16k_rps=.. nginx_jetty_16k_rps=.. jetty_16k_rps=.. sb_hello_p99_us=.. nginx_jetty_hello_p99_us=..
 #           sb_servlet_hello_rps=.. jetty_servlet_hello_rps=.. nginx_jetty_servlet_hello_rps=.. (and _16k_rps, and
 #           _p99_us beside each)      (one line)
@@ -31,6 +34,7 @@
 #   --sb URL            Switchboard's base URL (http://HOST[:PORT][/PREFIX], the demo application's
 #                       URLs below it), on the loopback interface only
 #   --sb-off URL        the observability-off Switchboard's base URL, as --sb [not measured]
+#   --sb-jdk17 URL      the base URL of a Switchboard whose worker runs Java 17, as --sb [not measured]
 #   --sb-pid PID        the CM's pid for the allocation run [found from the --sb port's listener]
 #   --sb-worker-pid PID the worker's pid, to measure its allocation too [not measured]
 #   --jetty-port N      [18081]        --nginx-port N    [18082]
@@ -53,6 +57,7 @@ MIN_JAVA=25
 
 SB_URL="${SB_URL:-}"
 SB_OFF_URL="${SB_OFF_URL:-}"
+SB_JDK17_URL="${SB_JDK17_URL:-}"
 SB_PID="${SB_PID:-}"
 SB_WORKER_PID="${SB_WORKER_PID:-}"
 JETTY_PORT="${JETTY_PORT:-18081}"
@@ -91,6 +96,8 @@ while [[ $# -gt 0 ]]; do
         --sb=*) SB_URL="${1#*=}"; shift ;;
         --sb-off) SB_OFF_URL="${2:?--sb-off needs a URL}"; shift 2 ;;
         --sb-off=*) SB_OFF_URL="${1#*=}"; shift ;;
+        --sb-jdk17) SB_JDK17_URL="${2:?--sb-jdk17 needs a URL}"; shift 2 ;;
+        --sb-jdk17=*) SB_JDK17_URL="${1#*=}"; shift ;;
         --sb-pid) SB_PID="${2:?--sb-pid needs a pid}"; shift 2 ;;
         --sb-worker-pid) SB_WORKER_PID="${2:?--sb-worker-pid needs a pid}"; shift 2 ;;
         --jetty-port) JETTY_PORT="${2:?}"; shift 2 ;;
@@ -330,7 +337,8 @@ ratio() {
 
 # --- targets -----------------------------------------------------------------------------------------------
 
-TARGETS=(sb sb_off nginx_jetty jetty)
+# sb_off and sb_jdk17: Switchboards beside sb, each measured on /hello only, interleaved with the others
+TARGETS=(sb sb_off sb_jdk17 nginx_jetty jetty)
 declare -A BASE=([nginx_jetty]="http://127.0.0.1:$NGINX_PORT" [jetty]="http://127.0.0.1:$JETTY_PORT")
 declare -A SKIP   # SKIP[target,key] = why that target is not measured on that URL
 
@@ -344,15 +352,22 @@ else
     BASE[sb]="$SB_URL"
 fi
 
-SB_OFF_URL="${SB_OFF_URL%/}"
-if [[ -z "$SB_OFF_URL" ]]; then
-    SB_OFF_WHY="no observability-off Switchboard given (--sb-off URL; ./switchboard bench http passes the one it starts)"
-elif [[ ! "$SB_OFF_URL" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]]; then
-    SB_OFF_WHY="--sb-off $SB_OFF_URL is not http://HOST[:PORT][/PREFIX] on the loopback interface"
-else
-    SB_OFF_WHY=""
-    BASE[sb_off]="$SB_OFF_URL"
-fi
+declare -A VARIANT_WHY   # VARIANT_WHY[target] = why that Switchboard beside sb is not measured, or empty
+
+# variant TARGET OPTION URL WHAT: a Switchboard beside sb, its base URL checked as --sb's
+variant() {
+    local target="$1" option="$2" url="${3%/}" what="$4"
+    if [[ -z "$url" ]]; then
+        VARIANT_WHY[$target]="no $what given ($option URL; ./switchboard bench http passes the one it starts)"
+    elif [[ ! "$url" =~ ^http://(127\.[0-9]+\.[0-9]+\.[0-9]+|localhost|\[::1\])(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$ ]]; then
+        VARIANT_WHY[$target]="$option $url is not http://HOST[:PORT][/PREFIX] on the loopback interface"
+    else
+        VARIANT_WHY[$target]=""
+        BASE[$target]="$url"
+    fi
+}
+variant sb_off --sb-off "$SB_OFF_URL" "observability-off Switchboard"
+variant sb_jdk17 --sb-jdk17 "$SB_JDK17_URL" "Switchboard with its worker on Java 17"
 
 for name in JETTY_PORT NGINX_PORT; do
     if port_in_use "${!name}"; then
@@ -380,15 +395,15 @@ for key in "${URL_KEYS[@]}"; do
             SKIP[$target,$key]="not among --cases"
         elif [[ "$target" == sb && -n "$SB_WHY" ]]; then
             SKIP[$target,$key]="$SB_WHY"
-        elif [[ "$target" == sb_off && -n "$SB_OFF_WHY" ]]; then
-            SKIP[$target,$key]="$SB_OFF_WHY"
-        elif [[ "$target" == sb_off && "$key" != hello ]]; then
+        elif [[ -n "${VARIANT_WHY[$target]:-}" ]]; then
+            SKIP[$target,$key]="${VARIANT_WHY[$target]}"
+        elif [[ -v "VARIANT_WHY[$target]" && "$key" != hello ]]; then
             SKIP[$target,$key]="measured on /hello only"
         elif why="$(check_target "${BASE[$target]}" "$key")"; then
             :
         else
             SKIP[$target,$key]="$why"
-            [[ "$target" == sb || "$target" == sb_off ]] || die "$target: $why"
+            [[ "$target" == sb || -v "VARIANT_WHY[$target]" ]] || die "$target: $why"
         fi
     done
 done
@@ -594,7 +609,7 @@ for key in "${URL_KEYS[@]}"; do
 done
 echo
 printf '%-26s %10s %16s\n' ratio "${URL_PATH[hello]}" "${URL_PATH[16k]}"
-for pair in "sb sb_off" "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
+for pair in "sb sb_off" "sb_jdk17 sb" "sb nginx_jetty" "sb jetty" "nginx_jetty jetty"; do
     read -r a b <<<"$pair"
     printf '%-26s %10s %16s\n' "$a/$b req/s" "$(ratio "${MED_RPS[$a,hello]}" "${MED_RPS[$b,hello]}")" \
         "$(ratio "${MED_RPS[$a,16k]}" "${MED_RPS[$b,16k]}")"
@@ -651,6 +666,7 @@ echo
 summary() { local v="$1"; [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo "n/a"; }
 echo "SUMMARY sb_hello_rps=$(summary "${MED_RPS[sb,hello]}")" \
     "sb_hello_rps_observability_off=$(summary "${MED_RPS[sb_off,hello]}")" \
+    "sb_hello_rps_jdk17=$(summary "${MED_RPS[sb_jdk17,hello]}")" \
     "nginx_jetty_hello_rps=$(summary "${MED_RPS[nginx_jetty,hello]}")" \
     "jetty_hello_rps=$(summary "${MED_RPS[jetty,hello]}")" \
     "sb_16k_rps=$(summary "${MED_RPS[sb,16k]}")" \

@@ -1,5 +1,7 @@
 package io.switchboard.tests.http;
 
+import io.switchboard.cm.supervisor.WorkerStatus;
+import io.switchboard.tests.TestJdks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,5 +43,22 @@ class HttpSmokeTest
             HttpRequest.newBuilder(URI.create(instance.url("/hello"))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertEquals("Hello, world!", response.body());
+    }
+
+    @Test
+    void shouldRunItsWorkersOnTheJdkOfTheRun()
+    {
+        // the Java 17 run of these suites must really run its workers on 17: each says so in its slot
+        final String feature = Integer.toString(TestJdks.workerFeature());
+        int ready = 0;
+        for (final WorkerStatus slot : instance.cm().supervisor().status())
+        {
+            if ("READY".equals(slot.state()))
+            {
+                assertEquals(feature, slot.jdk().split("[.+-]")[0], "slot " + slot.slot() + " runs " + slot.jdk());
+                ready++;
+            }
+        }
+        assertEquals(2, ready, "READY workers");
     }
 }
