@@ -485,12 +485,12 @@ public final class CmConfig
     {
         if (probedWorkerJavas == null)
         {
-            final List<WorkerJava> javas = new ArrayList<>();
-            for (final Path location : workerJava)
+            final ConfigProblems problems = new ConfigProblems();
+            workerJavas(problems);
+            if (!problems.isEmpty())
             {
-                javas.add(WorkerJava.probe(location));
+                throw new IllegalArgumentException(problems.all().get(0).message());
             }
-            probedWorkerJavas = javas.isEmpty() ? List.of(WorkerJava.ofThisJvm()) : List.copyOf(javas);
         }
         return probedWorkerJavas;
     }
@@ -669,6 +669,9 @@ public final class CmConfig
         return problems;
     }
 
+    /**
+     * Asks each {@code --worker-java} its version; keeps them all if every one is fit, else says why not.
+     */
     private void workerJavas(final ConfigProblems problems)
     {
         final List<WorkerJava> javas = new ArrayList<>();

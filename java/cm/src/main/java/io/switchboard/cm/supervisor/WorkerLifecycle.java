@@ -47,8 +47,8 @@ final class WorkerLifecycle implements WorkerEvents
             replacement.beginDrain(old);
             return;
         }
-        LOG.info("worker slot {} (pid {}) is READY", slot.index, process.pid());
         announce(slot, process);
+        LOG.info("worker slot {} (pid {}) is READY on Java {}", slot.index, process.pid(), slot.runtimeVersion);
     }
 
     @Override

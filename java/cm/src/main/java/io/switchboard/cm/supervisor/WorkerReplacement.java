@@ -82,8 +82,9 @@ final class WorkerReplacement
         final SupervisedSlot old = context.slots[slot.replacing];
         slot.role = SupervisedSlot.Role.SERVING;
         slot.replacing = -1;
-        LOG.info("worker slot {} (pid {}) is READY; draining the worker it replaces in slot {} (pid {})",
-            slot.index, process.pid(), old.index, SupervisorContext.pidOf(old));
+        LOG.info("worker slot {} (pid {}) is READY on Java {}; draining the worker it replaces in slot {} (pid {})",
+            slot.index, process.pid(), context.segmentSlots.runtimeVersion(slot.index), old.index,
+            SupervisorContext.pidOf(old));
         return old;
     }
 
