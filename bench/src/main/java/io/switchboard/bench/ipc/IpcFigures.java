@@ -5,7 +5,10 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.util.Statistics;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The figures of one ipc suite run, picked out of JMH's results by benchmark
@@ -38,19 +41,40 @@ record IpcFigures(
     /**
      * A round-trip time distribution, in nanoseconds.
      */
-    record RoundTrip(double p50Ns, double p99Ns, double meanNs, long samples, double othersPct)
+    record RoundTrip(double p50Ns, double p99Ns, double meanNs, long samples, int trials, double othersPct)
     {
-        static RoundTrip of(final RunResult result, final double othersPct)
+        /**
+         * @param results the trials of one case: one, or one per round ({@link PairedRoundTrips}), whose
+         *                percentiles are the medians of the trials' (a round on a bad vCPU placement is set aside,
+         *                not averaged in).
+         */
+        static RoundTrip of(final List<RunResult> results, final double othersPct)
         {
-            if (null == result)
+            if (results.isEmpty())
             {
                 return null;
             }
 
-            final Statistics statistics = result.getPrimaryResult().getStatistics();
-            return new RoundTrip(
-                statistics.getPercentile(50), statistics.getPercentile(99), statistics.getMean(), statistics.getN(),
-                othersPct);
+            final double[] p50 = new double[results.size()];
+            final double[] p99 = new double[results.size()];
+            double weightedMean = 0;
+            long samples = 0;
+            for (int i = 0; i < results.size(); i++)
+            {
+                final Statistics statistics = results.get(i).getPrimaryResult().getStatistics();
+                p50[i] = statistics.getPercentile(50);
+                p99[i] = statistics.getPercentile(99);
+                weightedMean += statistics.getMean() * statistics.getN();
+                samples += statistics.getN();
+            }
+            return new RoundTrip(median(p50), median(p99), weightedMean / samples, samples, results.size(), othersPct);
+        }
+
+        private static double median(final double[] values)
+        {
+            Arrays.sort(values);
+            final int middle = values.length / 2;
+            return (values.length & 1) == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
         }
     }
 
@@ -126,8 +150,9 @@ record IpcFigures(
         final Collection<RunResult> results, final Path contentionDirectory, final int messageLength)
     {
         final Param param = new Param("messageLength", messageLength);
+        final List<RunResult> found = find(results, ShmThroughputBenchmark.class, param);
         return Throughput.of(
-            find(results, ShmThroughputBenchmark.class, param), messageLength,
+            found.isEmpty() ? null : found.get(0), messageLength,
             TrialContention.read(contentionDirectory, trialKey(ShmThroughputBenchmark.class, param)));
     }
 
@@ -145,18 +170,23 @@ record IpcFigures(
         return key.toString();
     }
 
-    private static RunResult find(final Collection<RunResult> results, final Class<?> benchmark, final Param... params)
+    /**
+     * @return every trial of {@code benchmark} with {@code params}, in the order run: several for a case run in
+     * rounds.
+     */
+    private static List<RunResult> find(final Collection<RunResult> results, final Class<?> benchmark, final Param... params)
     {
+        final List<RunResult> found = new ArrayList<>();
         for (final RunResult result : results)
         {
             final BenchmarkParams benchmarkParams = result.getParams();
             if (benchmarkParams.getBenchmark().startsWith(benchmark.getName() + ".") && matches(benchmarkParams, params))
             {
-                return result;
+                found.add(result);
             }
         }
 
-        return null;
+        return found;
     }
 
     private static boolean matches(final BenchmarkParams benchmarkParams, final Param... params)

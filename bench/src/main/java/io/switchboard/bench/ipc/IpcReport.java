@@ -69,6 +69,12 @@ final class IpcReport
         roundTrip(out, "jna_futex_rtt  the same, worker on JNA", figures.jnaFutex());
         roundTrip(out, "tcp_rtt        loopback TCP, TCP_NODELAY", figures.tcp());
         roundTrip(out, "uds_rtt        Unix domain socket", figures.uds());
+        if (null != figures.shmSpin() && figures.shmSpin().trials() > 1)
+        {
+            out.printf(Locale.ROOT, "  (shm_* and jna_*: medians of %d rounds of %d x %d s, FFM and JNA peers alternating;%n" +
+                "   samples and mean over all rounds)%n", figures.shmSpin().trials(),
+                PairedRoundTrips.measurementIterations(options), options.measurementSeconds());
+        }
         out.println();
 
         out.printf(Locale.ROOT, "%-44s %12s %12s %12s %10s %8s%n",

@@ -14,15 +14,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * The {@code ipc} suite: every transport benchmark in one JMH run (one fork
- * each, one after the other, never two at once on a two-core machine), then
- * the idle measurement, then one table and a {@code SUMMARY} line that
- * scripts can parse.
+ * each, one after the other, never two at once on a two-core machine), but the
+ * shared-memory round trips, which run in rounds alternating the peer's backend
+ * ({@link PairedRoundTrips}); then the idle measurement, then one table and a
+ * {@code SUMMARY} line that scripts can parse.
  */
 public final class IpcSuite
 {
@@ -32,9 +32,9 @@ public final class IpcSuite
         "plus the CPU of an idle instance";
     public static final String USAGE = IpcSuiteOptions.USAGE;
 
+    /** Run once each; {@link ShmRoundTripBenchmark} runs in {@link PairedRoundTrips}. */
     private static final List<Class<?>> BENCHMARKS = List.of(
-        CacheLinePingPongBenchmark.class, ShmRoundTripBenchmark.class, SocketRoundTripBenchmark.class,
-        ShmThroughputBenchmark.class);
+        CacheLinePingPongBenchmark.class, SocketRoundTripBenchmark.class, ShmThroughputBenchmark.class);
 
     /**
      * The forks' JVM options. They replace the benchmarks' own {@code @Fork(jvmArgsAppend)}
@@ -66,7 +66,15 @@ public final class IpcSuite
         final MachineInfo machine = MachineInfo.now();
         final CpuContention start = CpuContention.now();
         final Path contentionDirectory = createDirectory();
-        final Collection<RunResult> results = new Runner(jmhOptions(options, contentionDirectory).build()).run();
+        final List<RunResult> results = new ArrayList<>();
+        if (BENCHMARKS.stream().anyMatch(benchmark -> isIncluded(options, benchmark)))
+        {
+            results.addAll(new Runner(jmhOptions(options, contentionDirectory).build()).run());
+        }
+        if (isIncluded(options, ShmRoundTripBenchmark.class))
+        {
+            results.addAll(PairedRoundTrips.run(() -> baseOptions(contentionDirectory), options));
+        }
 
         double idleCpuPct = Double.NaN;
         if (options.idleSeconds() > 0)
@@ -94,19 +102,32 @@ public final class IpcSuite
         return report.isComplete() ? 0 : 1;
     }
 
-    private static ChainedOptionsBuilder jmhOptions(final IpcSuiteOptions options, final Path contentionDirectory)
+    private static boolean isIncluded(final IpcSuiteOptions options, final Class<?> benchmark)
+    {
+        return options.include().isEmpty() || Pattern.compile(options.include()).matcher(benchmark.getName()).find();
+    }
+
+    /**
+     * @return what every trial of the suite shares: one fork, its JVM options, keep going after a failure.
+     */
+    private static ChainedOptionsBuilder baseOptions(final Path contentionDirectory)
     {
         final List<String> jvmArgs = new ArrayList<>(FORK_JVM_ARGS);
         jvmArgs.add("-D" + TrialContention.DIRECTORY_PROPERTY + "=" + contentionDirectory);
-        final ChainedOptionsBuilder builder = new OptionsBuilder()
+        return new OptionsBuilder()
             .forks(1)
             .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+            .shouldFailOnError(false)
+            .verbosity(VerboseMode.NORMAL);
+    }
+
+    private static ChainedOptionsBuilder jmhOptions(final IpcSuiteOptions options, final Path contentionDirectory)
+    {
+        final ChainedOptionsBuilder builder = baseOptions(contentionDirectory)
             .warmupIterations(options.warmupIterations())
             .warmupTime(TimeValue.seconds(options.warmupSeconds()))
             .measurementIterations(options.measurementIterations())
-            .measurementTime(TimeValue.seconds(options.measurementSeconds()))
-            .shouldFailOnError(false)
-            .verbosity(VerboseMode.NORMAL);
+            .measurementTime(TimeValue.seconds(options.measurementSeconds()));
 
         if (options.include().isEmpty())
         {
@@ -119,6 +140,8 @@ public final class IpcSuite
         {
             builder.include(options.include());
         }
+        // in rounds of their own
+        builder.exclude("^" + Pattern.quote(ShmRoundTripBenchmark.class.getName()) + "\\.");
 
         if (null != options.json())
         {

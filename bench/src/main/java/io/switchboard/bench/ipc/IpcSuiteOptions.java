@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * @param measurementSeconds    length of each measurement iteration.
  * @param idleSettleSeconds     how long the idle processes run before their CPU is read.
  * @param idleSeconds           the idle measurement window; 0 skips the idle measurement.
+ * @param rounds                rounds of the shared-memory round trips, FFM and JNA peers alternating
+ *                              ({@link PairedRoundTrips}).
  * @param include               a regular expression: only benchmarks whose full name it finds run.
  * @param json                  where JMH writes its results as JSON, or null.
  */
@@ -23,18 +25,20 @@ record IpcSuiteOptions(
     int measurementSeconds,
     int idleSettleSeconds,
     int idleSeconds,
+    int rounds,
     String include,
     Path json)
 {
     static final String USAGE = """
         ipc options:
-          --quick                 2 x 1 s warmup, 3 x 1 s measurement, 2 s + 4 s idle (a smoke run)
+          --quick                 2 x 1 s warmup, 3 x 1 s measurement, 2 rounds, 2 s + 4 s idle (a smoke run)
           --warmup-iterations N   default 3
           --warmup-time S         seconds per warmup iteration, default 2
           --iterations N          measurement iterations, default 5
           --time S                seconds per measurement iteration, default 2
           --idle-settle S         default 3
           --idle-time S           idle measurement window, default 10; 0 skips it
+          --rounds N              rounds of the shm round trips, FFM and JNA peers alternating, default 3
           --include REGEX         run only the benchmarks whose name matches, e.g. Socket
           --json FILE             also write JMH's results as JSON""";
 
@@ -46,6 +50,7 @@ record IpcSuiteOptions(
         int measurementSeconds = 2;
         int idleSettleSeconds = 3;
         int idleSeconds = 10;
+        int rounds = 3;
         String include = "";
         Path json = null;
 
@@ -62,6 +67,7 @@ record IpcSuiteOptions(
                     measurementSeconds = 1;
                     idleSettleSeconds = 2;
                     idleSeconds = 4;
+                    rounds = 2;
                 }
                 case "--warmup-iterations" -> warmupIterations = count(arg, value(args, ++i, arg), 0);
                 case "--warmup-time" -> warmupSeconds = count(arg, value(args, ++i, arg), 1);
@@ -69,6 +75,7 @@ record IpcSuiteOptions(
                 case "--time" -> measurementSeconds = count(arg, value(args, ++i, arg), 1);
                 case "--idle-settle" -> idleSettleSeconds = count(arg, value(args, ++i, arg), 0);
                 case "--idle-time" -> idleSeconds = count(arg, value(args, ++i, arg), 0);
+                case "--rounds" -> rounds = count(arg, value(args, ++i, arg), 1);
                 case "--include" -> include = value(args, ++i, arg);
                 case "--json" -> json = Path.of(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown option: " + arg + "\n" + USAGE);
@@ -77,7 +84,7 @@ record IpcSuiteOptions(
 
         return new IpcSuiteOptions(
             warmupIterations, warmupSeconds, measurementIterations, measurementSeconds,
-            idleSettleSeconds, idleSeconds, include, json);
+            idleSettleSeconds, idleSeconds, rounds, include, json);
     }
 
     private static String value(final String[] args, final int index, final String option)

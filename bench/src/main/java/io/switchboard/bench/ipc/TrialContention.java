@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -12,8 +13,9 @@ import java.util.Locale;
  * forked JVM from its {@code @Setup} to its {@code @TearDown} (after the peer
  * was killed and reaped, so that the peer counts as the trial's own). Printed
  * in the trial's output and, when the suite names a directory in
- * {@value #DIRECTORY_PROPERTY}, written to a file named by the trial's key so
- * that the report can put it beside the figure.
+ * {@value #DIRECTORY_PROPERTY}, appended to a file named by the trial's key so
+ * that the report can put it beside the figure: a line per trial, several for a
+ * case run in rounds ({@link PairedRoundTrips}).
  */
 final class TrialContention
 {
@@ -51,7 +53,8 @@ final class TrialContention
             try
             {
                 Files.writeString(
-                    Path.of(directory, key), String.format(Locale.ROOT, "%.1f", othersPct), StandardCharsets.UTF_8);
+                    Path.of(directory, key), String.format(Locale.ROOT, "%.1f%n", othersPct), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
             catch (final IOException ex)
             {
@@ -61,13 +64,23 @@ final class TrialContention
     }
 
     /**
-     * @return what {@link #end} wrote for {@code key} in {@code directory}, in percent, or NaN.
+     * @return the most {@link #end} wrote for {@code key} in {@code directory}, in percent (a figure of several
+     * trials is as clean as its noisiest), or NaN.
      */
     static double read(final Path directory, final String key)
     {
         try
         {
-            return Double.parseDouble(Files.readString(directory.resolve(key), StandardCharsets.UTF_8).trim());
+            double most = Double.NaN;
+            for (final String line : Files.readAllLines(directory.resolve(key), StandardCharsets.UTF_8))
+            {
+                if (!line.isBlank())
+                {
+                    final double othersPct = Double.parseDouble(line.trim());
+                    most = Double.isNaN(most) ? othersPct : Math.max(most, othersPct);
+                }
+            }
+            return most;
         }
         catch (final IOException | NumberFormatException ex)
         {
