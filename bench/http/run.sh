@@ -602,6 +602,7 @@ echo "load average (1, 5, 15 min) at the start: $LOAD_START, at the end: $(cut -
 echo
 printf '%-12s %-16s %10s %9s %9s   %-26s %s\n' target url "req/s" "p50 us" "p99 us" "req/s of each run" errors
 for key in "${URL_KEYS[@]}"; do
+    [[ -n "${SELECTED[$key]:-}" ]] || continue
     for target in "${TARGETS[@]}"; do
         printf '%-12s %-16s %10s %9s %9s   %-26s %s\n' "$target" "${URL_PATH[$key]}" "${MED_RPS[$target,$key]}" \
             "${MED_P50[$target,$key]}" "${MED_P99[$target,$key]}" "${RUNS_RPS[$target,$key]}" "${ERR_SUM[$target,$key]}"
