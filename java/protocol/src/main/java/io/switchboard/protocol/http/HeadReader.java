@@ -2,7 +2,6 @@ package io.switchboard.protocol.http;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +9,22 @@ import java.util.List;
  * Decodes request heads (layout in {@link HttpHeadDescriptor}) on the worker, checking every length
  * against the frame: the writer is another process and is not trusted. Response heads have one decoder,
  * {@link ResponseHeadDecoder}, the CM's.
+ * <p>
+ * An instance ({@link #HeadReader()}) keeps the Strings and header fields it read ({@link FrameStringCache},
+ * {@link FrameHeaderCache}): a worker's requests repeat them, and reading them again as new objects was most of
+ * what a head cost the worker in allocation. Such an instance belongs to one thread (the worker's poller). The
+ * static {@link #readRequest} keeps nothing and may be called from any thread.
  */
 public final class HeadReader
 {
+    /** Slots of each cache: enough for the distinct values of a worker's usual traffic, a few KiB of references. */
+    private static final int CACHE_SLOTS = 512;
+    /** Longer values (a big cookie, a long query) are read anew each time: the caches stay small. */
+    private static final int CACHE_MAX_LENGTH = 256;
+    /** The CM's unique id for each request: never the same twice, so never kept (it would only evict). */
+    private static final String REQUEST_ID = "X-Request-Id";
+    private static final HeadReader UNCACHED = new HeadReader(0);
+
     /**
      * Header names most requests carry, spelled as the CM and the common clients send them: read as these
      * constants, not as new Strings. Matched exactly (a name in another case is read as sent).
@@ -50,11 +62,38 @@ public final class HeadReader
         }
     }
 
-    private HeadReader()
+    private final FrameStringCache strings;
+    private final FrameHeaderCache headers;
+
+    /**
+     * A reader that keeps what it reads, for one thread.
+     */
+    public HeadReader()
     {
+        this(CACHE_SLOTS);
     }
 
+    private HeadReader(final int cacheSlots)
+    {
+        this.strings = new FrameStringCache(cacheSlots, CACHE_MAX_LENGTH);
+        this.headers = new FrameHeaderCache(cacheSlots, CACHE_MAX_LENGTH);
+    }
+
+    /**
+     * Decodes a head into new objects; safe from any thread.
+     */
     public static RequestHead readRequest(final ByteBuffer frame)
+    {
+        return UNCACHED.read(frame);
+    }
+
+    /**
+     * Decodes a head, its Strings and fields the ones this reader kept where the bytes spell them.
+     *
+     * @param frame the REQUEST_HEAD frame's payload, from its position to its limit.
+     * @throws HeadFormatException when a length or a count does not fit the frame.
+     */
+    public RequestHead read(final ByteBuffer frame)
     {
         final ByteBuffer buffer = frame.slice().order(ByteOrder.LITTLE_ENDIAN);
         checkFixed(buffer);
@@ -91,7 +130,7 @@ public final class HeadReader
         return known ? new RemoteAddress(family, high, low, port) : RemoteAddress.NONE;
     }
 
-    private static List<HttpHeader> readHeaders(final ByteBuffer buffer, final int count)
+    private List<HttpHeader> readHeaders(final ByteBuffer buffer, final int count)
     {
         // each header takes at least four bytes: a count larger than the frame allows is a lie
         if (count > buffer.remaining() / 4)
@@ -102,7 +141,7 @@ public final class HeadReader
         final List<HttpHeader> headers = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {
-            headers.add(new HttpHeader(readName(buffer, i), readString(buffer, "header value", i)));
+            headers.add(readHeader(buffer, i));
         }
 
         if (buffer.hasRemaining())
@@ -120,11 +159,21 @@ public final class HeadReader
         }
     }
 
+    private HttpHeader readHeader(final ByteBuffer buffer, final int index)
+    {
+        final String name = readName(buffer, index);
+        final int length = readLength(buffer, "header value", index);
+        final int at = buffer.position();
+        buffer.position(at + length);
+        return REQUEST_ID.equalsIgnoreCase(name) ?
+            new HttpHeader(name, FrameBytes.newString(buffer, at, length)) : this.headers.get(name, buffer, at, length);
+    }
+
     /**
      * A header name: one of {@link #COMMON_NAMES} when the bytes spell it exactly (the same String for every
-     * request, nothing allocated), else a new String.
+     * request, nothing allocated), else the one kept for these bytes, or a new String.
      */
-    private static String readName(final ByteBuffer buffer, final int index)
+    private String readName(final ByteBuffer buffer, final int index)
     {
         final int length = readLength(buffer, "header name", index);
         final int at = buffer.position();
@@ -132,35 +181,23 @@ public final class HeadReader
         {
             for (final String name : COMMON_BY_LENGTH[length])
             {
-                if (spells(buffer, at, name))
+                if (FrameBytes.spells(buffer, at, name))
                 {
                     buffer.position(at + length);
                     return name;
                 }
             }
         }
-        return readBytes(buffer, length);
-    }
-
-    private static boolean spells(final ByteBuffer buffer, final int at, final String name)
-    {
-        for (int i = 0; i < name.length(); i++)
-        {
-            if (buffer.get(at + i) != name.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return readCached(buffer, length);
     }
 
     /**
      * @param index the header's index for the error message, or -1; the message is made only on an error (this runs
      *              for every field of every request).
      */
-    private static String readString(final ByteBuffer buffer, final String what, final int index)
+    private String readString(final ByteBuffer buffer, final String what, final int index)
     {
-        return readBytes(buffer, readLength(buffer, what, index));
+        return readCached(buffer, readLength(buffer, what, index));
     }
 
     private static int readLength(final ByteBuffer buffer, final String what, final int index)
@@ -184,10 +221,10 @@ public final class HeadReader
         return index < 0 ? what : what + " " + index;
     }
 
-    private static String readBytes(final ByteBuffer buffer, final int length)
+    private String readCached(final ByteBuffer buffer, final int length)
     {
-        final byte[] bytes = new byte[length];
-        buffer.get(bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        final int at = buffer.position();
+        buffer.position(at + length);
+        return strings.get(buffer, at, length);
     }
 }
