@@ -117,9 +117,10 @@ public final class HeadReader
         final ByteBuffer buffer, final String what, final int familyOffset, final int addressOffset, final int port)
     {
         final int family = buffer.get(familyOffset) & 0xFF;
-        final ByteBuffer bigEndian = buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
-        final long high = bigEndian.getLong(addressOffset);
-        final long low = bigEndian.getLong(addressOffset + Long.BYTES);
+        // the address is in network order and the buffer little-endian: swapped, not read through a big-endian view
+        // (a new buffer object for each of the two addresses of every request)
+        final long high = Long.reverseBytes(buffer.getLong(addressOffset));
+        final long low = Long.reverseBytes(buffer.getLong(addressOffset + Long.BYTES));
         final boolean known = family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 || family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV6;
         if ((!known && (family != HttpHeadDescriptor.ADDRESS_FAMILY_NONE || high != 0 || low != 0 || port != 0)) ||
             (family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 && (high != 0 || (low >>> 32) != 0xFFFF)))
