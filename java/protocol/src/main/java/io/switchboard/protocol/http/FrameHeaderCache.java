@@ -1,6 +1,6 @@
 package io.switchboard.protocol.http;
 
-import java.nio.ByteBuffer;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * The header fields a reader made from frames, kept as {@link FrameStringCache} keeps Strings, so that a field
@@ -37,7 +37,7 @@ final class FrameHeaderCache
      * @return the field of {@code name} whose value is the {@code length} bytes from {@code at}: the one kept, or a
      * new one.
      */
-    HttpHeader get(final String name, final ByteBuffer buffer, final int at, final int length)
+    HttpHeader get(final String name, final SharedBuffer buffer, final long at, final int length)
     {
         if (headers.length == 0 || length > maxLength)
         {

@@ -1,6 +1,6 @@
 package io.switchboard.protocol.http;
 
-import java.nio.ByteBuffer;
+import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
  * The Strings a reader made from frames, kept so that the same bytes in a later frame are read as the same String
@@ -38,7 +38,7 @@ final class FrameStringCache
     /**
      * @return the {@code length} bytes from {@code at} as a String: the one kept for them, or a new one.
      */
-    String get(final ByteBuffer buffer, final int at, final int length)
+    String get(final SharedBuffer buffer, final long at, final int length)
     {
         if (strings.length == 0 || length > maxLength)
         {

@@ -339,7 +339,7 @@ final class ChannelPoller
             {
                 case HttpFrameType.REQUEST_HEAD ->
                 {
-                    final RequestHead head = heads.read(buffer.byteBuffer(offset, length));
+                    final RequestHead head = heads.read(buffer, offset, length);
                     exchange = new Exchange(channelId, end, head, resume);
                     exchange.onResponseDone(ringSelf);
                     if (!head.hasBody())
