@@ -11,8 +11,8 @@ import java.util.List;
  * against the frame: the writer is another process and is not trusted. Response heads have one decoder,
  * {@link ResponseHeadDecoder}, the CM's.
  * <p>
- * An instance ({@link #HeadReader()}) keeps the Strings and header fields it read ({@link FrameStringCache},
- * {@link FrameHeaderCache}): a worker's requests repeat them, and reading them again as new objects was most of
+ * An instance ({@link #HeadReader()}) keeps the Strings, header fields and addresses it read
+ * ({@link FrameStringCache}, {@link FrameHeaderCache}, {@link RemoteAddressCache}): a worker's requests repeat them, and reading them again as new objects was most of
  * what a head cost the worker in allocation. It reads the frame where it lies ({@link #read(SharedBuffer, long, int)},
  * the ring's memory): no buffer view is made for it. Such an instance belongs to one thread (the worker's poller).
  * The static {@link #readRequest} keeps nothing and may be called from any thread.
@@ -65,6 +65,7 @@ public final class HeadReader
 
     private final FrameStringCache strings;
     private final FrameHeaderCache headers;
+    private final RemoteAddressCache addresses;
     /** The frame being read: where it starts and ends in {@link #buffer}, and the next byte to read. */
     private SharedBuffer buffer;
     private long start;
@@ -83,6 +84,7 @@ public final class HeadReader
     {
         this.strings = new FrameStringCache(cacheSlots, CACHE_MAX_LENGTH);
         this.headers = new FrameHeaderCache(cacheSlots, CACHE_MAX_LENGTH);
+        this.addresses = new RemoteAddressCache(cacheSlots);
     }
 
     /**
@@ -153,7 +155,7 @@ public final class HeadReader
             throw new HeadFormatException(what + " address: family=" + family + " port=" + port +
                 " address=" + Long.toHexString(high) + ":" + Long.toHexString(low));
         }
-        return known ? new RemoteAddress(family, high, low, port) : RemoteAddress.NONE;
+        return known ? addresses.get(family, high, low, port) : RemoteAddress.NONE;
     }
 
     private List<HttpHeader> readHeaders(final int count)

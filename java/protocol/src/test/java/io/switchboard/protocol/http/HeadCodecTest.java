@@ -205,6 +205,8 @@ class HeadCodecTest
         assertSame(first.application(), second.application());
         assertSame(first.headers().get(0), second.headers().get(0));
         assertSame(first.headers().get(2), second.headers().get(2));
+        assertEquals(4242, second.remote().port());
+        assertSame(first.remote(), second.remote());
         // the CM's request id is never the same twice: not kept
         assertNotSame(first.headers().get(1), second.headers().get(1));
 
@@ -233,7 +235,9 @@ class HeadCodecTest
     private ByteBuffer head(final String target, final String host, final String id, final String name, final String value)
     {
         final ByteBuffer buffer = ByteBuffer.allocate(512);
-        writer.wrap(buffer, 0).requestFixed(1, 0, 3, 0).putString("app").putString("GET").putString(target)
+        final byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xFF, (byte)0xFF, 127, 0, 0, 1};
+        writer.wrap(buffer, 0).requestFixed(1, 0, 3, 0).remoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, mapped, 4242)
+            .putString("app").putString("GET").putString(target)
             .putString("Host").putString(host).putString("X-Request-Id").putString(id).putString(name).putString(value);
         return buffer.slice(0, writer.length());
     }
