@@ -6,7 +6,6 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -79,30 +78,6 @@ public final class HandlerThreads
             platformThreads, platformThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory(namePrefix));
         pool.allowCoreThreadTimeOut(true);
         return pool;
-    }
-
-    /**
-     * As {@link #executor}, except that on Java 21+ a virtual thread, its task done, waits up to
-     * {@code idleSeconds} for another task before it ends, and a task runs on such an idle thread when there is
-     * one: for a stream of short tasks (one per HTTP exchange), where making a virtual thread per task (the thread,
-     * its name, its thread-local map once the task sets one) was a large part of what each task allocated. Still
-     * never blocks and never refuses, and as many tasks run at once as are given; thread-locals a task leaves
-     * behind are seen by the next task on that thread, as on any pool.
-     *
-     * @param namePrefix      the threads' names, numbered from 0.
-     * @param platformThreads at most this many platform threads run tasks at once where virtual threads are missing.
-     * @param idleSeconds     how long an idle virtual thread waits for a task.
-     * @return an executor whose tasks may block.
-     */
-    public static ExecutorService reusingExecutor(final String namePrefix, final int platformThreads, final int idleSeconds)
-    {
-        if (null == VIRTUAL_FACTORY)
-        {
-            return executor(namePrefix, platformThreads);
-        }
-        // a direct hand-off: offer succeeds only to a thread waiting in poll, else a new thread is made
-        return new ThreadPoolExecutor(
-            0, Integer.MAX_VALUE, idleSeconds, TimeUnit.SECONDS, new SynchronousQueue<>(), factory(namePrefix));
     }
 
     /**

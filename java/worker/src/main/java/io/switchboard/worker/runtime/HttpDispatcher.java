@@ -17,10 +17,7 @@ import java.util.function.Consumer;
 /**
  * Runs each exchange's application handler on a virtual thread of its own:
  * handlers block (bodies, sleeps, databases) and there may be as many as there
- * are channels, which platform threads would not afford. A handler thread that is
- * done waits a while for the next exchange ({@link HandlerThreads#reusingExecutor}):
- * a new virtual thread per exchange was a tenth of what a servlet request allocated
- * in the worker. The thread writes the
+ * are channels, which platform threads would not afford. The thread writes the
  * response straight into the channel's outbound ring. A request the application
  * declares {@link HttpApplication#isNonBlocking non-blocking} runs at once on
  * the poller's thread instead.
@@ -36,10 +33,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     /** How long the handlers still running when the worker stops are given to end, then again once interrupted. */
     static final long HANDLER_GRACE_MS = 1_000;
 
-    /** How long an idle handler thread waits for an exchange before it ends. */
-    static final int HANDLER_IDLE_SECONDS = 60;
-
-    /** A virtual thread per blocking handler on Java 21+ (idle ones reused), else at most --handler-threads platform threads. */
+    /** A virtual thread per blocking handler on Java 21+, else at most --handler-threads platform threads. */
     private final ExecutorService executor;
     /** Exchanges handed to handler threads and not yet answered: the poller does not spin while there are any. */
     private final AtomicInteger handlersRunning = new AtomicInteger();
@@ -48,7 +42,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         final SharedSegment segment, final ChannelTable channels, final Applications applications,
         final int handlerThreads)
     {
-        this.executor = HandlerThreads.reusingExecutor("switchboard-handler-", handlerThreads, HANDLER_IDLE_SECONDS);
+        this.executor = HandlerThreads.executor("switchboard-handler-", handlerThreads);
         this.segment = segment;
         this.channels = channels;
         this.applications = applications;
