@@ -377,7 +377,7 @@ done
 
 JETTY_JAVA_OPTS="${JETTY_JAVA_OPTS:-}"
 # shellcheck disable=SC2086 # JETTY_JAVA_OPTS is a list of JVM options
-"$JAVA_HOME/bin/java" $JETTY_JAVA_OPTS -jar "$JETTY_JAR" "$JETTY_PORT" >"$RUN_DIR/jetty.log" 2>&1 &
+"$JAVA_HOME/bin/java" $JETTY_JAVA_OPTS -jar "$JETTY_JAR" "$JETTY_PORT" "$ROOT/bench/jetty/src/main/webapp" >"$RUN_DIR/jetty.log" 2>&1 &
 JETTY_PID=$!
 wait_ready "${BASE[jetty]}" "$JETTY_PID" jetty "$RUN_DIR/jetty.log"
 

@@ -58,6 +58,7 @@ final class ChannelHttpStream implements HttpStream
 
     private final HttpChannel channel;
     private final ExchangeMetaData metaData;
+    private final RequestMetaData requestMetaData = new RequestMetaData();
     private final Executor executor;
     private final Object writeLock = new Object();
     /** The exchange's request while it lasts; null between exchanges. Late callbacks compare against it. */
@@ -78,6 +79,17 @@ final class ChannelHttpStream implements HttpStream
         this.metaData = new ExchangeMetaData(connector);
         this.channel = channels.newHttpChannel(metaData);
         this.executor = executor;
+    }
+
+    /**
+     * The handler's thread, before {@link #begin}: the exchange's head as Jetty's, with the fields this stream made
+     * for earlier exchanges where they are the same.
+     *
+     * @throws org.eclipse.jetty.http.BadMessageException when Jetty refuses the Host.
+     */
+    MetaData.Request requestMetaData(final HttpRequest request)
+    {
+        return requestMetaData.of(request);
     }
 
     /**

@@ -1,15 +1,10 @@
 package io.switchboard.jetty;
 
-import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HttpApplication;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.HttpResponse;
 import org.eclipse.jetty.http.BadMessageException;
-import org.eclipse.jetty.http.HostPortHttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpScheme;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpChannel;
@@ -19,7 +14,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -113,13 +107,16 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     @Override
     public void handle(final HttpRequest request, final HttpResponse response) throws Exception
     {
+        final ChannelHttpStream stream = streams.acquire();
         final MetaData.Request metaData;
         try
         {
-            metaData = metaData(request);
+            metaData = stream.requestMetaData(request);
         }
         catch (final IllegalArgumentException | BadMessageException ex)
         {
+            // not begun: the stream is as it was
+            streams.release(stream);
             // a head the CM let through that Jetty cannot take (the CM refuses the Hosts Jetty refuses; this is
             // the guard should the two ever differ): the client's error, not the application's
             final Throwable cause = ex.getCause() == null ? ex : ex.getCause();
@@ -129,7 +126,6 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
             response.send(body);
             return;
         }
-        final ChannelHttpStream stream = streams.acquire();
         stream.begin(request, response);
         request.onCancel(() -> stream.cancelled(request));
         final Runnable task = stream.channel().onRequest(metaData);
@@ -149,33 +145,6 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
     int idleStreams()
     {
         return streams.idle();
-    }
-
-    /**
-     * The CM's parsed head as Jetty's request metadata: the method, the target and the fields as received (the CM
-     * has checked them), the body's length or -1.
-     *
-     * @throws BadMessageException when Jetty refuses the Host ({@code HostPort}'s "Bad port" and the like).
-     */
-    private static MetaData.Request metaData(final HttpRequest request)
-    {
-        final List<HttpHeader> headers = request.headers();
-        final HttpFields.Mutable fields = HttpFields.build(headers.size());
-        HostPortHttpField host = null;
-        for (final HttpHeader header : headers)
-        {
-            if (host == null && "Host".equalsIgnoreCase(header.name()))
-            {
-                host = new HostPortHttpField(header.value());
-                fields.add(host);
-            }
-            else
-            {
-                fields.add(header.name(), header.value());
-            }
-        }
-        return new MetaData.Request(request.method(), HttpScheme.HTTP.asString(), host, request.target(),
-            HttpVersion.HTTP_1_1, fields, request.contentLength());
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.switchboard.bench.jetty;
 
 import java.io.IOException;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import io.switchboard.bench.jetty.servlet.BytesServlet;
 import io.switchboard.bench.jetty.servlet.HelloServlet;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -15,9 +18,16 @@ import org.eclipse.jetty.util.Jetty;
 /**
  * The Jetty baseline of {@code bench/http/run.sh}: a Jetty 12 server with Jetty's default thread pool and
  * connector settings, serving {@link HelloBytesHandler} over HTTP/1.1 on 127.0.0.1 only, and under {@code /servlet}
- * the servlet cases ({@link HelloServlet}, {@link BytesServlet}) in a servlet context without sessions.
+ * the servlet cases ({@link HelloServlet}, {@link BytesServlet}) in the web application WEBAPP
+ * ({@code bench/jetty/src/main/webapp}).
+ * <p>
+ * The web application is deployed as Switchboard's workers deploy it ({@code --webapp /servlet=WEBAPP}): a
+ * {@link WebAppContext} on the same directory, with Jetty's default descriptor (its default and JSP servlets, its
+ * security constraints) and a session handler, the servlet classes coming from the class path (this jar here, the
+ * worker's class path there). Both sides of the servlet cases thus run the same code per request; a bare
+ * {@code ServletContextHandler} would skip part of it and flatter Jetty standalone.
  * <pre>
- *   java -jar bench/jetty/target/switchboard-bench-jetty.jar PORT
+ *   java -jar bench/jetty/target/switchboard-bench-jetty.jar PORT WEBAPP
  * </pre>
  * It prints one line once it accepts connections, and stops gracefully on SIGTERM (Jetty's shutdown hook).
  */
@@ -35,17 +45,22 @@ public final class JettyBaselineServer
     /**
      * Starts the server and waits until it stops.
      *
-     * @param args the TCP port, the only argument.
+     * @param args the TCP port and the web application's directory (or WAR).
      * @throws Exception when the server cannot start, for example because the port is taken.
      */
     public static void main(final String[] args) throws Exception
     {
-        if (args.length != 1)
+        if (args.length != 2)
         {
-            System.err.println("usage: java -jar switchboard-bench-jetty.jar PORT");
+            System.err.println("usage: java -jar switchboard-bench-jetty.jar PORT WEBAPP");
             System.exit(2);
         }
         final int port = port(args[0]);
+        final Path webapp = Path.of(args[1]).toAbsolutePath();
+        if (!Files.exists(webapp))
+        {
+            throw new IllegalArgumentException("no web application (WAR or directory) at " + webapp);
+        }
 
         final HttpConfiguration httpConfig = new HttpConfiguration();
         // Neither nginx nor the CM is asked to advertise a version; the Date header stays (Jetty's default).
@@ -56,9 +71,11 @@ public final class JettyBaselineServer
         connector.setHost(HOST);
         connector.setPort(port);
         server.addConnector(connector);
-        final ServletContextHandler servlets = new ServletContextHandler("/servlet", ServletContextHandler.NO_SESSIONS);
-        servlets.addServlet(HelloServlet.class, "/hello");
-        servlets.addServlet(BytesServlet.class, "/bytes");
+        // as JettyApplicationFactory deploys --webapp /servlet=WEBAPP on a worker
+        final WebAppContext servlets = new WebAppContext();
+        servlets.setContextPath("/servlet");
+        servlets.setWar(webapp.toString());
+        servlets.setThrowUnavailableOnStartupException(true);
         server.setHandler(new Handler.Sequence(servlets, new HelloBytesHandler()));
         server.setStopAtShutdown(true);
 

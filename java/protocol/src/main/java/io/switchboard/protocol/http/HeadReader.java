@@ -1,8 +1,8 @@
 package io.switchboard.protocol.http;
 
+import io.switchboard.ipc.memory.SharedBuffer;
+
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +10,22 @@ import java.util.List;
  * Decodes request heads (layout in {@link HttpHeadDescriptor}) on the worker, checking every length
  * against the frame: the writer is another process and is not trusted. Response heads have one decoder,
  * {@link ResponseHeadDecoder}, the CM's.
+ * <p>
+ * An instance ({@link #HeadReader()}) keeps the Strings, header fields and addresses it read
+ * ({@link FrameStringCache}, {@link FrameHeaderCache}, {@link RemoteAddressCache}): a worker's requests repeat them, and reading them again as new objects was most of
+ * what a head cost the worker in allocation. It reads the frame where it lies ({@link #read(SharedBuffer, long, int)},
+ * the ring's memory): no buffer view is made for it. Such an instance belongs to one thread (the worker's poller).
+ * The static {@link #readRequest} keeps nothing and may be called from any thread.
  */
 public final class HeadReader
 {
+    /** Slots of each cache: enough for the distinct values of a worker's usual traffic, a few KiB of references. */
+    private static final int CACHE_SLOTS = 512;
+    /** Longer values (a big cookie, a long query) are read anew each time: the caches stay small. */
+    private static final int CACHE_MAX_LENGTH = 256;
+    /** The CM's unique id for each request: never the same twice, so never kept (it would only evict). */
+    private static final String REQUEST_ID = "X-Request-Id";
+
     /**
      * Header names most requests carry, spelled as the CM and the common clients send them: read as these
      * constants, not as new Strings. Matched exactly (a name in another case is read as sent).
@@ -50,37 +63,91 @@ public final class HeadReader
         }
     }
 
-    private HeadReader()
+    private final FrameStringCache strings;
+    private final FrameHeaderCache headers;
+    private final RemoteAddressCache addresses;
+    /** The frame being read: where it starts and ends in {@link #buffer}, and the next byte to read. */
+    private SharedBuffer buffer;
+    private long start;
+    private long position;
+    private long limit;
+
+    /**
+     * A reader that keeps what it reads, for one thread.
+     */
+    public HeadReader()
     {
+        this(CACHE_SLOTS);
     }
 
+    private HeadReader(final int cacheSlots)
+    {
+        this.strings = new FrameStringCache(cacheSlots, CACHE_MAX_LENGTH);
+        this.headers = new FrameHeaderCache(cacheSlots, CACHE_MAX_LENGTH);
+        this.addresses = new RemoteAddressCache(cacheSlots);
+    }
+
+    /**
+     * Decodes a head into new objects; safe from any thread.
+     *
+     * @param frame the REQUEST_HEAD frame's payload, from its position to its limit.
+     */
     public static RequestHead readRequest(final ByteBuffer frame)
     {
-        final ByteBuffer buffer = frame.slice().order(ByteOrder.LITTLE_ENDIAN);
-        checkFixed(buffer);
-        final int versionMinor = buffer.get(HttpHeadDescriptor.VERSION_MINOR_OFFSET) & 0xFF;
-        final int flags = buffer.get(HttpHeadDescriptor.FLAGS_OFFSET) & 0xFF;
-        final int count = buffer.getShort(HttpHeadDescriptor.REQUEST_HEADER_COUNT_OFFSET) & 0xFFFF;
-        final long contentLength = buffer.getLong(HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
-        final RemoteAddress remote = readAddress(buffer, "remote", HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET,
-            HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET, buffer.getShort(HttpHeadDescriptor.REMOTE_PORT_OFFSET) & 0xFFFF);
-        final RemoteAddress client = readAddress(buffer, "client", HttpHeadDescriptor.CLIENT_FAMILY_OFFSET,
-            HttpHeadDescriptor.CLIENT_ADDRESS_OFFSET, 0);
-        buffer.position(HttpHeadDescriptor.REQUEST_FIXED_LENGTH);
-        final String application = readString(buffer, "application", -1);
-        final String method = readString(buffer, "method", -1);
-        final String target = readString(buffer, "target", -1);
-        return new RequestHead(
-            application, method, target, versionMinor, flags, contentLength, remote, client, readHeaders(buffer, count));
+        return new HeadReader(0).read(SharedBuffer.wrap(frame), 0, frame.remaining());
     }
 
-    private static RemoteAddress readAddress(
-        final ByteBuffer buffer, final String what, final int familyOffset, final int addressOffset, final int port)
+    /**
+     * Decodes a head in place, its Strings and fields the ones this reader kept where the bytes spell them.
+     *
+     * @param buffer the memory the frame is in (a ring's).
+     * @param offset where the REQUEST_HEAD frame's payload starts in {@code buffer}.
+     * @param length the payload's length.
+     * @throws HeadFormatException when a length or a count does not fit the frame.
+     */
+    public RequestHead read(final SharedBuffer buffer, final long offset, final int length)
     {
-        final int family = buffer.get(familyOffset) & 0xFF;
-        final ByteBuffer bigEndian = buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
-        final long high = bigEndian.getLong(addressOffset);
-        final long low = bigEndian.getLong(addressOffset + Long.BYTES);
+        this.buffer = buffer;
+        this.start = offset;
+        this.limit = offset + length;
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            this.buffer = null;
+        }
+    }
+
+    private RequestHead read()
+    {
+        if (limit - start < HttpHeadDescriptor.REQUEST_FIXED_LENGTH)
+        {
+            throw new HeadFormatException("head of " + (limit - start) + " bytes, shorter than its fixed part");
+        }
+        final int versionMinor = buffer.getByte(start + HttpHeadDescriptor.VERSION_MINOR_OFFSET) & 0xFF;
+        final int flags = buffer.getByte(start + HttpHeadDescriptor.FLAGS_OFFSET) & 0xFF;
+        final int count = buffer.getShort(start + HttpHeadDescriptor.REQUEST_HEADER_COUNT_OFFSET) & 0xFFFF;
+        final long contentLength = buffer.getLong(start + HttpHeadDescriptor.CONTENT_LENGTH_OFFSET);
+        final RemoteAddress remote = readAddress("remote", HttpHeadDescriptor.ADDRESS_FAMILY_OFFSET,
+            HttpHeadDescriptor.REMOTE_ADDRESS_OFFSET,
+            buffer.getShort(start + HttpHeadDescriptor.REMOTE_PORT_OFFSET) & 0xFFFF);
+        final RemoteAddress client = readAddress("client", HttpHeadDescriptor.CLIENT_FAMILY_OFFSET,
+            HttpHeadDescriptor.CLIENT_ADDRESS_OFFSET, 0);
+        position = start + HttpHeadDescriptor.REQUEST_FIXED_LENGTH;
+        final String application = readString("application", -1);
+        final String method = readString("method", -1);
+        final String target = readString("target", -1);
+        return new RequestHead(
+            application, method, target, versionMinor, flags, contentLength, remote, client, readHeaders(count));
+    }
+
+    private RemoteAddress readAddress(final String what, final int familyOffset, final int addressOffset, final int port)
+    {
+        final int family = buffer.getByte(start + familyOffset) & 0xFF;
+        final long high = buffer.getLongBigEndian(start + addressOffset);
+        final long low = buffer.getLongBigEndian(start + addressOffset + Long.BYTES);
         final boolean known = family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 || family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV6;
         if ((!known && (family != HttpHeadDescriptor.ADDRESS_FAMILY_NONE || high != 0 || low != 0 || port != 0)) ||
             (family == HttpHeadDescriptor.ADDRESS_FAMILY_IPV4 && (high != 0 || (low >>> 32) != 0xFFFF)))
@@ -88,93 +155,83 @@ public final class HeadReader
             throw new HeadFormatException(what + " address: family=" + family + " port=" + port +
                 " address=" + Long.toHexString(high) + ":" + Long.toHexString(low));
         }
-        return known ? new RemoteAddress(family, high, low, port) : RemoteAddress.NONE;
+        return known ? addresses.get(family, high, low, port) : RemoteAddress.NONE;
     }
 
-    private static List<HttpHeader> readHeaders(final ByteBuffer buffer, final int count)
+    private List<HttpHeader> readHeaders(final int count)
     {
         // each header takes at least four bytes: a count larger than the frame allows is a lie
-        if (count > buffer.remaining() / 4)
+        if (count > (limit - position) / 4)
         {
-            throw new HeadFormatException("header count " + count + " exceeds what " + buffer.remaining() + " bytes hold");
+            throw new HeadFormatException("header count " + count + " exceeds what " + (limit - position) + " bytes hold");
         }
 
         final List<HttpHeader> headers = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {
-            headers.add(new HttpHeader(readName(buffer, i), readString(buffer, "header value", i)));
+            headers.add(readHeader(i));
         }
 
-        if (buffer.hasRemaining())
+        if (position < limit)
         {
-            throw new HeadFormatException(buffer.remaining() + " bytes after the last header");
+            throw new HeadFormatException((limit - position) + " bytes after the last header");
         }
         return headers;
     }
 
-    private static void checkFixed(final ByteBuffer buffer)
+    private HttpHeader readHeader(final int index)
     {
-        if (buffer.remaining() < HttpHeadDescriptor.REQUEST_FIXED_LENGTH)
-        {
-            throw new HeadFormatException("head of " + buffer.remaining() + " bytes, shorter than its fixed part");
-        }
+        final String name = readName(index);
+        final int length = readLength("header value", index);
+        final long at = position;
+        position += length;
+        return REQUEST_ID.equalsIgnoreCase(name) ?
+            new HttpHeader(name, FrameBytes.newString(buffer, at, length)) : this.headers.get(name, buffer, at, length);
     }
 
     /**
      * A header name: one of {@link #COMMON_NAMES} when the bytes spell it exactly (the same String for every
-     * request, nothing allocated), else a new String.
+     * request, nothing allocated), else the one kept for these bytes, or a new String.
      */
-    private static String readName(final ByteBuffer buffer, final int index)
+    private String readName(final int index)
     {
-        final int length = readLength(buffer, "header name", index);
-        final int at = buffer.position();
+        final int length = readLength("header name", index);
         if (length < COMMON_BY_LENGTH.length)
         {
             for (final String name : COMMON_BY_LENGTH[length])
             {
-                if (spells(buffer, at, name))
+                if (FrameBytes.spells(buffer, position, name))
                 {
-                    buffer.position(at + length);
+                    position += length;
                     return name;
                 }
             }
         }
-        return readBytes(buffer, length);
-    }
-
-    private static boolean spells(final ByteBuffer buffer, final int at, final String name)
-    {
-        for (int i = 0; i < name.length(); i++)
-        {
-            if (buffer.get(at + i) != name.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return readCached(length);
     }
 
     /**
      * @param index the header's index for the error message, or -1; the message is made only on an error (this runs
      *              for every field of every request).
      */
-    private static String readString(final ByteBuffer buffer, final String what, final int index)
+    private String readString(final String what, final int index)
     {
-        return readBytes(buffer, readLength(buffer, what, index));
+        return readCached(readLength(what, index));
     }
 
-    private static int readLength(final ByteBuffer buffer, final String what, final int index)
+    private int readLength(final String what, final int index)
     {
-        if (buffer.remaining() < Short.BYTES)
+        if (limit - position < Short.BYTES)
         {
-            throw new HeadFormatException(describe(what, index) + ": no length at offset " + buffer.position());
+            throw new HeadFormatException(describe(what, index) + ": no length at offset " + (position - start));
         }
 
-        final int length = buffer.getShort() & 0xFFFF;
-        if (length > buffer.remaining())
+        final int length = buffer.getShort(position) & 0xFFFF;
+        position += Short.BYTES;
+        if (length > limit - position)
         {
             throw new HeadFormatException(describe(what, index) + ": length " + length + " at offset " +
-                (buffer.position() - 2) + " runs past the frame");
+                (position - start - 2) + " runs past the frame");
         }
         return length;
     }
@@ -184,10 +241,10 @@ public final class HeadReader
         return index < 0 ? what : what + " " + index;
     }
 
-    private static String readBytes(final ByteBuffer buffer, final int length)
+    private String readCached(final int length)
     {
-        final byte[] bytes = new byte[length];
-        buffer.get(bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        final long at = position;
+        position += length;
+        return strings.get(buffer, at, length);
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,5 +191,54 @@ class HeadCodecTest
     private static String string(final SharedBuffer memory, final long offset, final int length)
     {
         return new String(memory.toByteArray(offset, length), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void shouldReadRepeatedValuesAsTheSameObjectsAndEveryValueAsSent()
+    {
+        final HeadReader reader = new HeadReader();
+        final RequestHead first = read(reader, head("/a?x=1", "host-1", "id-1", "X-Custom", "v"));
+        final RequestHead second = read(reader, head("/a?x=1", "host-1", "id-2", "X-Custom", "v"));
+        assertEquals(List.of(new HttpHeader("Host", "host-1"), new HttpHeader("X-Request-Id", "id-2"),
+            new HttpHeader("X-Custom", "v")), second.headers());
+        assertSame(first.target(), second.target());
+        assertSame(first.application(), second.application());
+        assertSame(first.headers().get(0), second.headers().get(0));
+        assertSame(first.headers().get(2), second.headers().get(2));
+        assertEquals(4242, second.remote().port());
+        assertSame(first.remote(), second.remote());
+        // the CM's request id is never the same twice: not kept
+        assertNotSame(first.headers().get(1), second.headers().get(1));
+
+        // different bytes, whatever slot they land in, are read as sent
+        final Random random = new Random(7);
+        for (int i = 0; i < 2_000; i++)
+        {
+            final String target = "/t" + random.nextInt(3_000);
+            final String host = "h" + random.nextInt(3_000);
+            final String value = "\u00e9" + random.nextInt(3_000);
+            final RequestHead head = read(reader, head(target, host, "id", "X-" + random.nextInt(50), value));
+            assertEquals(target, head.target());
+            assertEquals(host, head.headers().get(0).value());
+            assertEquals(value, head.headers().get(2).value());
+        }
+    }
+
+    /** As the poller reads: in place, at an offset in a larger buffer. */
+    private static RequestHead read(final HeadReader reader, final ByteBuffer frame)
+    {
+        final SharedBuffer memory = SharedBuffer.allocateNative(frame.remaining() + 64, 8);
+        memory.putBytes(40, frame, frame.position(), frame.remaining());
+        return reader.read(memory, 40, frame.remaining());
+    }
+
+    private ByteBuffer head(final String target, final String host, final String id, final String name, final String value)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(512);
+        final byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xFF, (byte)0xFF, 127, 0, 0, 1};
+        writer.wrap(buffer, 0).requestFixed(1, 0, 3, 0).remoteAddress(HttpHeadDescriptor.ADDRESS_FAMILY_IPV4, mapped, 4242)
+            .putString("app").putString("GET").putString(target)
+            .putString("Host").putString(host).putString("X-Request-Id").putString(id).putString(name).putString(value);
+        return buffer.slice(0, writer.length());
     }
 }

@@ -50,6 +50,8 @@ final class ChannelPoller
     private final SessionChannel[] sessions;
     private final Map<String, DeployedServices> rpcApplications;
     private final SessionResources sessionResources;
+    /** Keeps the application names, targets and header fields it read: requests repeat them (the poller's only). */
+    private final HeadReader heads = new HeadReader();
 
     /**
      * @param dispatcher      runs each new exchange's handler (on another thread).
@@ -337,7 +339,7 @@ final class ChannelPoller
             {
                 case HttpFrameType.REQUEST_HEAD ->
                 {
-                    final RequestHead head = HeadReader.readRequest(buffer.byteBuffer(offset, length));
+                    final RequestHead head = heads.read(buffer, offset, length);
                     exchange = new Exchange(channelId, end, head, resume);
                     exchange.onResponseDone(ringSelf);
                     if (!head.hasBody())

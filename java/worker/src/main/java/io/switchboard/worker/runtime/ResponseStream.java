@@ -17,7 +17,6 @@ import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -90,10 +89,10 @@ final class ResponseStream implements HttpResponse
         checkNotCommitted();
         checkToken(name);
         checkValue(name, value);
-        final String lower = name.toLowerCase(Locale.ROOT);
+        // compared ignoring case in place: a lower-cased copy of every name of every response was an allocation each
         for (final String reserved : RESERVED)
         {
-            if (reserved.equals(lower))
+            if (reserved.equalsIgnoreCase(name))
             {
                 throw new IllegalArgumentException(name + " is set by the connection manager");
             }
