@@ -3,13 +3,14 @@ package io.switchboard.protocol.http;
 import io.switchboard.ipc.memory.SharedBuffer;
 
 /**
- * The header fields a reader made from frames, kept as {@link FrameStringCache} keeps Strings, so that a field
- * sent again (the same name and value) is read as the same {@link HttpHeader}, its name and value the same
- * Strings: no allocation, and a consumer that builds something of its own from a field (a container's field
- * object) can keep that too, keyed by the field's identity.
+ * The header fields a reader made, kept so that a field sent again (the same name and value) is read as the same
+ * {@link HttpHeader}: no allocation, and a consumer that builds something of its own from a field (a container's
+ * field object) can keep that too, keyed by the field's identity.
  * <p>
- * Direct-mapped on a hash of the name and the value's bytes; values longer than {@code maxLength} are not kept.
- * Not thread-safe: one per reading thread.
+ * It keys on the identity of the name and value Strings, which the reader takes from its {@link FrameStringCache}
+ * (a value read again is the same String while that cache holds it), so the bytes are hashed and compared once,
+ * there. Direct-mapped on the two Strings' hashes (cached in each String); values longer than {@code maxLength}
+ * are not kept. Not thread-safe: one per reading thread.
  */
 final class FrameHeaderCache
 {
@@ -23,34 +24,27 @@ final class FrameHeaderCache
      */
     FrameHeaderCache(final int slots, final int maxLength)
     {
-        if (slots < 0 || (slots & (slots - 1)) != 0)
-        {
-            throw new IllegalArgumentException("slots=" + slots + ": a power of two or 0");
-        }
-        this.headers = new HttpHeader[slots];
+        this.headers = new HttpHeader[FrameStringCache.checkSlots(slots)];
         this.mask = slots - 1;
         this.maxLength = maxLength;
     }
 
     /**
-     * @param name the field's name, already read.
-     * @return the field of {@code name} whose value is the {@code length} bytes from {@code at}: the one kept, or a
-     * new one.
+     * @return the field of {@code name} and {@code value}: the one kept for these two Strings, or a new one.
      */
-    HttpHeader get(final String name, final SharedBuffer buffer, final long at, final int length)
+    HttpHeader get(final String name, final String value)
     {
-        if (headers.length == 0 || length > maxLength)
+        if (headers.length == 0 || value.length() > maxLength)
         {
-            return new HttpHeader(name, FrameBytes.newString(buffer, at, length));
+            return new HttpHeader(name, value);
         }
-        final int slot = (31 * name.hashCode() + FrameBytes.hash(buffer, at, length)) & mask;
+        final int slot = (31 * name.hashCode() + value.hashCode()) & mask;
         final HttpHeader kept = headers[slot];
-        if (kept != null && kept.name().equals(name) && kept.value().length() == length &&
-            FrameBytes.spells(buffer, at, kept.value()))
+        if (kept != null && kept.name() == name && kept.value() == value)
         {
             return kept;
         }
-        final HttpHeader made = new HttpHeader(name, FrameBytes.newString(buffer, at, length));
+        final HttpHeader made = new HttpHeader(name, value);
         headers[slot] = made;
         return made;
     }

@@ -26,13 +26,21 @@ final class FrameStringCache
      */
     FrameStringCache(final int slots, final int maxLength)
     {
+        this.strings = new String[checkSlots(slots)];
+        this.mask = slots - 1;
+        this.maxLength = maxLength;
+    }
+
+    /**
+     * @return {@code slots}, checked to be a power of two or 0, the sizes a direct-mapped cache of the reader takes.
+     */
+    static int checkSlots(final int slots)
+    {
         if (slots < 0 || (slots & (slots - 1)) != 0)
         {
             throw new IllegalArgumentException("slots=" + slots + ": a power of two or 0");
         }
-        this.strings = new String[slots];
-        this.mask = slots - 1;
-        this.maxLength = maxLength;
+        return slots;
     }
 
     /**

@@ -185,8 +185,10 @@ public final class HeadReader
         final int length = readLength("header value", index);
         final long at = position;
         position += length;
+        // the CM's request id is new on every request: kept, it would only push out what repeats
         return REQUEST_ID.equalsIgnoreCase(name) ?
-            new HttpHeader(name, FrameBytes.newString(buffer, at, length)) : this.headers.get(name, buffer, at, length);
+            new HttpHeader(name, FrameBytes.newString(buffer, at, length)) :
+            this.headers.get(name, strings.get(buffer, at, length));
     }
 
     /**

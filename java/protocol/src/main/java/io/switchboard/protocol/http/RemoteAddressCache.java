@@ -16,11 +16,7 @@ final class RemoteAddressCache
      */
     RemoteAddressCache(final int slots)
     {
-        if (slots < 0 || (slots & (slots - 1)) != 0)
-        {
-            throw new IllegalArgumentException("slots=" + slots + ": a power of two or 0");
-        }
-        this.addresses = new RemoteAddress[slots];
+        this.addresses = new RemoteAddress[FrameStringCache.checkSlots(slots)];
         this.mask = slots - 1;
     }
 
