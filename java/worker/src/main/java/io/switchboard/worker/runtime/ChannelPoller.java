@@ -162,7 +162,10 @@ final class ChannelPoller
         private long channelId = ChannelId.NONE;
         private ChannelEnd end;
         private int endOwner = -1;
+        /** The request being read, or null before its head: {@link #reusable} while it lasts. */
         private Exchange exchange;
+        /** This slot's exchange object, begun again for each request (see {@link Exchange}). */
+        private Exchange reusable;
         private boolean inboundDone;
         private boolean markedDone;
 
@@ -333,6 +336,20 @@ final class ChannelPoller
             return true;
         }
 
+        /**
+         * @return the slot's exchange object, or a new one (kept from now on) if the last request's handler still
+         * runs: the CM may take a channel back without waiting for a handler it has given up on.
+         */
+        private Exchange nextExchange()
+        {
+            if (reusable == null || !reusable.isResponseDone())
+            {
+                reusable = new Exchange(channels, segment.memory(), resume);
+                reusable.onResponseDone(ringSelf);
+            }
+            return reusable;
+        }
+
         private void onMessage(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             switch (type)
@@ -340,8 +357,8 @@ final class ChannelPoller
                 case HttpFrameType.REQUEST_HEAD ->
                 {
                     final RequestHead head = heads.read(buffer, offset, length);
-                    exchange = new Exchange(channelId, end, head, resume);
-                    exchange.onResponseDone(ringSelf);
+                    exchange = nextExchange();
+                    exchange.begin(channelId, end, head);
                     if (!head.hasBody())
                     {
                         inboundDone = true;

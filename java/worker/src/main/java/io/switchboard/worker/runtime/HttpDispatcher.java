@@ -1,8 +1,6 @@
 package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelId;
-import io.switchboard.ipc.channel.ChannelTable;
-import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HttpApplication;
 import org.slf4j.Logger;
@@ -27,8 +25,6 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
     private static final byte[] NOT_FOUND = "No such application on this worker\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final SharedSegment segment;
-    private final ChannelTable channels;
     private final Applications applications;
     /** How long the handlers still running when the worker stops are given to end, then again once interrupted. */
     static final long HANDLER_GRACE_MS = 1_000;
@@ -38,13 +34,9 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     /** Exchanges handed to handler threads and not yet answered: the poller does not spin while there are any. */
     private final AtomicInteger handlersRunning = new AtomicInteger();
 
-    HttpDispatcher(
-        final SharedSegment segment, final ChannelTable channels, final Applications applications,
-        final int handlerThreads)
+    HttpDispatcher(final Applications applications, final int handlerThreads)
     {
         this.executor = HandlerThreads.executor("switchboard-handler-", handlerThreads);
-        this.segment = segment;
-        this.channels = channels;
         this.applications = applications;
     }
 
@@ -57,18 +49,26 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
             run(exchange);
             return;
         }
-        handlersRunning.incrementAndGet();
-        executor.execute(() ->
+        Runnable task = exchange.handlerTask();
+        if (task == null)
         {
-            try
+            // made once per exchange object, which the poller reuses request after request: a task made here for
+            // every request was an allocation each
+            task = () ->
             {
-                run(exchange);
-            }
-            finally
-            {
-                handlersRunning.decrementAndGet();
-            }
-        });
+                try
+                {
+                    run(exchange);
+                }
+                finally
+                {
+                    handlersRunning.decrementAndGet();
+                }
+            };
+            exchange.handlerTask(task);
+        }
+        handlersRunning.incrementAndGet();
+        executor.execute(task);
     }
 
     /**
@@ -83,9 +83,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     {
         final long channelId = exchange.channelId();
         // the handler thread is the outbound ring's only producer while the exchange lasts
-        final ResponseStream response =
-            new ResponseStream(exchange.end(), channels, channelId, segment.memory(), exchange::isCancelled,
-                "HEAD".equals(exchange.method()));
+        final ResponseStream response = exchange.response();
         final HttpApplication application = applications.get(exchange.head().application());
         try
         {
