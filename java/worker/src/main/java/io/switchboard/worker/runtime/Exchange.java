@@ -44,6 +44,8 @@ final class Exchange implements HttpRequest
     private final AtomicReference<Runnable> onCancel = new AtomicReference<>();
     /** The dispatcher's task running this exchange's handler, made once for the exchange's lifetime of requests. */
     private Runnable handlerTask;
+    /** The thread running the handler now, or null: the dispatcher interrupts it if it outlasts the worker's stop. */
+    private volatile Thread handlerThread;
 
     /**
      * @param resume tells the poller the body queue has room again.
@@ -90,6 +92,16 @@ final class Exchange implements HttpRequest
     void handlerTask(final Runnable task)
     {
         this.handlerTask = task;
+    }
+
+    Thread handlerThread()
+    {
+        return handlerThread;
+    }
+
+    void handlerThread(final Thread thread)
+    {
+        this.handlerThread = thread;
     }
 
     long channelId()
