@@ -98,21 +98,34 @@ public final class HeadReader
     }
 
     /**
+     * Decodes a head in place into a new record, its Strings and fields the ones this reader kept.
+     *
+     * @see #read(SharedBuffer, long, int, ReusableRequestHead)
+     */
+    public RequestHead read(final SharedBuffer buffer, final long offset, final int length)
+    {
+        final ReusableRequestHead head = new ReusableRequestHead();
+        read(buffer, offset, length, head);
+        return head.toRecord();
+    }
+
+    /**
      * Decodes a head in place, its Strings and fields the ones this reader kept where the bytes spell them.
      *
      * @param buffer the memory the frame is in (a ring's).
      * @param offset where the REQUEST_HEAD frame's payload starts in {@code buffer}.
      * @param length the payload's length.
+     * @param into   filled with the head (its earlier content replaced); on an exception, left in no useful state.
      * @throws HeadFormatException when a length or a count does not fit the frame.
      */
-    public RequestHead read(final SharedBuffer buffer, final long offset, final int length)
+    public void read(final SharedBuffer buffer, final long offset, final int length, final ReusableRequestHead into)
     {
         this.buffer = buffer;
         this.start = offset;
         this.limit = offset + length;
         try
         {
-            return read();
+            read(into);
         }
         finally
         {
@@ -120,7 +133,7 @@ public final class HeadReader
         }
     }
 
-    private RequestHead read()
+    private void read(final ReusableRequestHead into)
     {
         if (limit - start < HttpHeadDescriptor.REQUEST_FIXED_LENGTH)
         {
@@ -139,8 +152,9 @@ public final class HeadReader
         final String application = readString("application", -1);
         final String method = readString("method", -1);
         final String target = readString("target", -1);
-        return new RequestHead(
-            application, method, target, versionMinor, flags, contentLength, remote, client, readHeaders(count));
+        into.fixed(versionMinor, flags, contentLength, remote, client);
+        into.line(application, method, target);
+        readHeaders(count, into.clearedHeaders());
     }
 
     private RemoteAddress readAddress(final String what, final int familyOffset, final int addressOffset, final int port)
@@ -158,7 +172,7 @@ public final class HeadReader
         return known ? addresses.get(family, high, low, port) : RemoteAddress.NONE;
     }
 
-    private List<HttpHeader> readHeaders(final int count)
+    private void readHeaders(final int count, final List<HttpHeader> headers)
     {
         // each header takes at least four bytes: a count larger than the frame allows is a lie
         if (count > (limit - position) / 4)
@@ -166,7 +180,6 @@ public final class HeadReader
             throw new HeadFormatException("header count " + count + " exceeds what " + (limit - position) + " bytes hold");
         }
 
-        final List<HttpHeader> headers = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {
             headers.add(readHeader(i));
@@ -176,7 +189,6 @@ public final class HeadReader
         {
             throw new HeadFormatException((limit - position) + " bytes after the last header");
         }
-        return headers;
     }
 
     private HttpHeader readHeader(final int index)

@@ -12,7 +12,7 @@ import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.protocol.http.HeadReader;
 import io.switchboard.protocol.http.HttpFrameType;
-import io.switchboard.protocol.http.RequestHead;
+import io.switchboard.protocol.http.ReusableRequestHead;
 import io.switchboard.rpc.DeployedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -356,9 +356,12 @@ final class ChannelPoller
             {
                 case HttpFrameType.REQUEST_HEAD ->
                 {
-                    final RequestHead head = heads.read(buffer, offset, length);
-                    exchange = nextExchange();
-                    exchange.begin(channelId, end, head);
+                    // read into the exchange it begins: not in use until then (its last request is over)
+                    final Exchange next = nextExchange();
+                    final ReusableRequestHead head = next.head();
+                    heads.read(buffer, offset, length, head);
+                    exchange = next;
+                    exchange.begin(channelId, end);
                     if (!head.hasBody())
                     {
                         inboundDone = true;

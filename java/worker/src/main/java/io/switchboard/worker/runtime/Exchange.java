@@ -4,7 +4,7 @@ import io.switchboard.ipc.channel.ChannelEnd;
 import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.memory.SharedBuffer;
 import io.switchboard.protocol.http.HttpHeader;
-import io.switchboard.protocol.http.RequestHead;
+import io.switchboard.protocol.http.ReusableRequestHead;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.NonBlockingBody;
 
@@ -27,11 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Exchange implements HttpRequest
 {
+    /** Read into by the poller for each request, before {@link #begin}. */
+    private final ReusableRequestHead head = new ReusableRequestHead();
     private final RequestBody body;
     private final ResponseStream response;
     private long channelId;
     private ChannelEnd end;
-    private RequestHead head;
     private String path;
     private String query;
     /** Made on the first call: most handlers never ask. A race makes two equal ones, which is harmless. */
@@ -57,13 +58,13 @@ final class Exchange implements HttpRequest
     }
 
     /**
-     * Poller: starts the next request on this exchange; the previous one is over ({@link #isResponseDone}).
+     * Poller: starts the next request on this exchange, whose head it has read into {@link #head()}; the previous
+     * one is over ({@link #isResponseDone}).
      */
-    void begin(final long channelId, final ChannelEnd end, final RequestHead head)
+    void begin(final long channelId, final ChannelEnd end)
     {
         this.channelId = channelId;
         this.end = end;
-        this.head = head;
         final String target = head.target();
         final int question = target.indexOf('?');
         this.path = question < 0 ? target : target.substring(0, question);
@@ -179,7 +180,7 @@ final class Exchange implements HttpRequest
         return body;
     }
 
-    RequestHead head()
+    ReusableRequestHead head()
     {
         return head;
     }
