@@ -112,7 +112,7 @@ final class ChannelHttpStream implements HttpStream
             exchange++;
             this.request = request;
         }
-        channel.initialize();
+        // not channel.initialize(): onRequest does it, and each call wraps Jetty's compliance listener once more
         channel.setHttpStream(this);
     }
 
