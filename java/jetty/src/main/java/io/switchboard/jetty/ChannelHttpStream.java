@@ -272,11 +272,17 @@ final class ChannelHttpStream implements HttpStream
             {
                 commit(metaData, last, content);
             }
-            if (content != null && content.hasRemaining() && !headRequest)
+            final boolean bytes = content != null && content.hasRemaining() && !headRequest;
+            if (bytes && last)
+            {
+                // the last bytes and the end in one hand-over to the CM, as a single write usually is
+                response.end(content);
+            }
+            else if (bytes)
             {
                 response.write(content);
             }
-            if (last)
+            else if (last)
             {
                 response.end();
             }

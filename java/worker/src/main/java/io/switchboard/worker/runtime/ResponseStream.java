@@ -135,14 +135,32 @@ final class ResponseStream implements HttpResponse
 
     public void write(final ByteBuffer bytes) throws IOException
     {
+        write(bytes, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The bytes are published with the end: the CM is woken once, and sees the whole response at once if nothing
+     * went out before.
+     */
+    @Override
+    public void end(final ByteBuffer last) throws IOException
+    {
+        write(last, false);
+        end();
+    }
+
+    private void write(final ByteBuffer bytes, final boolean publish) throws IOException
+    {
         final int length = bytes.remaining();
         if (bytes.hasArray())
         {
-            write(bytes.array(), null, bytes.arrayOffset() + bytes.position(), length, true);
+            write(bytes.array(), null, bytes.arrayOffset() + bytes.position(), length, publish);
         }
         else
         {
-            write(null, bytes, bytes.position(), length, true);
+            write(null, bytes, bytes.position(), length, publish);
         }
         bytes.position(bytes.position() + length);
     }
