@@ -66,6 +66,11 @@ public final class HeadReader
     private final FrameStringCache strings;
     private final FrameHeaderCache headers;
     private final RemoteAddressCache addresses;
+    /**
+     * Each string's bytes, copied out of the frame once to be hashed, compared and made a String from (grows to the
+     * longest string read).
+     */
+    private byte[] scratch = new byte[128];
     /** The frame being read: where it starts and ends in {@link #buffer}, and the next byte to read. */
     private SharedBuffer buffer;
     private long start;
@@ -195,12 +200,11 @@ public final class HeadReader
     {
         final String name = readName(index);
         final int length = readLength("header value", index);
-        final long at = position;
-        position += length;
+        final byte[] bytes = copy(length);
         // the CM's request id is new on every request: kept, it would only push out what repeats
         return REQUEST_ID.equalsIgnoreCase(name) ?
-            new HttpHeader(name, FrameBytes.newString(buffer, at, length)) :
-            this.headers.get(name, strings.get(buffer, at, length));
+            new HttpHeader(name, FrameBytes.newString(bytes, length)) :
+            this.headers.get(name, strings.get(bytes, length));
     }
 
     /**
@@ -210,18 +214,32 @@ public final class HeadReader
     private String readName(final int index)
     {
         final int length = readLength("header name", index);
+        final byte[] bytes = copy(length);
         if (length < COMMON_BY_LENGTH.length)
         {
             for (final String name : COMMON_BY_LENGTH[length])
             {
-                if (FrameBytes.spells(buffer, position, name))
+                if (FrameBytes.spells(bytes, length, name))
                 {
-                    position += length;
                     return name;
                 }
             }
         }
-        return readCached(length);
+        return strings.get(bytes, length);
+    }
+
+    /**
+     * @return the scratch array holding the {@code length} bytes at {@link #position}, which moves past them.
+     */
+    private byte[] copy(final int length)
+    {
+        if (scratch.length < length)
+        {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+        buffer.getBytes(position, scratch, 0, length);
+        position += length;
+        return scratch;
     }
 
     /**
@@ -257,8 +275,6 @@ public final class HeadReader
 
     private String readCached(final int length)
     {
-        final long at = position;
-        position += length;
-        return strings.get(buffer, at, length);
+        return strings.get(copy(length), length);
     }
 }
