@@ -47,9 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * again for every request. {@link #begin} takes an exchange, {@link #awaitCompletion} waits for its end; the
  * {@link JettyApplication}'s pool keeps the instances between exchanges. A stream whose exchange failed is
  * dropped, as Jetty's FastCGI transport drops its channel. Callbacks that outlive their exchange (the worker's
- * cancel action, a demand the body answers late) carry the number of the exchange they were made for and do
- * nothing once the stream has moved on: not the request object, which the worker reuses for the next request on
- * the same channel slot.
+ * cancel action, a demand the body answers late) name the request they were made for and do nothing once the
+ * stream has moved on.
  */
 final class ChannelHttpStream implements HttpStream
 {
@@ -62,10 +61,8 @@ final class ChannelHttpStream implements HttpStream
     private final RequestMetaData requestMetaData = new RequestMetaData();
     private final Executor executor;
     private final Object writeLock = new Object();
-    /** The exchange's request while it lasts; null between exchanges. */
+    /** The exchange's request while it lasts; null between exchanges. Late callbacks compare against it. */
     private volatile HttpRequest request;
-    /** Counts the exchanges begun: late callbacks compare the one they were made for with it. */
-    private volatile long exchange;
     private HttpResponse response;
     private NonBlockingBody body;
     private boolean headRequest;
@@ -107,29 +104,9 @@ final class ChannelHttpStream implements HttpStream
         this.waiter = Thread.currentThread();
         this.state = RUNNING;
         metaData.begin(request);
-        synchronized (this)
-        {
-            exchange++;
-            this.request = request;
-        }
-        // not channel.initialize(): onRequest does it, and each call wraps Jetty's compliance listener once more
+        this.request = request;
+        channel.initialize();
         channel.setHttpStream(this);
-    }
-
-    /**
-     * @return the number of the exchange begun last, for a callback that may run after it is over.
-     */
-    long exchange()
-    {
-        return exchange;
-    }
-
-    /**
-     * @return whether {@code number}'s exchange is the one running (under this stream's lock).
-     */
-    private boolean isCurrent(final long number)
-    {
-        return request != null && exchange == number;
     }
 
     HttpChannel channel()
@@ -184,7 +161,7 @@ final class ChannelHttpStream implements HttpStream
     @Override
     public void demand()
     {
-        final long current = exchange;
+        final HttpRequest current = request;
         body.demand(() -> contentAvailable(current));
     }
 
@@ -192,7 +169,7 @@ final class ChannelHttpStream implements HttpStream
      * Maybe on the poller's thread, which must not run application code: Jetty's reaction runs on a thread of its
      * own.
      */
-    private void contentAvailable(final long demanded)
+    private void contentAvailable(final HttpRequest demanded)
     {
         executor.execute(() ->
         {
@@ -200,7 +177,7 @@ final class ChannelHttpStream implements HttpStream
             synchronized (this)
             {
                 // a demand of an exchange already over must not wake the next one's reader
-                task = isCurrent(demanded) ? channel.onContentAvailable() : null;
+                task = request == demanded ? channel.onContentAvailable() : null;
             }
             if (task != null)
             {
@@ -210,11 +187,11 @@ final class ChannelHttpStream implements HttpStream
     }
 
     /**
-     * The poller's thread: the client went away (or the CM gave up) on exchange {@code cancelled} (its
-     * {@link #exchange()}) while its response was not done. Jetty fails the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or
+     * The poller's thread: the client went away (or the CM gave up) on {@code cancelled} while its response was
+     * not done. Jetty fails the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or
      * write).
      */
-    void cancelled(final long cancelled)
+    void cancelled(final HttpRequest cancelled)
     {
         executor.execute(() ->
         {
@@ -222,7 +199,7 @@ final class ChannelHttpStream implements HttpStream
             synchronized (this)
             {
                 // the worker may cancel an exchange whose handler has returned, when this stream serves the next
-                task = isCurrent(cancelled) ? channel.onRemoteFailure(new EofException("the client went away")) : null;
+                task = request == cancelled ? channel.onRemoteFailure(new EofException("the client went away")) : null;
             }
             if (task != null)
             {
@@ -272,17 +249,11 @@ final class ChannelHttpStream implements HttpStream
             {
                 commit(metaData, last, content);
             }
-            final boolean bytes = content != null && content.hasRemaining() && !headRequest;
-            if (bytes && last)
-            {
-                // the last bytes and the end in one hand-over to the CM, as a single write usually is
-                response.end(content);
-            }
-            else if (bytes)
+            if (content != null && content.hasRemaining() && !headRequest)
             {
                 response.write(content);
             }
-            else if (last)
+            if (last)
             {
                 response.end();
             }

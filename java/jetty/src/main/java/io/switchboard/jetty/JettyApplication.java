@@ -127,8 +127,7 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
             return;
         }
         stream.begin(request, response);
-        final long exchange = stream.exchange();
-        request.onCancel(() -> stream.cancelled(exchange));
+        request.onCancel(() -> stream.cancelled(request));
         final Runnable task = stream.channel().onRequest(metaData);
         if (task != null)
         {

@@ -18,8 +18,6 @@ import java.nio.ByteBuffer;
  * <p>
  * Read as a blocking {@link InputStream}, or without blocking ({@link NonBlockingBody}): then the poller calls the
  * reader's demand back when it hands over a chunk, the end, or the cancellation.
- * <p>
- * Reused with its {@link Exchange}: {@link #begin} starts the next request's body.
  */
 final class RequestBody extends InputStream implements NonBlockingBody
 {
@@ -28,9 +26,8 @@ final class RequestBody extends InputStream implements NonBlockingBody
     private static final byte[] END = new byte[0];
     private static final byte[] CANCELLED = new byte[0];
 
-    /** Made for the first request with a body and kept: most requests have none. */
-    private BlockingQueue<byte[]> chunks;
-    private boolean hasBody;
+    /** Null for a request without a body: it is over before it begins, and most requests have none. */
+    private final BlockingQueue<byte[]> chunks;
     private final Runnable resume;
     private final byte[] one = new byte[1];
     private byte[] current;
@@ -44,33 +41,11 @@ final class RequestBody extends InputStream implements NonBlockingBody
      *               after every chunk taken, so it must be cheap when the poller
      *               did not pause.
      */
-    RequestBody(final Runnable resume)
+    RequestBody(final Runnable resume, final boolean hasBody)
     {
         this.resume = resume;
-        this.ended = true;
-    }
-
-    /**
-     * Poller: the next request's body; nothing reads the last one any more (its handler returned).
-     *
-     * @param hasBody false for a request without a body: it is over before it begins.
-     */
-    void begin(final boolean hasBody)
-    {
-        this.hasBody = hasBody;
-        if (hasBody && chunks == null)
-        {
-            chunks = new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2);
-        }
-        if (chunks != null)
-        {
-            chunks.clear();
-        }
-        current = null;
-        position = 0;
-        demand.set(null);
-        cancelled = false;
-        ended = !hasBody;
+        this.chunks = hasBody ? new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2) : null;
+        this.ended = !hasBody;
     }
 
     /**
@@ -78,7 +53,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
      */
     int freeChunks()
     {
-        return !hasBody ? 0 : Math.max(0, CAPACITY_CHUNKS - chunks.size());
+        return chunks == null ? 0 : Math.max(0, CAPACITY_CHUNKS - chunks.size());
     }
 
     /**
@@ -99,7 +74,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
      */
     void end()
     {
-        if (hasBody)
+        if (chunks != null)
         {
             chunks.add(END);
         }
@@ -112,7 +87,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
     void cancel()
     {
         cancelled = true;
-        if (hasBody)
+        if (chunks != null)
         {
             chunks.offer(CANCELLED);
         }
@@ -151,7 +126,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
     {
         demand.set(onAvailable);
         // set, then look: the poller adds, then takes the demand, so one of the two calls it
-        if (ended || cancelled || (hasBody && !chunks.isEmpty()))
+        if (ended || cancelled || (chunks != null && !chunks.isEmpty()))
         {
             signal();
         }
