@@ -47,8 +47,9 @@ import java.util.concurrent.locks.LockSupport;
  * again for every request. {@link #begin} takes an exchange, {@link #awaitCompletion} waits for its end; the
  * {@link JettyApplication}'s pool keeps the instances between exchanges. A stream whose exchange failed is
  * dropped, as Jetty's FastCGI transport drops its channel. Callbacks that outlive their exchange (the worker's
- * cancel action, a demand the body answers late) name the request they were made for and do nothing once the
- * stream has moved on.
+ * cancel action, a demand the body answers late) carry the number of the exchange they were made for and do
+ * nothing once the stream has moved on: not the request object, which the worker reuses for the next request on
+ * the same channel slot.
  */
 final class ChannelHttpStream implements HttpStream
 {
@@ -61,8 +62,10 @@ final class ChannelHttpStream implements HttpStream
     private final RequestMetaData requestMetaData = new RequestMetaData();
     private final Executor executor;
     private final Object writeLock = new Object();
-    /** The exchange's request while it lasts; null between exchanges. Late callbacks compare against it. */
+    /** The exchange's request while it lasts; null between exchanges. */
     private volatile HttpRequest request;
+    /** Counts the exchanges begun: late callbacks compare the one they were made for with it. */
+    private volatile long exchange;
     private HttpResponse response;
     private NonBlockingBody body;
     private boolean headRequest;
@@ -104,9 +107,29 @@ final class ChannelHttpStream implements HttpStream
         this.waiter = Thread.currentThread();
         this.state = RUNNING;
         metaData.begin(request);
-        this.request = request;
-        channel.initialize();
+        synchronized (this)
+        {
+            exchange++;
+            this.request = request;
+        }
+        // not channel.initialize(): onRequest does it, and each call wraps Jetty's compliance listener once more
         channel.setHttpStream(this);
+    }
+
+    /**
+     * @return the number of the exchange begun last, for a callback that may run after it is over.
+     */
+    long exchange()
+    {
+        return exchange;
+    }
+
+    /**
+     * @return whether {@code number}'s exchange is the one running (under this stream's lock).
+     */
+    private boolean isCurrent(final long number)
+    {
+        return request != null && exchange == number;
     }
 
     HttpChannel channel()
@@ -161,7 +184,7 @@ final class ChannelHttpStream implements HttpStream
     @Override
     public void demand()
     {
-        final HttpRequest current = request;
+        final long current = exchange;
         body.demand(() -> contentAvailable(current));
     }
 
@@ -169,7 +192,7 @@ final class ChannelHttpStream implements HttpStream
      * Maybe on the poller's thread, which must not run application code: Jetty's reaction runs on a thread of its
      * own.
      */
-    private void contentAvailable(final HttpRequest demanded)
+    private void contentAvailable(final long demanded)
     {
         executor.execute(() ->
         {
@@ -177,7 +200,7 @@ final class ChannelHttpStream implements HttpStream
             synchronized (this)
             {
                 // a demand of an exchange already over must not wake the next one's reader
-                task = request == demanded ? channel.onContentAvailable() : null;
+                task = isCurrent(demanded) ? channel.onContentAvailable() : null;
             }
             if (task != null)
             {
@@ -187,11 +210,11 @@ final class ChannelHttpStream implements HttpStream
     }
 
     /**
-     * The poller's thread: the client went away (or the CM gave up) on {@code cancelled} while its response was
-     * not done. Jetty fails the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or
+     * The poller's thread: the client went away (or the CM gave up) on exchange {@code cancelled} (its
+     * {@link #exchange()}) while its response was not done. Jetty fails the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or
      * write).
      */
-    void cancelled(final HttpRequest cancelled)
+    void cancelled(final long cancelled)
     {
         executor.execute(() ->
         {
@@ -199,7 +222,7 @@ final class ChannelHttpStream implements HttpStream
             synchronized (this)
             {
                 // the worker may cancel an exchange whose handler has returned, when this stream serves the next
-                task = request == cancelled ? channel.onRemoteFailure(new EofException("the client went away")) : null;
+                task = isCurrent(cancelled) ? channel.onRemoteFailure(new EofException("the client went away")) : null;
             }
             if (task != null)
             {
@@ -249,11 +272,17 @@ final class ChannelHttpStream implements HttpStream
             {
                 commit(metaData, last, content);
             }
-            if (content != null && content.hasRemaining() && !headRequest)
+            final boolean bytes = content != null && content.hasRemaining() && !headRequest;
+            if (bytes && last)
+            {
+                // the last bytes and the end in one hand-over to the CM, as a single write usually is
+                response.end(content);
+            }
+            else if (bytes)
             {
                 response.write(content);
             }
-            if (last)
+            else if (last)
             {
                 response.end();
             }

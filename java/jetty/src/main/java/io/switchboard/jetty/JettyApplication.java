@@ -127,7 +127,8 @@ public final class JettyApplication implements HttpApplication, AutoCloseable
             return;
         }
         stream.begin(request, response);
-        request.onCancel(() -> stream.cancelled(request));
+        final long exchange = stream.exchange();
+        request.onCancel(() -> stream.cancelled(exchange));
         final Runnable task = stream.channel().onRequest(metaData);
         if (task != null)
         {

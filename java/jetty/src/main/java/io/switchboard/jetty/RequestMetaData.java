@@ -7,6 +7,7 @@ import org.eclipse.jetty.http.HostPortHttpField;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpScheme;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
 
@@ -18,6 +19,12 @@ import java.util.List;
  * {@link HttpHeader} object (its cache), so a field at the same place as last time is the same Jetty field, made
  * once. Jetty's fields are immutable, and a stream serves one exchange at a time, so nothing is shared that could
  * change. Without it each request cost a Jetty field per header and a parsed {@code Host} ({@link HostPortHttpField}).
+ * <p>
+ * The URI is kept the same way: the reader gives a target sent again as the same String, and the Host is the kept
+ * field, so the same pair is the same immutable {@link HttpURI}, parsed once. Made per request, a mutable URI was
+ * parsed again and, being mutable, joined its host and port into a new authority String every time Jetty's
+ * compliance check asked. The fields go to Jetty as an immutable list made from an array of the exact size, which
+ * Jetty keeps as it is, instead of a mutable list it copied.
  */
 final class RequestMetaData
 {
@@ -26,6 +33,10 @@ final class RequestMetaData
 
     private final HttpHeader[] headers = new HttpHeader[KEPT];
     private final HttpField[] fields = new HttpField[KEPT];
+    /** The last request's target and Host field (by identity) and the URI made of them. */
+    private String target;
+    private HostPortHttpField host;
+    private HttpURI uri;
 
     /**
      * The method, the target and the fields as received (the CM has checked them), the body's length or -1.
@@ -35,9 +46,9 @@ final class RequestMetaData
     MetaData.Request of(final HttpRequest request)
     {
         final List<HttpHeader> received = request.headers();
-        final HttpFields.Mutable built = HttpFields.build(received.size());
+        final HttpField[] built = new HttpField[received.size()];
         HostPortHttpField host = null;
-        for (int i = 0; i < received.size(); i++)
+        for (int i = 0; i < built.length; i++)
         {
             final HttpHeader header = received.get(i);
             final boolean isHost = host == null && "Host".equalsIgnoreCase(header.name());
@@ -46,10 +57,27 @@ final class RequestMetaData
             {
                 host = (HostPortHttpField)field;
             }
-            built.add(field);
+            built[i] = field;
         }
-        return new MetaData.Request(request.method(), HttpScheme.HTTP.asString(), host, request.target(),
-            HttpVersion.HTTP_1_1, built, request.contentLength());
+        return new MetaData.Request(request.method(), uri(host, request.target()), HttpVersion.HTTP_1_1,
+            HttpFields.from(built), request.contentLength());
+    }
+
+    private HttpURI uri(final HostPortHttpField host, final String target)
+    {
+        if (uri == null || host != this.host || !target.equals(this.target))
+        {
+            // as MetaData.Request(method, scheme, host, target, ...) builds it, once
+            uri = HttpURI.build()
+                .scheme(HttpScheme.HTTP)
+                .host(host == null ? null : host.getHost())
+                .port(host == null ? -1 : host.getPort())
+                .pathQuery(target)
+                .asImmutable();
+            this.host = host;
+            this.target = target;
+        }
+        return uri;
     }
 
     private HttpField field(final int index, final HttpHeader header, final boolean isHost)

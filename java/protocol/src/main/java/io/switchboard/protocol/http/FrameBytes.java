@@ -1,11 +1,11 @@
 package io.switchboard.protocol.http;
 
-import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * ISO-8859-1 text in a frame, looked at in place (absolute reads): what the
- * caches of {@link HeadReader} need to tell, without making a String, whether bytes spell one they already hold.
+ * ISO-8859-1 text of a frame, copied out of the frame once into the reader's scratch array: what the caches of
+ * {@link HeadReader} need to tell, without making a String, whether bytes spell one they already hold. Hashing and
+ * comparing a copy beats reading the shared memory byte by byte, each read bounds-checked, twice.
  */
 final class FrameBytes
 {
@@ -14,26 +14,30 @@ final class FrameBytes
     }
 
     /**
-     * @return a hash of {@code length} bytes from {@code at}; equal bytes, equal hashes.
+     * @return a hash of the first {@code length} bytes; equal bytes, equal hashes.
      */
-    static int hash(final SharedBuffer buffer, final long at, final int length)
+    static int hash(final byte[] bytes, final int length)
     {
         int hash = length;
         for (int i = 0; i < length; i++)
         {
-            hash = 31 * hash + buffer.getByte(at + i);
+            hash = 31 * hash + bytes[i];
         }
         return hash ^ (hash >>> 16);
     }
 
     /**
-     * @return whether the {@code text.length()} bytes from {@code at} are exactly {@code text}'s characters.
+     * @return whether the first {@code length} bytes are exactly {@code text}'s characters.
      */
-    static boolean spells(final SharedBuffer buffer, final long at, final String text)
+    static boolean spells(final byte[] bytes, final int length, final String text)
     {
-        for (int i = 0; i < text.length(); i++)
+        if (text.length() != length)
         {
-            if ((buffer.getByte(at + i) & 0xFF) != text.charAt(i))
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if ((bytes[i] & 0xFF) != text.charAt(i))
             {
                 return false;
             }
@@ -42,12 +46,10 @@ final class FrameBytes
     }
 
     /**
-     * @return a new String of {@code length} bytes from {@code at}.
+     * @return a new String of the first {@code length} bytes.
      */
-    static String newString(final SharedBuffer buffer, final long at, final int length)
+    static String newString(final byte[] bytes, final int length)
     {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(at, bytes, 0, length);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
     }
 }

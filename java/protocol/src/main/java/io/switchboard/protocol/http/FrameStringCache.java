@@ -1,7 +1,5 @@
 package io.switchboard.protocol.http;
 
-import io.switchboard.ipc.memory.SharedBuffer;
-
 /**
  * The Strings a reader made from frames, kept so that the same bytes in a later frame are read as the same String
  * and nothing is allocated: a worker's requests carry the same application, method, target and most header values
@@ -44,21 +42,22 @@ final class FrameStringCache
     }
 
     /**
-     * @return the {@code length} bytes from {@code at} as a String: the one kept for them, or a new one.
+     * @param bytes the String's bytes, copied out of the frame (the reader's scratch array).
+     * @return the first {@code length} bytes as a String: the one kept for them, or a new one.
      */
-    String get(final SharedBuffer buffer, final long at, final int length)
+    String get(final byte[] bytes, final int length)
     {
         if (strings.length == 0 || length > maxLength)
         {
-            return FrameBytes.newString(buffer, at, length);
+            return FrameBytes.newString(bytes, length);
         }
-        final int slot = FrameBytes.hash(buffer, at, length) & mask;
+        final int slot = FrameBytes.hash(bytes, length) & mask;
         final String kept = strings[slot];
-        if (kept != null && kept.length() == length && FrameBytes.spells(buffer, at, kept))
+        if (kept != null && FrameBytes.spells(bytes, length, kept))
         {
             return kept;
         }
-        final String made = FrameBytes.newString(buffer, at, length);
+        final String made = FrameBytes.newString(bytes, length);
         strings[slot] = made;
         return made;
     }

@@ -66,6 +66,11 @@ public final class HeadReader
     private final FrameStringCache strings;
     private final FrameHeaderCache headers;
     private final RemoteAddressCache addresses;
+    /**
+     * Each string's bytes, copied out of the frame once to be hashed, compared and made a String from (grows to the
+     * longest string read).
+     */
+    private byte[] scratch = new byte[128];
     /** The frame being read: where it starts and ends in {@link #buffer}, and the next byte to read. */
     private SharedBuffer buffer;
     private long start;
@@ -98,21 +103,34 @@ public final class HeadReader
     }
 
     /**
+     * Decodes a head in place into a new record, its Strings and fields the ones this reader kept.
+     *
+     * @see #read(SharedBuffer, long, int, ReusableRequestHead)
+     */
+    public RequestHead read(final SharedBuffer buffer, final long offset, final int length)
+    {
+        final ReusableRequestHead head = new ReusableRequestHead();
+        read(buffer, offset, length, head);
+        return head.toRecord();
+    }
+
+    /**
      * Decodes a head in place, its Strings and fields the ones this reader kept where the bytes spell them.
      *
      * @param buffer the memory the frame is in (a ring's).
      * @param offset where the REQUEST_HEAD frame's payload starts in {@code buffer}.
      * @param length the payload's length.
+     * @param into   filled with the head (its earlier content replaced); on an exception, left in no useful state.
      * @throws HeadFormatException when a length or a count does not fit the frame.
      */
-    public RequestHead read(final SharedBuffer buffer, final long offset, final int length)
+    public void read(final SharedBuffer buffer, final long offset, final int length, final ReusableRequestHead into)
     {
         this.buffer = buffer;
         this.start = offset;
         this.limit = offset + length;
         try
         {
-            return read();
+            read(into);
         }
         finally
         {
@@ -120,7 +138,7 @@ public final class HeadReader
         }
     }
 
-    private RequestHead read()
+    private void read(final ReusableRequestHead into)
     {
         if (limit - start < HttpHeadDescriptor.REQUEST_FIXED_LENGTH)
         {
@@ -139,8 +157,9 @@ public final class HeadReader
         final String application = readString("application", -1);
         final String method = readString("method", -1);
         final String target = readString("target", -1);
-        return new RequestHead(
-            application, method, target, versionMinor, flags, contentLength, remote, client, readHeaders(count));
+        into.fixed(versionMinor, flags, contentLength, remote, client);
+        into.line(application, method, target);
+        readHeaders(count, into.clearedHeaders());
     }
 
     private RemoteAddress readAddress(final String what, final int familyOffset, final int addressOffset, final int port)
@@ -158,7 +177,7 @@ public final class HeadReader
         return known ? addresses.get(family, high, low, port) : RemoteAddress.NONE;
     }
 
-    private List<HttpHeader> readHeaders(final int count)
+    private void readHeaders(final int count, final List<HttpHeader> headers)
     {
         // each header takes at least four bytes: a count larger than the frame allows is a lie
         if (count > (limit - position) / 4)
@@ -166,7 +185,6 @@ public final class HeadReader
             throw new HeadFormatException("header count " + count + " exceeds what " + (limit - position) + " bytes hold");
         }
 
-        final List<HttpHeader> headers = new ArrayList<>(count);
         for (int i = 0; i < count; i++)
         {
             headers.add(readHeader(i));
@@ -176,19 +194,17 @@ public final class HeadReader
         {
             throw new HeadFormatException((limit - position) + " bytes after the last header");
         }
-        return headers;
     }
 
     private HttpHeader readHeader(final int index)
     {
         final String name = readName(index);
         final int length = readLength("header value", index);
-        final long at = position;
-        position += length;
+        final byte[] bytes = copy(length);
         // the CM's request id is new on every request: kept, it would only push out what repeats
         return REQUEST_ID.equalsIgnoreCase(name) ?
-            new HttpHeader(name, FrameBytes.newString(buffer, at, length)) :
-            this.headers.get(name, strings.get(buffer, at, length));
+            new HttpHeader(name, FrameBytes.newString(bytes, length)) :
+            this.headers.get(name, strings.get(bytes, length));
     }
 
     /**
@@ -198,18 +214,32 @@ public final class HeadReader
     private String readName(final int index)
     {
         final int length = readLength("header name", index);
+        final byte[] bytes = copy(length);
         if (length < COMMON_BY_LENGTH.length)
         {
             for (final String name : COMMON_BY_LENGTH[length])
             {
-                if (FrameBytes.spells(buffer, position, name))
+                if (FrameBytes.spells(bytes, length, name))
                 {
-                    position += length;
                     return name;
                 }
             }
         }
-        return readCached(length);
+        return strings.get(bytes, length);
+    }
+
+    /**
+     * @return the scratch array holding the {@code length} bytes at {@link #position}, which moves past them.
+     */
+    private byte[] copy(final int length)
+    {
+        if (scratch.length < length)
+        {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+        buffer.getBytes(position, scratch, 0, length);
+        position += length;
+        return scratch;
     }
 
     /**
@@ -245,8 +275,6 @@ public final class HeadReader
 
     private String readCached(final int length)
     {
-        final long at = position;
-        position += length;
-        return strings.get(buffer, at, length);
+        return strings.get(copy(length), length);
     }
 }

@@ -108,6 +108,23 @@ class HeadCodecTest
     }
 
     @Test
+    void shouldWriteAResponseHeadInPlaceAsTheOneDecoderReadsIt()
+    {
+        // in the middle of a buffer, over bytes left from an earlier frame, as in a ring
+        final ByteBuffer buffer = ByteBuffer.allocate(128);
+        for (int i = 0; i < buffer.capacity(); i++)
+        {
+            buffer.put(i, (byte)0x5A);
+        }
+        final ResponseHeadWriter inPlace = new ResponseHeadWriter();
+        final long end = inPlace.wrap(SharedBuffer.wrap(buffer), 8, 201, 2, 13)
+            .putString("Content-Type").putString("text/plain").putString("X-A").putString("").position();
+        assertEquals("201 13 [Content-Type: text/plain, X-A: ]", describe(buffer.slice(8, (int)end - 8)));
+        assertThrows(IllegalArgumentException.class, () -> inPlace.putString("\u2603"));
+        assertThrows(IllegalArgumentException.class, () -> inPlace.wrap(SharedBuffer.wrap(buffer), 0, 42, 0, 0));
+    }
+
+    @Test
     void shouldRefuseWhatCannotBeEncoded()
     {
         final ByteBuffer buffer = ByteBuffer.allocate(128);

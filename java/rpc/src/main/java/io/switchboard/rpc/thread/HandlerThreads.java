@@ -35,6 +35,7 @@ public final class HandlerThreads
     public static final int DEFAULT_PLATFORM_THREADS = 200;
 
     private static final MethodHandle VIRTUAL_FACTORY = findVirtualFactory();
+    private static final MethodHandle SAME_NAME_VIRTUAL_FACTORY = findSameNameVirtualFactory();
     private static final MethodHandle PER_TASK_EXECUTOR = findPerTaskExecutor();
     private static final MethodHandle IS_VIRTUAL = findIsVirtual();
 
@@ -107,6 +108,27 @@ public final class HandlerThreads
     }
 
     /**
+     * @param name every thread's name.
+     * @return a factory of virtual threads all named {@code name}, or null before Java 21. A numbered name is a
+     * new String (and its builder) for every thread, which a thread per request pays on every request.
+     */
+    public static ThreadFactory sameNameVirtualFactory(final String name)
+    {
+        if (null == SAME_NAME_VIRTUAL_FACTORY)
+        {
+            return null;
+        }
+        try
+        {
+            return (ThreadFactory)SAME_NAME_VIRTUAL_FACTORY.invoke(name);
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("Thread.ofVirtual", t);
+        }
+    }
+
+    /**
      * Starts one thread for {@code task}: virtual, or a daemon platform thread.
      */
     public static Thread start(final String name, final Runnable task)
@@ -153,6 +175,30 @@ public final class HandlerThreads
             // (String) -> ThreadFactory: factory(name(ofVirtual(), prefix, 0))
             final MethodHandle named = MethodHandles.insertArguments(
                 MethodHandles.collectArguments(name, 0, start.asType(MethodType.methodType(builder))), 1, 0L);
+            return MethodHandles.filterReturnValue(named, factory);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * {@code name -> Thread.ofVirtual().name(name).factory()}, or null before Java 21.
+     */
+    private static MethodHandle findSameNameVirtualFactory()
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            final Class<?> builder = Class.forName("java.lang.Thread$Builder");
+            final Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+            final MethodHandle start = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual));
+            final MethodHandle name = lookup.findVirtual(builder, "name", MethodType.methodType(builder, String.class));
+            final MethodHandle factory = lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class));
+            // (String) -> ThreadFactory: factory(name(ofVirtual(), name))
+            final MethodHandle named =
+                MethodHandles.collectArguments(name, 0, start.asType(MethodType.methodType(builder)));
             return MethodHandles.filterReturnValue(named, factory);
         }
         catch (final ReflectiveOperationException ex)

@@ -58,6 +58,17 @@ public interface HttpResponse
     void end() throws IOException;
 
     /**
+     * Writes the body's last bytes and completes the response: as {@link #write(ByteBuffer)} then {@link #end()},
+     * but the worker hands the bytes and the end to the CM at once, one wake-up instead of two (and the whole
+     * response at once when nothing went out before).
+     */
+    default void end(final ByteBuffer last) throws IOException
+    {
+        write(last);
+        end();
+    }
+
+    /**
      * @return whether the head has gone out (status and headers are final).
      */
     boolean isCommitted();

@@ -12,7 +12,7 @@ import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.protocol.http.HeadReader;
 import io.switchboard.protocol.http.HttpFrameType;
-import io.switchboard.protocol.http.RequestHead;
+import io.switchboard.protocol.http.ReusableRequestHead;
 import io.switchboard.rpc.DeployedServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,7 +162,10 @@ final class ChannelPoller
         private long channelId = ChannelId.NONE;
         private ChannelEnd end;
         private int endOwner = -1;
+        /** The request being read, or null before its head: {@link #reusable} while it lasts. */
         private Exchange exchange;
+        /** This slot's exchange object, begun again for each request (see {@link Exchange}). */
+        private Exchange reusable;
         private boolean inboundDone;
         private boolean markedDone;
 
@@ -333,15 +336,32 @@ final class ChannelPoller
             return true;
         }
 
+        /**
+         * @return the slot's exchange object, or a new one (kept from now on) if the last request's handler still
+         * runs: the CM may take a channel back without waiting for a handler it has given up on.
+         */
+        private Exchange nextExchange()
+        {
+            if (reusable == null || !reusable.isResponseDone())
+            {
+                reusable = new Exchange(channels, segment.memory(), resume);
+                reusable.onResponseDone(ringSelf);
+            }
+            return reusable;
+        }
+
         private void onMessage(final SharedBuffer buffer, final long offset, final int length, final int type, final int flags)
         {
             switch (type)
             {
                 case HttpFrameType.REQUEST_HEAD ->
                 {
-                    final RequestHead head = heads.read(buffer, offset, length);
-                    exchange = new Exchange(channelId, end, head, resume);
-                    exchange.onResponseDone(ringSelf);
+                    // read into the exchange it begins: not in use until then (its last request is over)
+                    final Exchange next = nextExchange();
+                    final ReusableRequestHead head = next.head();
+                    heads.read(buffer, offset, length, head);
+                    exchange = next;
+                    exchange.begin(channelId, end);
                     if (!head.hasBody())
                     {
                         inboundDone = true;

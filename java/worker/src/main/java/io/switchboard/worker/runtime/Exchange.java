@@ -1,8 +1,10 @@
 package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelTable;
+import io.switchboard.ipc.memory.SharedBuffer;
 import io.switchboard.protocol.http.HttpHeader;
-import io.switchboard.protocol.http.RequestHead;
+import io.switchboard.protocol.http.ReusableRequestHead;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.NonBlockingBody;
 
@@ -10,38 +12,97 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One request on one channel, from REQUEST_HEAD to the response's last frame:
- * the {@link HttpRequest} the handler reads, fed by the poller.
+ * the {@link HttpRequest} the handler reads, fed by the poller, and the
+ * {@link ResponseStream} the handler writes.
+ * <p>
+ * Reused: the poller keeps one per channel slot and {@link #begin begins} the
+ * slot's next request on it, with its body and response, once this one is over
+ * (its handler returned and the channel was marked done: the CM reuses a slot
+ * only then). A request, its body and its response were objects of their own
+ * for every request. An application keeps none of them past its handler's return.
  */
 final class Exchange implements HttpRequest
 {
-    private final long channelId;
-    private final ChannelEnd end;
-    private final RequestHead head;
+    /** Read into by the poller for each request, before {@link #begin}. */
+    private final ReusableRequestHead head = new ReusableRequestHead();
     private final RequestBody body;
-    private final String path;
-    private final String query;
+    private final ResponseStream response;
+    private long channelId;
+    private ChannelEnd end;
+    private String path;
+    private String query;
     /** Made on the first call: most handlers never ask. A race makes two equal ones, which is harmless. */
     private InetSocketAddress remoteAddress;
     private InetAddress clientAddress;
     private volatile boolean cancelled;
-    private volatile boolean responseDone;
+    /** Set by the handler thread once the final frame is written; the poller reuses this exchange only then. */
+    private volatile boolean responseDone = true;
     private Runnable onResponseDone;
-    private final java.util.concurrent.atomic.AtomicReference<Runnable> onCancel =
-        new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Runnable> onCancel = new AtomicReference<>();
+    /** The dispatcher's task running this exchange's handler, made once for the exchange's lifetime of requests. */
+    private Runnable handlerTask;
+    /** The thread running the handler now, or null: the dispatcher interrupts it if it outlasts the worker's stop. */
+    private volatile Thread handlerThread;
 
-    Exchange(final long channelId, final ChannelEnd end, final RequestHead head, final Runnable resume)
+    /**
+     * @param resume tells the poller the body queue has room again.
+     */
+    Exchange(final ChannelTable channels, final SharedBuffer memory, final Runnable resume)
+    {
+        this.body = new RequestBody(resume);
+        this.response = new ResponseStream(channels, memory, this);
+    }
+
+    /**
+     * Poller: starts the next request on this exchange, whose head it has read into {@link #head()}; the previous
+     * one is over ({@link #isResponseDone}).
+     */
+    void begin(final long channelId, final ChannelEnd end)
     {
         this.channelId = channelId;
         this.end = end;
-        this.head = head;
-        this.body = new RequestBody(resume, head.hasBody());
         final String target = head.target();
         final int question = target.indexOf('?');
         this.path = question < 0 ? target : target.substring(0, question);
         this.query = question < 0 ? "" : target.substring(question + 1);
+        remoteAddress = null;
+        clientAddress = null;
+        onCancel.set(null);
+        cancelled = false;
+        body.begin(head.hasBody());
+        response.begin(end, channelId, "HEAD".equals(head.method()));
+        // last: the handler thread reads the fields above after it sees the exchange (a thread start, or the
+        // poller's own call)
+        responseDone = false;
+    }
+
+    ResponseStream response()
+    {
+        return response;
+    }
+
+    Runnable handlerTask()
+    {
+        return handlerTask;
+    }
+
+    void handlerTask(final Runnable task)
+    {
+        this.handlerTask = task;
+    }
+
+    Thread handlerThread()
+    {
+        return handlerThread;
+    }
+
+    void handlerThread(final Thread thread)
+    {
+        this.handlerThread = thread;
     }
 
     long channelId()
@@ -119,7 +180,7 @@ final class Exchange implements HttpRequest
         return body;
     }
 
-    RequestHead head()
+    ReusableRequestHead head()
     {
         return head;
     }

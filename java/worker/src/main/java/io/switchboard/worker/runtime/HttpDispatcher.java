@@ -1,15 +1,16 @@
 package io.switchboard.worker.runtime;
 
 import io.switchboard.ipc.channel.ChannelId;
-import io.switchboard.ipc.channel.ChannelTable;
-import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.rpc.thread.HandlerThreads;
 import io.switchboard.worker.http.HttpApplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -27,24 +28,27 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(HttpDispatcher.class);
     private static final byte[] NOT_FOUND = "No such application on this worker\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final SharedSegment segment;
-    private final ChannelTable channels;
     private final Applications applications;
     /** How long the handlers still running when the worker stops are given to end, then again once interrupted. */
     static final long HANDLER_GRACE_MS = 1_000;
 
-    /** A virtual thread per blocking handler on Java 21+, else at most --handler-threads platform threads. */
+    /**
+     * A virtual thread per blocking handler on Java 21+, started here: an executor's thread per task would also
+     * cost a wrapper of the task, an entry in its set of threads and a numbered name on every request. Null before
+     * Java 21.
+     */
+    private final ThreadFactory virtualThreads;
+    /** At most --handler-threads platform threads before Java 21; null from 21 on. */
     private final ExecutorService executor;
+    /** Every exchange object this dispatcher has run (one per channel slot): the handlers to interrupt at close. */
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     /** Exchanges handed to handler threads and not yet answered: the poller does not spin while there are any. */
     private final AtomicInteger handlersRunning = new AtomicInteger();
 
-    HttpDispatcher(
-        final SharedSegment segment, final ChannelTable channels, final Applications applications,
-        final int handlerThreads)
+    HttpDispatcher(final Applications applications, final int handlerThreads)
     {
-        this.executor = HandlerThreads.executor("switchboard-handler-", handlerThreads);
-        this.segment = segment;
-        this.channels = channels;
+        this.virtualThreads = HandlerThreads.sameNameVirtualFactory("switchboard-handler");
+        this.executor = virtualThreads == null ? HandlerThreads.executor("switchboard-handler-", handlerThreads) : null;
         this.applications = applications;
     }
 
@@ -57,18 +61,36 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
             run(exchange);
             return;
         }
-        handlersRunning.incrementAndGet();
-        executor.execute(() ->
+        Runnable task = exchange.handlerTask();
+        if (task == null)
         {
-            try
+            // made once per exchange object, which the poller reuses request after request: a task made here for
+            // every request was an allocation each
+            task = () ->
             {
-                run(exchange);
-            }
-            finally
-            {
-                handlersRunning.decrementAndGet();
-            }
-        });
+                exchange.handlerThread(Thread.currentThread());
+                try
+                {
+                    run(exchange);
+                }
+                finally
+                {
+                    exchange.handlerThread(null);
+                    handlersRunning.decrementAndGet();
+                }
+            };
+            exchange.handlerTask(task);
+            exchanges.add(exchange);
+        }
+        handlersRunning.incrementAndGet();
+        if (virtualThreads != null)
+        {
+            virtualThreads.newThread(task).start();
+        }
+        else
+        {
+            executor.execute(task);
+        }
     }
 
     /**
@@ -83,9 +105,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     {
         final long channelId = exchange.channelId();
         // the handler thread is the outbound ring's only producer while the exchange lasts
-        final ResponseStream response =
-            new ResponseStream(exchange.end(), channels, channelId, segment.memory(), exchange::isCancelled,
-                "HEAD".equals(exchange.method()));
+        final ResponseStream response = exchange.response();
         final HttpApplication application = applications.get(exchange.head().application());
         try
         {
@@ -120,6 +140,53 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
      * stop hooks run after this, and must not pull resources from under a handler.
      */
     public void close()
+    {
+        if (executor != null)
+        {
+            closeExecutor();
+            return;
+        }
+        try
+        {
+            if (!awaitHandlers(HANDLER_GRACE_MS))
+            {
+                LOG.warn("handlers still running {} ms after the worker was told to stop: interrupting them",
+                    HANDLER_GRACE_MS);
+                for (final Exchange exchange : exchanges)
+                {
+                    final Thread thread = exchange.handlerThread();
+                    if (thread != null)
+                    {
+                        thread.interrupt();
+                    }
+                }
+                awaitHandlers(HANDLER_GRACE_MS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * @return whether no handler runs any more, within {@code ms}.
+     */
+    private boolean awaitHandlers(final long ms) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (handlersRunning.get() > 0)
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    private void closeExecutor()
     {
         executor.shutdown();
         try

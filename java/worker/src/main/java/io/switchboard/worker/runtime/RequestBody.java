@@ -18,6 +18,8 @@ import java.nio.ByteBuffer;
  * <p>
  * Read as a blocking {@link InputStream}, or without blocking ({@link NonBlockingBody}): then the poller calls the
  * reader's demand back when it hands over a chunk, the end, or the cancellation.
+ * <p>
+ * Reused with its {@link Exchange}: {@link #begin} starts the next request's body.
  */
 final class RequestBody extends InputStream implements NonBlockingBody
 {
@@ -26,8 +28,9 @@ final class RequestBody extends InputStream implements NonBlockingBody
     private static final byte[] END = new byte[0];
     private static final byte[] CANCELLED = new byte[0];
 
-    /** Null for a request without a body: it is over before it begins, and most requests have none. */
-    private final BlockingQueue<byte[]> chunks;
+    /** Made for the first request with a body and kept: most requests have none. */
+    private BlockingQueue<byte[]> chunks;
+    private boolean hasBody;
     private final Runnable resume;
     private final byte[] one = new byte[1];
     private byte[] current;
@@ -41,11 +44,33 @@ final class RequestBody extends InputStream implements NonBlockingBody
      *               after every chunk taken, so it must be cheap when the poller
      *               did not pause.
      */
-    RequestBody(final Runnable resume, final boolean hasBody)
+    RequestBody(final Runnable resume)
     {
         this.resume = resume;
-        this.chunks = hasBody ? new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2) : null;
-        this.ended = !hasBody;
+        this.ended = true;
+    }
+
+    /**
+     * Poller: the next request's body; nothing reads the last one any more (its handler returned).
+     *
+     * @param hasBody false for a request without a body: it is over before it begins.
+     */
+    void begin(final boolean hasBody)
+    {
+        this.hasBody = hasBody;
+        if (hasBody && chunks == null)
+        {
+            chunks = new ArrayBlockingQueue<>(CAPACITY_CHUNKS + 2);
+        }
+        if (chunks != null)
+        {
+            chunks.clear();
+        }
+        current = null;
+        position = 0;
+        demand.set(null);
+        cancelled = false;
+        ended = !hasBody;
     }
 
     /**
@@ -53,7 +78,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
      */
     int freeChunks()
     {
-        return chunks == null ? 0 : Math.max(0, CAPACITY_CHUNKS - chunks.size());
+        return !hasBody ? 0 : Math.max(0, CAPACITY_CHUNKS - chunks.size());
     }
 
     /**
@@ -74,7 +99,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
      */
     void end()
     {
-        if (chunks != null)
+        if (hasBody)
         {
             chunks.add(END);
         }
@@ -87,7 +112,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
     void cancel()
     {
         cancelled = true;
-        if (chunks != null)
+        if (hasBody)
         {
             chunks.offer(CANCELLED);
         }
@@ -126,7 +151,7 @@ final class RequestBody extends InputStream implements NonBlockingBody
     {
         demand.set(onAvailable);
         // set, then look: the poller adds, then takes the demand, so one of the two calls it
-        if (ended || cancelled || (chunks != null && !chunks.isEmpty()))
+        if (ended || cancelled || (hasBody && !chunks.isEmpty()))
         {
             signal();
         }

@@ -6,18 +6,16 @@ import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.RingWriter;
 import io.switchboard.protocol.http.ResponseHeadDecoder;
 import io.switchboard.protocol.http.HttpFrameType;
-import io.switchboard.protocol.http.HttpHeader;
 import io.switchboard.protocol.http.HeadWriter;
 import io.switchboard.protocol.http.HttpHeadDescriptor;
+import io.switchboard.protocol.http.ResponseHeadWriter;
 import io.switchboard.worker.http.HttpResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import io.switchboard.ipc.memory.SharedBuffer;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.Arrays;
 
 /**
  * A handler's {@link HttpResponse}, written straight into the channel's
@@ -27,6 +25,10 @@ import java.util.function.BooleanSupplier;
  * A full ring means the CM has not yet sent the bytes on to the client: the
  * writer rings the CM, then waits ({@link Backoff}) until there is space, the
  * request is cancelled, or the channel is no longer the one it was opened as.
+ * <p>
+ * Reused: each {@link Exchange} keeps one, and {@link #begin} starts the next response on it once the exchange
+ * before it is over (its handler returned and the poller marked the channel done), so that a response costs no
+ * stream, header list, backoff or head writer of its own.
  */
 final class ResponseStream implements HttpResponse
 {
@@ -35,40 +37,54 @@ final class ResponseStream implements HttpResponse
         "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te",
         "trailer", "date", "server"};
 
-    private final ChannelEnd end;
-    private final ChannelTable channels;
-    private final long channelId;
-    private final BooleanSupplier cancelled;
-    /** A HEAD request's: the head says what GET would send (its Content-Length too), and no body goes out. */
-    private final boolean headOnly;
-    private final SharedBuffer memory;
-    private final RingWriter writer;
-    private final Backoff backoff = new Backoff();
-    private final List<HttpHeader> headers = new ArrayList<>();
-    private final HeadWriter headWriter = new HeadWriter();
+    /** Headers a response usually carries fit without growing the arrays. */
+    private static final int HEADERS = 8;
 
-    private int status = 200;
-    private long contentLength = HttpHeadDescriptor.UNKNOWN_LENGTH;
+    private final ChannelTable channels;
+    /** Whose cancellation ends a write: the exchange this stream belongs to. */
+    private final Exchange exchange;
+    private final SharedBuffer memory;
+    private final Backoff backoff = new Backoff();
+    /** Names and values side by side: a header object per response header was an allocation each. */
+    private String[] headerNames = new String[HEADERS];
+    private String[] headerValues = new String[HEADERS];
+    private int headerCount;
+    private final ResponseHeadWriter headWriter = new ResponseHeadWriter();
+
+    private ChannelEnd end;
+    private RingWriter writer;
+    private long channelId;
+    /** A HEAD request's: the head says what GET would send (its Content-Length too), and no body goes out. */
+    private boolean headOnly;
+    private int status;
+    private long contentLength;
     private long written;
     private boolean committed;
     private boolean ended;
     private OutputStream outputStream;
 
-    ResponseStream(
-        final ChannelEnd end,
-        final ChannelTable channels,
-        final long channelId,
-        final SharedBuffer memory,
-        final BooleanSupplier cancelled,
-        final boolean headOnly)
+    ResponseStream(final ChannelTable channels, final SharedBuffer memory, final Exchange exchange)
     {
-        this.headOnly = headOnly;
-        this.end = end;
         this.channels = channels;
-        this.channelId = channelId;
         this.memory = memory;
+        this.exchange = exchange;
+    }
+
+    /**
+     * Starts the response of the exchange's next request: the one before is over, nothing writes this stream.
+     */
+    void begin(final ChannelEnd end, final long channelId, final boolean headOnly)
+    {
+        this.end = end;
         this.writer = end.writer();
-        this.cancelled = cancelled;
+        this.channelId = channelId;
+        this.headOnly = headOnly;
+        status = 200;
+        contentLength = HttpHeadDescriptor.UNKNOWN_LENGTH;
+        written = 0;
+        committed = false;
+        ended = false;
+        clearHeaders();
     }
 
     public HttpResponse status(final int status)
@@ -97,7 +113,7 @@ final class ResponseStream implements HttpResponse
                 throw new IllegalArgumentException(name + " is set by the connection manager");
             }
         }
-        headers.add(new HttpHeader(name, value));
+        addHeader(name, value);
         return this;
     }
 
@@ -114,13 +130,38 @@ final class ResponseStream implements HttpResponse
 
     public void write(final byte[] bytes, final int offset, final int length) throws IOException
     {
-        write(SharedBuffer.wrap(bytes), offset, length);
+        write(bytes, null, offset, length, true);
     }
 
     public void write(final ByteBuffer bytes) throws IOException
     {
+        write(bytes, true);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The bytes are published with the end: the CM is woken once, and sees the whole response at once if nothing
+     * went out before.
+     */
+    @Override
+    public void end(final ByteBuffer last) throws IOException
+    {
+        write(last, false);
+        end();
+    }
+
+    private void write(final ByteBuffer bytes, final boolean publish) throws IOException
+    {
         final int length = bytes.remaining();
-        write(SharedBuffer.wrap(bytes), 0, length);
+        if (bytes.hasArray())
+        {
+            write(bytes.array(), null, bytes.arrayOffset() + bytes.position(), length, publish);
+        }
+        else
+        {
+            write(null, bytes, bytes.position(), length, publish);
+        }
         bytes.position(bytes.position() + length);
     }
 
@@ -134,26 +175,24 @@ final class ResponseStream implements HttpResponse
     public void send(final byte[] body) throws IOException
     {
         contentLength(body.length);
-        write(SharedBuffer.wrap(body), 0, body.length, false);
+        write(body, null, 0, body.length, false);
         end();
     }
 
-    private void write(final SharedBuffer source, final long offset, final int length) throws IOException
-    {
-        write(source, offset, length, true);
-    }
-
     /**
+     * Copies from an array or, when {@code array} is null, from a buffer (absolute indexes): copied straight from
+     * either, with no {@link SharedBuffer} wrapped around it for each write.
+     *
      * @param publish false to leave what is written for the next publication (the end's).
      */
-    private void write(final SharedBuffer source, final long offset, final int length, final boolean publish)
-        throws IOException
+    private void write(final byte[] array, final ByteBuffer buffer, final int offset, final int length,
+        final boolean publish) throws IOException
     {
         if (ended)
         {
             throw new IOException("response already ended");
         }
-        if (cancelled.getAsBoolean())
+        if (exchange.isCancelled())
         {
             throw new IOException("request cancelled: the client went away");
         }
@@ -174,7 +213,14 @@ final class ResponseStream implements HttpResponse
         {
             final int chunk = Math.min(length - done, writer.maxPayloadLength());
             final long at = claim(HttpFrameType.RESPONSE_BODY, chunk);
-            source.getBytes(offset + done, memory, at, chunk);
+            if (array != null)
+            {
+                memory.putBytes(at, array, offset + done, chunk);
+            }
+            else
+            {
+                memory.putBytes(at, buffer, offset + done, chunk);
+            }
             writer.commitUnpublished();
             done += chunk;
         }
@@ -259,12 +305,12 @@ final class ResponseStream implements HttpResponse
 
         try
         {
-            if (!committed && !cancelled.getAsBoolean())
+            if (!committed && !exchange.isCancelled())
             {
-                headers.clear();
+                clearHeaders();
                 status = 500;
                 contentLength = HttpHeadDescriptor.UNKNOWN_LENGTH;
-                headers.add(new HttpHeader("Content-Type", "text/plain; charset=utf-8"));
+                addHeader("Content-Type", "text/plain; charset=utf-8");
                 send("Internal Server Error\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             }
             else
@@ -331,9 +377,9 @@ final class ResponseStream implements HttpResponse
         }
 
         int length = HttpHeadDescriptor.RESPONSE_FIXED_LENGTH;
-        for (final HttpHeader header : headers)
+        for (int i = 0; i < headerCount; i++)
         {
-            length += HeadWriter.encodedLength(header.name().length()) + HeadWriter.encodedLength(header.value().length());
+            length += HeadWriter.encodedLength(headerNames[i].length()) + HeadWriter.encodedLength(headerValues[i].length());
         }
 
         if (length > writer.maxPayloadLength())
@@ -342,10 +388,11 @@ final class ResponseStream implements HttpResponse
         }
 
         final long at = claim(HttpFrameType.RESPONSE_HEAD, length);
-        headWriter.wrap(memory.byteBuffer(at, length), 0).responseFixed(status, headers.size(), contentLength);
-        for (final HttpHeader header : headers)
+        // in the ring's memory itself: a ByteBuffer view of the claimed space was an allocation per response
+        headWriter.wrap(memory, at, status, headerCount, contentLength);
+        for (int i = 0; i < headerCount; i++)
         {
-            headWriter.putString(header.name()).putString(header.value());
+            headWriter.putString(headerNames[i]).putString(headerValues[i]);
         }
         // published with the body's first bytes or the end, never alone: a head the CM has passed on can no
         // longer become a 502 if the worker dies
@@ -367,7 +414,7 @@ final class ResponseStream implements HttpResponse
             // the CM frees space only from what it can see
             writer.publish();
             end.signalPeer();
-            if (cancelled.getAsBoolean())
+            if (exchange.isCancelled())
             {
                 throw new IOException("request cancelled: the client went away");
             }
@@ -378,6 +425,28 @@ final class ResponseStream implements HttpResponse
             backoff.idle();
         }
         return at;
+    }
+
+    private void addHeader(final String name, final String value)
+    {
+        if (headerCount == headerNames.length)
+        {
+            headerNames = Arrays.copyOf(headerNames, headerCount * 2);
+            headerValues = Arrays.copyOf(headerValues, headerCount * 2);
+        }
+        headerNames[headerCount] = name;
+        headerValues[headerCount] = value;
+        headerCount++;
+    }
+
+    /**
+     * Forgets the headers, and lets go of their Strings: a stream kept for the next exchange must not hold them.
+     */
+    private void clearHeaders()
+    {
+        Arrays.fill(headerNames, 0, headerCount, null);
+        Arrays.fill(headerValues, 0, headerCount, null);
+        headerCount = 0;
     }
 
     private void checkNotCommitted()

@@ -185,7 +185,7 @@ public final class WorkerRuntime
 
         final ChannelTable channels = new ChannelTable(segment);
         final Doorbell doorbell = slots.doorbell(slot);
-        try (HttpDispatcher dispatcher = new HttpDispatcher(segment, channels, applications, hosting.handlerThreads()))
+        try (HttpDispatcher dispatcher = new HttpDispatcher(applications, hosting.handlerThreads()))
         {
             final SessionResources sessionResources = SessionResources.fromSystemProperties(doorbell::requeue);
             final ChannelPoller poller = new ChannelPoller(segment, channels, doorbell, slot, dispatcher, rpcApplications,
