@@ -344,6 +344,11 @@ final class ChannelPoller
         {
             if (reusable == null || !reusable.isResponseDone())
             {
+                if (reusable != null)
+                {
+                    // its handler still runs; once it returns, the dispatcher may forget the object
+                    reusable.retire();
+                }
                 reusable = new Exchange(channels, segment.memory(), resume);
                 reusable.onResponseDone(ringSelf);
             }

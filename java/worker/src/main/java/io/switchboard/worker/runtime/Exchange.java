@@ -47,6 +47,8 @@ final class Exchange implements HttpRequest
     private Runnable handlerTask;
     /** The thread running the handler now, or null: the dispatcher interrupts it if it outlasts the worker's stop. */
     private volatile Thread handlerThread;
+    /** The poller gave up on this object (the CM took its slot back from a handler still running) and made another. */
+    private volatile boolean retired;
 
     /**
      * @param resume tells the poller the body queue has room again.
@@ -103,6 +105,35 @@ final class Exchange implements HttpRequest
     void handlerThread(final Thread thread)
     {
         this.handlerThread = thread;
+    }
+
+    /**
+     * Handler thread, at its end: forgets itself unless the next request's handler has already taken its place
+     * (the poller may begin the next request as soon as the response is done, before this thread has left).
+     */
+    void handlerThreadEnded(final Thread thread)
+    {
+        if (handlerThread == thread)
+        {
+            handlerThread = null;
+        }
+    }
+
+    /**
+     * Poller: this object serves no more requests; see {@link #isForgettable()}.
+     */
+    void retire()
+    {
+        retired = true;
+    }
+
+    /**
+     * @return whether the poller retired this object and its last handler has returned: nothing refers to it
+     * any more but the dispatcher's list.
+     */
+    boolean isForgettable()
+    {
+        return retired && responseDone;
     }
 
     long channelId()

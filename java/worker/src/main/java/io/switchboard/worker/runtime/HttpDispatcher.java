@@ -75,11 +75,14 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
                 }
                 finally
                 {
-                    exchange.handlerThread(null);
+                    exchange.handlerThreadEnded(Thread.currentThread());
                     handlersRunning.decrementAndGet();
                 }
             };
             exchange.handlerTask(task);
+            // a new exchange object comes only with a slot's first request or a slot taken back from a handler
+            // still running: the objects retired that way leave the list here, so that it stays about one per slot
+            exchanges.removeIf(Exchange::isForgettable);
             exchanges.add(exchange);
         }
         handlersRunning.incrementAndGet();
