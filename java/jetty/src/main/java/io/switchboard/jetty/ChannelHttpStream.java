@@ -211,8 +211,8 @@ final class ChannelHttpStream implements HttpStream
 
     /**
      * The poller's thread: the client went away (or the CM gave up) on exchange {@code cancelled} (its
-     * {@link #exchange()}) while its response was not done. Jetty fails the exchange, so a servlet learns it ({@code AsyncListener.onError}, a failed read or
-     * write).
+     * {@link #exchange()}) while its response was not done. Jetty fails the exchange, so a servlet learns it
+     * ({@code AsyncListener.onError}, a failed read or write).
      */
     void cancelled(final long cancelled)
     {
