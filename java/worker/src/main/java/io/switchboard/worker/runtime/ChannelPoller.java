@@ -238,7 +238,7 @@ final class ChannelPoller
                 inboundDone = true;
                 if (exchange != null && !exchange.isResponseDone() && !exchange.isCancelled())
                 {
-                    exchange.cancel();
+                    exchange.channelClosing();
                 }
                 else if (exchange == null)
                 {

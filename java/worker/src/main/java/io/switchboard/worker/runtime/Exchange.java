@@ -39,8 +39,12 @@ final class Exchange implements HttpRequest
     private InetSocketAddress remoteAddress;
     private InetAddress clientAddress;
     private volatile boolean cancelled;
-    /** Set by the handler thread once the final frame is written; the poller reuses this exchange only then. */
+    /** Set by the handler thread once it has returned, its final frame written; the poller reuses this exchange only then. */
     private volatile boolean responseDone = true;
+    /** Set by whichever thread writes the response's final frame (END or ABORT), which may be before its handler returns. */
+    private volatile boolean finalFrameWritten;
+    /** Poller only: it has acted on the channel's CLOSING for this request. */
+    private boolean closingSeen;
     private Runnable onResponseDone;
     private final AtomicReference<Runnable> onCancel = new AtomicReference<>();
     /** The dispatcher's task running this exchange's handler, made once for the exchange's lifetime of requests. */
@@ -75,6 +79,8 @@ final class Exchange implements HttpRequest
         clientAddress = null;
         onCancel.set(null);
         cancelled = false;
+        finalFrameWritten = false;
+        closingSeen = false;
         body.begin(head.hasBody());
         response.begin(end, channelId, "HEAD".equals(head.method()));
         // last: the handler thread reads the fields above after it sees the exchange (a thread start, or the
@@ -176,6 +182,39 @@ final class Exchange implements HttpRequest
     void onResponseDone(final Runnable action)
     {
         this.onResponseDone = action;
+    }
+
+    /**
+     * The response stream: its final frame is in the ring; the CM may relay it and close the channel before the
+     * handler returns.
+     */
+    void finalFrameWritten()
+    {
+        finalFrameWritten = true;
+    }
+
+    /**
+     * Poller: the CM closed the channel (CLOSING) while the handler still runs; acted on once per request.
+     * <p>
+     * If the final frame is written, the CM has only finished relaying the response: the handler, on its way out
+     * (a Jetty exchange completes on another thread after its last write), is not told the client went away, which
+     * would fail an exchange that succeeded (a servlet's {@code AsyncListener.onError} for a response it
+     * completed). Only a request body it has not read to the end ends for it, so that no reader waits for bytes
+     * that will not come. Otherwise the request is cancelled.
+     */
+    void channelClosing()
+    {
+        if (closingSeen)
+        {
+            return;
+        }
+        closingSeen = true;
+        if (finalFrameWritten)
+        {
+            body.cancel();
+            return;
+        }
+        cancel();
     }
 
     /**

@@ -275,6 +275,8 @@ final class ResponseStream implements HttpResponse
         }
 
         claim(HttpFrameType.RESPONSE_END, 0);
+        // before the frame is published: the CM may relay it and close the channel at once
+        exchange.finalFrameWritten();
         writer.commit();
         ended = true;
         end.signalPeer();
@@ -340,6 +342,7 @@ final class ResponseStream implements HttpResponse
         writer.abort();
         ended = true;
         claimFinal(HttpFrameType.RESPONSE_ABORT);
+        exchange.finalFrameWritten();
         writer.commit();
         end.signalPeer();
     }
