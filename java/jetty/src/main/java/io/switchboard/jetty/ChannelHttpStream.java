@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.Callback;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -76,6 +77,14 @@ final class ChannelHttpStream implements HttpStream
     private Throwable writeCancelled;
     private Callback cancelCallback;
     private volatile long idleTimeoutMs;
+    /**
+     * Tasks this stream gave the executor (writes asked for by platform threads, content and cancel callbacks) that
+     * have not returned. Jetty may complete an exchange inside one of them (a write's callback runs the servlet's
+     * completion, which ends in {@link #succeeded()}) and then unwind through the channel's state: the stream goes
+     * back to the pool only once they have all returned, or the next exchange would begin under a thread still in
+     * the last one's code.
+     */
+    private final AtomicInteger tasksRunning = new AtomicInteger();
 
     ChannelHttpStream(final ChannelConnector connector, final HttpChannel.Factory channels, final Executor executor)
     {
@@ -194,7 +203,7 @@ final class ChannelHttpStream implements HttpStream
      */
     private void contentAvailable(final long demanded)
     {
-        executor.execute(() ->
+        dispatch(() ->
         {
             final Runnable task;
             synchronized (this)
@@ -216,7 +225,7 @@ final class ChannelHttpStream implements HttpStream
      */
     void cancelled(final long cancelled)
     {
-        executor.execute(() ->
+        dispatch(() ->
         {
             final Runnable task;
             synchronized (this)
@@ -229,6 +238,42 @@ final class ChannelHttpStream implements HttpStream
                 task.run();
             }
         });
+    }
+
+    /**
+     * Runs {@code task} on the executor, counted in {@link #tasksRunning} until it returns.
+     */
+    private void dispatch(final Runnable task)
+    {
+        tasksRunning.incrementAndGet();
+        try
+        {
+            executor.execute(() ->
+            {
+                try
+                {
+                    task.run();
+                }
+                finally
+                {
+                    taskReturned();
+                }
+            });
+        }
+        catch (final RuntimeException ex)
+        {
+            // refused (the server stops): the task will not run
+            taskReturned();
+            throw ex;
+        }
+    }
+
+    private void taskReturned()
+    {
+        if (tasksRunning.decrementAndGet() == 0)
+        {
+            LockSupport.unpark(waiter);
+        }
     }
 
     @Override
@@ -259,7 +304,7 @@ final class ChannelHttpStream implements HttpStream
         }
         else
         {
-            executor.execute(() -> write(metaData, last, content, callback));
+            dispatch(() -> write(metaData, last, content, callback));
         }
     }
 
@@ -431,7 +476,8 @@ final class ChannelHttpStream implements HttpStream
     }
 
     /**
-     * The handler's thread: waits until Jetty has ended the exchange (an async servlet ends it on another thread).
+     * The handler's thread: waits until Jetty has ended the exchange (an async servlet ends it on another thread)
+     * and the tasks this stream dispatched have returned.
      *
      * @return true when the stream may serve another exchange: this one succeeded and the channel was recycled.
      * @throws IOException when Jetty failed it: the worker then aborts the response, or answers 500 if nothing was
@@ -439,7 +485,7 @@ final class ChannelHttpStream implements HttpStream
      */
     boolean awaitCompletion() throws IOException, InterruptedException
     {
-        while (state == RUNNING)
+        while (state == RUNNING || tasksRunning.get() > 0)
         {
             LockSupport.park(this);
             if (Thread.interrupted())
