@@ -13,6 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +72,47 @@ class StickySessionTest
                     assertEquals(pid, session.pid, "session " + session.cookie + " moved");
                     assertEquals(round + 1, session.count);
                 }
+            }
+        }
+    }
+
+    @Test
+    void shouldCountEveryVisitOfSessionsVisitingAtOnce() throws Exception
+    {
+        // each worker's channel slots carry request after request of different sessions at once: every answer
+        // must be its own request's, whole (the worker reuses a slot's exchange objects, Jetty's channels too)
+        try (Instance instance = new Instance("--workers", "2", "--webapp", "/shop=" + ExampleWebAppTest.SHOP_WAR))
+        {
+            final int browsers = 8;
+            final int visits = 200;
+            final ExecutorService threads = Executors.newFixedThreadPool(browsers);
+            try
+            {
+                final List<Future<Session>> done = new ArrayList<>();
+                for (int b = 0; b < browsers; b++)
+                {
+                    done.add(threads.submit(() ->
+                    {
+                        final Http http = new Http(instance.port());
+                        final Session session = new Session();
+                        for (int visit = 1; visit <= visits; visit++)
+                        {
+                            final long pid = session.pid;
+                            visit(http, session);
+                            assertEquals(visit, session.count, "session " + session.cookie);
+                            assertTrue(visit == 1 || pid == session.pid, "session " + session.cookie + " moved");
+                        }
+                        return session;
+                    }));
+                }
+                for (final Future<Session> session : done)
+                {
+                    assertEquals(visits, session.get().count);
+                }
+            }
+            finally
+            {
+                threads.shutdownNow();
             }
         }
     }
