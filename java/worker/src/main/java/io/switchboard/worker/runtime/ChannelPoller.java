@@ -262,6 +262,12 @@ final class ChannelPoller
                 frames++;
             }
 
+            if (inboundDone && exchange != null)
+            {
+                // set, then look: a handler returning now either sees it and marks the channel done itself, or
+                // has declared its response done before and is seen below
+                exchange.inboundRead();
+            }
             if (inboundDone && (exchange == null || exchange.isResponseDone()))
             {
                 markDone();
@@ -298,13 +304,18 @@ final class ChannelPoller
         }
 
         /**
-         * Promises the CM never to touch this channel's rings again; the CM may then reuse the slot.
+         * Promises the CM never to touch this channel's rings again; the CM may then reuse the slot. Unless the
+         * exchange's handler has done so already.
          */
         private void markDone()
         {
             markedDone = true;
-            channels.markWorkerDone(channelId);
-            end.signalPeer();
+            // a handler of a request without a body may have marked it as it returned (Exchange.responseDone)
+            if (exchange == null || exchange.takeDoneMark())
+            {
+                channels.markWorkerDone(channelId);
+                end.signalPeer();
+            }
         }
 
         private void abortUnseen()

@@ -9,9 +9,12 @@ import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.NonBlockingBody;
 
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +30,20 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Exchange implements HttpRequest
 {
+    private static final VarHandle HANDLER_THREAD;
+
+    static
+    {
+        try
+        {
+            HANDLER_THREAD = MethodHandles.lookup().findVarHandle(Exchange.class, "handlerThread", Thread.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** Read into by the poller for each request, before {@link #begin}. */
     private final ReusableRequestHead head = new ReusableRequestHead();
     private final RequestBody body;
@@ -53,12 +70,21 @@ final class Exchange implements HttpRequest
     private volatile Thread handlerThread;
     /** The poller gave up on this object (the CM took its slot back from a handler still running) and made another. */
     private volatile boolean retired;
+    private final ChannelTable channels;
+    /**
+     * The poller has read all it will read of the channel (the head of a request without a body, the body's end,
+     * or the close) and is out of the ring: from then on the handler may mark the channel done itself as it returns.
+     */
+    private volatile boolean inboundRead;
+    /** Taken by whichever of the poller and the handler marks this request's channel done: exactly one does. */
+    private final AtomicBoolean doneMarkTaken = new AtomicBoolean();
 
     /**
      * @param resume tells the poller the body queue has room again.
      */
     Exchange(final ChannelTable channels, final SharedBuffer memory, final Runnable resume)
     {
+        this.channels = channels;
         this.body = new RequestBody(resume);
         this.response = new ResponseStream(channels, memory, this);
     }
@@ -81,6 +107,8 @@ final class Exchange implements HttpRequest
         cancelled = false;
         finalFrameWritten = false;
         closingSeen = false;
+        inboundRead = false;
+        doneMarkTaken.set(false);
         body.begin(head.hasBody());
         response.begin(end, channelId, "HEAD".equals(head.method()));
         // last: the handler thread reads the fields above after it sees the exchange (a thread start, or the
@@ -119,10 +147,8 @@ final class Exchange implements HttpRequest
      */
     void handlerThreadEnded(final Thread thread)
     {
-        if (handlerThread == thread)
-        {
-            handlerThread = null;
-        }
+        // compared and cleared in one step: the next request's handler may take its place between a look and a store
+        HANDLER_THREAD.compareAndSet(this, thread, null);
     }
 
     /**
@@ -162,16 +188,48 @@ final class Exchange implements HttpRequest
     }
 
     /**
-     * Handler thread: the final frame is written; tells the poller (which then
-     * marks the channel done once it has read all it will read).
+     * Handler thread, its handler returned and the final frame written. If the poller has read all it will read
+     * of the channel ({@link #inboundRead()}), as it has for a request without a body, the channel is marked done
+     * here, so that the CM may reuse it without a round through the poller (a wake-up of the poller, and one more
+     * of the CM, per request). Otherwise the poller is told, and marks the channel done once it has read all.
+     * <p>
+     * The exchange is declared done before the mark: the CM reuses the slot only after it, and the poller begins
+     * the slot's next request on this object only if it sees it done. Nothing of this object is touched after
+     * the mark, which the next request may already be using.
      */
     void responseDone()
     {
+        if (inboundRead && takeDoneMark())
+        {
+            final long id = channelId;
+            final ChannelEnd channelEnd = end;
+            responseDone = true;
+            channels.markWorkerDone(id);
+            channelEnd.signalPeer();
+            return;
+        }
         responseDone = true;
         if (onResponseDone != null)
         {
             onResponseDone.run();
         }
+    }
+
+    /**
+     * Poller: it has read the request's last inbound frame and returned from the ring; then it looks at
+     * {@link #isResponseDone()}, so that one of the two sides always marks the channel done.
+     */
+    void inboundRead()
+    {
+        inboundRead = true;
+    }
+
+    /**
+     * @return true for the one caller (handler or poller) that is to mark this request's channel done.
+     */
+    boolean takeDoneMark()
+    {
+        return !doneMarkTaken.get() && doneMarkTaken.compareAndSet(false, true);
     }
 
     boolean isResponseDone()
