@@ -255,9 +255,9 @@ final class Exchange implements HttpRequest
      * Poller: the CM closed the channel (CLOSING) while the handler still runs; acted on once per request.
      * <p>
      * If the final frame is written, the CM has only finished relaying the response: the handler, on its way out
-     * (a Jetty exchange completes on another thread after its last write), is not told the client went away, which
-     * would fail an exchange that succeeded (a servlet's {@code AsyncListener.onError} for a response it
-     * completed). Only a request body it has not read to the end ends for it, so that no reader waits for bytes
+     * (a Jetty exchange completes on the thread of its last write, after that write), is not told the client went
+     * away, which would fail an exchange that succeeded (a servlet's {@code AsyncListener.onError} for a response
+     * it completed). Only a request body it has not read to the end ends for it, so that no reader waits for bytes
      * that will not come. Otherwise the request is cancelled.
      */
     void channelClosing()
