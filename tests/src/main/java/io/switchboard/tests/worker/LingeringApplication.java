@@ -4,7 +4,6 @@ import io.switchboard.worker.http.HttpApplication;
 import io.switchboard.worker.http.HttpRequest;
 import io.switchboard.worker.http.HttpResponse;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +39,5 @@ public final class LingeringApplication implements HttpApplication
         final String result = "cancelled=" + (request.isCancelled() || cancelAction.get()) + "\n";
         Files.writeString(Path.of(latch + ".result"), result, StandardCharsets.US_ASCII,
             StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    }
-
-    @Override
-    public String toString()
-    {
-        return "LingeringApplication";
     }
 }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * A handler that stays on after its whole response is sent (a Jetty exchange completes on the thread of its last
  * write, after that write): the CM relays the response and closes the channel, which is no departure of the client.
- * The handler must not see its request cancelled, and the channel's next request waits for it to return.
+ * The handler must not see its request cancelled, and the connection goes on serving once it has returned.
  */
 @Timeout(120)
 class LingeringHandlerTest
@@ -45,7 +45,7 @@ class LingeringHandlerTest
                     }
                     assertEquals("cancelled=false\n", Files.readString(result, StandardCharsets.US_ASCII));
 
-                    // the same connection goes on, on a channel given back once the handler returned
+                    // the same connection goes on
                     client.send(RawHttp.get("/linger?file=" + dir.resolve("none")));
                     assertEquals("sent\n", client.read().text());
                 }
