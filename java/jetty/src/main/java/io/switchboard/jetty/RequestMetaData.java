@@ -21,10 +21,10 @@ import java.util.List;
  * change. Without it each request cost a Jetty field per header and a parsed {@code Host} ({@link HostPortHttpField}).
  * <p>
  * The URI is kept the same way: the reader gives a target sent again as the same String, and the Host is the kept
- * field, so the same pair is the same immutable {@link HttpURI}, parsed once. Made per request, a mutable URI was
- * parsed again and, being mutable, joined its host and port into a new authority String every time Jetty's
- * compliance check asked. The fields go to Jetty as an immutable list made from an array of the exact size, which
- * Jetty keeps as it is, instead of a mutable list it copied.
+ * field, so the same pair is the same {@link HttpURI}, parsed once, and its authority ({@code host:port}), which
+ * Jetty's compliance check asks for on every request, joined once ({@link JoinedAuthorityURI}): Jetty's own URIs,
+ * mutable or not, join a new String each time. The fields go to Jetty as an immutable list made from an array of
+ * the exact size, which Jetty keeps as it is, instead of a mutable list it copied.
  */
 final class RequestMetaData
 {
@@ -68,12 +68,12 @@ final class RequestMetaData
         if (uri == null || host != this.host || !target.equals(this.target))
         {
             // as MetaData.Request(method, scheme, host, target, ...) builds it, once
-            uri = HttpURI.build()
+            uri = new JoinedAuthorityURI(HttpURI.build()
                 .scheme(HttpScheme.HTTP)
                 .host(host == null ? null : host.getHost())
                 .port(host == null ? -1 : host.getPort())
                 .pathQuery(target)
-                .asImmutable();
+                .asImmutable());
             this.host = host;
             this.target = target;
         }

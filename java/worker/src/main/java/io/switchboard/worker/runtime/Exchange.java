@@ -362,8 +362,11 @@ final class Exchange implements HttpRequest
 
     public String header(final String name)
     {
-        for (final HttpHeader header : head.headers())
+        // by index: the list is an unmodifiable view, whose iterator is an object a request (Jetty asks for the id)
+        final List<HttpHeader> headers = head.headers();
+        for (int i = 0, size = headers.size(); i < size; i++)
         {
+            final HttpHeader header = headers.get(i);
             if (header.name().equalsIgnoreCase(name))
             {
                 return header.value();
