@@ -275,6 +275,16 @@ public final class ChannelTable
         return ChannelId.of(slot, generation(word));
     }
 
+    /**
+     * @return the slot's state word: its generation and state from one load ({@link ChannelSlotDescriptor#generation},
+     * {@link ChannelSlotDescriptor#state}). {@link #currentId} then {@link #state} are two loads, and the slot may be
+     * released and given to another request between them.
+     */
+    public long slotWord(final int slot)
+    {
+        return memory.getLongAcquire(layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET);
+    }
+
     public int state(final int slot)
     {
         return ChannelSlotDescriptor.state(memory.getLongAcquire(layout.channelSlotOffset(checkSlotIndex(slot)) + STATE_WORD_OFFSET));

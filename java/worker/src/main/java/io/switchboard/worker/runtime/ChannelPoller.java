@@ -9,6 +9,7 @@ import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.doorbell.ReadyChannelHandler;
 import io.switchboard.ipc.ring.FragmentAssembler;
 import io.switchboard.ipc.ring.FrameDescriptor;
+import io.switchboard.ipc.segment.ChannelSlotDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.protocol.http.HeadReader;
 import io.switchboard.protocol.http.HttpFrameType;
@@ -18,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.switchboard.ipc.memory.SharedBuffer;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The worker's reading side: learns from its doorbell which channels have
@@ -52,6 +55,8 @@ final class ChannelPoller
     private final SessionResources sessionResources;
     /** Keeps the application names, targets and header fields it read: requests repeat them (the poller's only). */
     private final HeadReader heads = new HeadReader();
+    /** Tests only: runs between a reader's load of its slot's word and the rest of its look at the slot. */
+    private IntConsumer afterSlotWordRead;
 
     /**
      * @param dispatcher      runs each new exchange's handler (on another thread).
@@ -120,6 +125,15 @@ final class ChannelPoller
         return doorbell;
     }
 
+    /**
+     * Tests only: {@code probe} runs with the slot's index after each reader loads its slot's word, before it reads
+     * the slot's other fields, which is where the CM may release the slot and give it to the next request.
+     */
+    void afterSlotWordRead(final IntConsumer probe)
+    {
+        this.afterSlotWordRead = probe;
+    }
+
     private int onChannelReady(final int slot)
     {
         final SessionChannel session = sessions[slot];
@@ -185,8 +199,14 @@ final class ChannelPoller
 
         int read()
         {
-            final long currentId = channels.currentId(slot);
-            final int state = channels.state(slot);
+            // one load: a generation and a state read apart may be two channels' (the slot released and reused)
+            final long word = channels.slotWord(slot);
+            final long currentId = ChannelId.of(slot, ChannelSlotDescriptor.generation(word));
+            final int state = ChannelSlotDescriptor.state(word);
+            if (afterSlotWordRead != null)
+            {
+                afterSlotWordRead.accept(slot);
+            }
             if (currentId != channelId)
             {
                 // a slot is reused for the next request once the last worker marked it done, and
@@ -197,6 +217,14 @@ final class ChannelPoller
                     return 0;
                 }
                 final int owner = channels.owner(slot);
+                // the fields are this generation's only if the word has not moved since (the CM writes them before
+                // it publishes OPEN): else another request has the slot now, and this read must not adopt it
+                VarHandle.loadLoadFence();
+                if (channels.slotWord(slot) != word)
+                {
+                    doorbell.requeue(slot);
+                    return 0;
+                }
                 if (owner < 0 || owner >= segment.layout().cmDoorbellCount())
                 {
                     LOG.error("channel {} names CM doorbell {} of {}: ignored", ChannelId.toString(currentId), owner,

@@ -8,6 +8,7 @@ import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.doorbell.Doorbell;
 import io.switchboard.ipc.ring.FrameDescriptor;
 import io.switchboard.ipc.ring.RingWriter;
+import io.switchboard.ipc.segment.ChannelSlotDescriptor;
 import io.switchboard.ipc.segment.SharedSegment;
 import io.switchboard.protocol.rpc.RpcChannelFrameType;
 import io.switchboard.protocol.rpc.RpcHandshake;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import io.switchboard.ipc.memory.SharedBuffer;
 import io.switchboard.rpc.thread.HandlerThreads;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -115,8 +117,10 @@ final class SessionChannel
      */
     int read()
     {
-        final long currentId = channels.currentId(slot);
-        final int state = channels.state(slot);
+        // one load, as in ChannelPoller: an id and a state read apart may be two channels'
+        final long word = channels.slotWord(slot);
+        final long currentId = ChannelId.of(slot, ChannelSlotDescriptor.generation(word));
+        final int state = ChannelSlotDescriptor.state(word);
         if (currentId != channelId)
         {
             if (isBusy())
@@ -133,6 +137,13 @@ final class SessionChannel
                 return 0;
             }
             final int owner = channels.owner(slot);
+            VarHandle.loadLoadFence();
+            if (channels.slotWord(slot) != word)
+            {
+                // released and given to another session since the word was read
+                doorbell.requeue(slot);
+                return 0;
+            }
             if (owner < 0 || owner >= segment.layout().cmDoorbellCount())
             {
                 LOG.error("session channel {} names CM doorbell {} of {}: ignored", ChannelId.toString(currentId), owner,
