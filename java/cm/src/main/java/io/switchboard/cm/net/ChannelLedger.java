@@ -174,7 +174,7 @@ final class ChannelLedger
             bySlot[slot] = null;
         }
         workers.channelClosed(worker);
-        if (isCutOff(worker))
+        if (isHeldByCutOff(channelId, worker))
         {
             // a rogue may mark the channel done and write on: it is freed once the process is gone
             holdUntilDead(channelId, worker);
@@ -237,7 +237,7 @@ final class ChannelLedger
         {
             final long id = retiringIds[i];
             final int worker = retiringWorkers[i];
-            if (isCutOff(worker))
+            if (isHeldByCutOff(id, worker))
             {
                 i++;
                 continue;
@@ -393,24 +393,42 @@ final class ChannelLedger
 
     /**
      * A worker wrote what no correct worker writes: logs it with the channel and cuts the worker off (here
-     * at once, on the other threads through the handler).
+     * at once, on the other threads through the handler). The worker is the incarnation the channel was given
+     * to: garbage found in an earlier incarnation's channel after its replacement announced READY (this thread
+     * not yet told the earlier one died) is that one's, and its channels are reclaimed when that news comes.
      */
     void reportBadWorker(final int worker, final long channelId, final String what)
     {
+        final int held = heldIncarnations[ChannelId.slot(channelId)];
+        if (held != workers.incarnation(worker))
+        {
+            LOG.error("worker {} (incarnation {}, replaced since) wrote garbage on channel {} (slot/generation): {}; " +
+                "the channel is reclaimed once that process is known gone", worker, held, ChannelId.toString(channelId),
+                what);
+            return;
+        }
         final boolean first = !isCutOff(worker);
         LOG.error("worker {} wrote garbage on channel {} (slot/generation): {}; {}", worker,
             ChannelId.toString(channelId), what, first ? "cutting the worker off" : "already cut off");
         if (first)
         {
-            final int incarnation = workers.incarnation(worker);
-            condemnedIncarnation[worker] = incarnation;
-            faultHandler.onWorkerFault(worker, incarnation, "channel " + ChannelId.toString(channelId) + ": " + what);
+            condemnedIncarnation[worker] = held;
+            faultHandler.onWorkerFault(worker, held, "channel " + ChannelId.toString(channelId) + ": " + what);
         }
     }
 
     boolean isCutOff(final int worker)
     {
         return condemnedIncarnation[worker] == workers.incarnation(worker);
+    }
+
+    /**
+     * @return whether the incarnation {@code channelId} was given to is the one cut off, whether or not it still
+     * serves: what it left in the channel is not to be trusted, and the channel waits for the process to be gone.
+     */
+    private boolean isHeldByCutOff(final long channelId, final int worker)
+    {
+        return condemnedIncarnation[worker] == heldIncarnations[ChannelId.slot(channelId)];
     }
 
     /**
