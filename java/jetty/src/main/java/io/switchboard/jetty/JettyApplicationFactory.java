@@ -22,12 +22,16 @@ import java.util.ServiceLoader;
  * {@link HandlerApplication} found on the class path. Each gets a Jetty server of its own with the worker's node
  * name in its session ids ({@link NodeSessionIds}) and, with {@code --session-store DIR}, Jetty's file session
  * store in that directory, read again at each load since the workers share it ({@link SharedFileSessionStore}).
+ * They unpack their web applications into a directory of this worker's ({@link WorkerTempDirectory}), which the
+ * next worker removes should this one die without stopping them.
  */
 public final class JettyApplicationFactory implements HttpApplicationFactory
 {
     private static final Logger LOG = LoggerFactory.getLogger(JettyApplicationFactory.class);
 
     private final List<NodeSessionIds> sessionIds = new ArrayList<>();
+    /** Where this worker's servers unpack their web applications; made with the first server. */
+    private Path tempDirectory;
 
     @Override
     public List<HttpApplication> create(final HostingOptions options) throws Exception
@@ -98,6 +102,11 @@ public final class JettyApplicationFactory implements HttpApplicationFactory
     {
         final Path sessionStore = options.sessionStore();
         final Server server = JettyApplication.newServer(options.handlerThreads());
+        if (tempDirectory == null)
+        {
+            tempDirectory = WorkerTempDirectory.create(WorkerTempDirectory.defaultRoot());
+        }
+        server.setTempDirectory(tempDirectory.toFile());
         final NodeSessionIds ids = new NodeSessionIds(server);
         server.addBean(ids, true);
         if (sessionStore != null)
