@@ -9,6 +9,7 @@ import io.switchboard.ipc.channel.ChannelTable;
 import io.switchboard.ipc.segment.ChannelSlotDescriptor;
 import io.switchboard.ipc.segment.SegmentLayout;
 import io.switchboard.testsupport.TempSegment;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,67 +26,72 @@ class ChannelLedgerTest
 {
     private static final int WORKER = 0;
 
+    private final TempSegment temp = TempSegment.create(new SegmentLayout(1, 2, 1 << 12, 1));
+    private final WorkerPool workers = new WorkerPool(1);
+    /** The faults reported to the supervisor, each as {@code worker/incarnation}. */
+    private final List<String> faults = new ArrayList<>();
+    private final ChannelLedger ledger = new ChannelLedger(0, temp.segment(), workers,
+        (worker, incarnation, cause) -> faults.add(worker + "/" + incarnation),
+        (connection, cause) -> { throw new AssertionError(cause); });
+
+    @AfterEach
+    void close()
+    {
+        temp.close();
+    }
+
     @Test
     void shouldNotCutOffAReplacementForGarbageInItsPredecessorsChannel()
     {
-        try (TempSegment temp = TempSegment.create(new SegmentLayout(1, 2, 1 << 12, 1)))
-        {
-            final WorkerPool workers = new WorkerPool(1);
-            workers.setReady(WORKER, true);
-            final int first = workers.incarnation(WORKER);
-            final List<String> faults = new ArrayList<>();
-            final ChannelLedger ledger = new ChannelLedger(0, temp.segment(), workers,
-                (worker, incarnation, cause) -> faults.add(worker + "/" + incarnation),
-                (connection, cause) -> { throw new AssertionError(cause); });
-            final Held request = new Held();
-            assertTrue(ledger.open(request, ChannelKind.HTTP, null));
+        workers.setReady(WORKER, true);
+        final int first = workers.incarnation(WORKER);
+        final Held request = new Held();
+        assertTrue(ledger.open(request, ChannelKind.HTTP, null));
 
-            // the request is over, the worker has not marked the channel done: it waits in the retiring list
-            ledger.retire(request.channelId, WORKER, request.end);
-            // the worker dies; its replacement announces READY before this I/O thread hears of the death
-            workers.setReady(WORKER, false);
-            workers.setReady(WORKER, true);
-            final int second = workers.incarnation(WORKER);
-            // and the dead one had scribbled on the channel's fields
-            final long slotOffset = temp.segment().layout().channelSlotOffset(ChannelId.slot(request.channelId));
-            temp.segment().memory().putInt(slotOffset + ChannelSlotDescriptor.OWNER_OFFSET, 7);
+        // the request is over, the worker has not marked the channel done: it waits in the retiring list
+        ledger.retire(request.channelId, WORKER, request.end);
+        // the worker dies; its replacement announces READY before this I/O thread hears of the death
+        workers.setReady(WORKER, false);
+        workers.setReady(WORKER, true);
+        final int second = workers.incarnation(WORKER);
+        // and the dead one had scribbled on the channel's fields
+        scribbleOn(request.channelId);
 
-            ledger.releaseRetired();
+        ledger.releaseRetired();
 
-            assertEquals(List.of(), faults, "no fault held against " + WORKER + "/" + second);
-            assertFalse(ledger.isCutOff(WORKER), "the replacement is not cut off");
-            assertTrue(ledger.hasRetiring(), "the scribbled channel waits for its process to be known gone");
+        assertEquals(List.of(), faults, "no fault held against " + WORKER + "/" + second);
+        assertFalse(ledger.isCutOff(WORKER), "the replacement is not cut off");
+        assertTrue(ledger.hasRetiring(), "the scribbled channel waits for its process to be known gone");
 
-            ledger.workerLost(WORKER, first);
+        ledger.workerLost(WORKER, first);
 
-            assertFalse(ledger.hasChannelsInFlight(), "reclaimed with the incarnation it was given to");
-            assertEquals(ChannelState.FREE, new ChannelTable(temp.segment()).state(ChannelId.slot(request.channelId)));
-        }
+        assertFalse(ledger.hasChannelsInFlight(), "reclaimed with the incarnation it was given to");
+        assertEquals(ChannelState.FREE, new ChannelTable(temp.segment()).state(ChannelId.slot(request.channelId)));
     }
 
     @Test
     void shouldCutOffTheIncarnationThatHoldsTheChannel()
     {
-        try (TempSegment temp = TempSegment.create(new SegmentLayout(1, 2, 1 << 12, 1)))
-        {
-            final WorkerPool workers = new WorkerPool(1);
-            workers.setReady(WORKER, true);
-            final List<String> faults = new ArrayList<>();
-            final ChannelLedger ledger = new ChannelLedger(0, temp.segment(), workers,
-                (worker, incarnation, cause) -> faults.add(worker + "/" + incarnation),
-                (connection, cause) -> { throw new AssertionError(cause); });
-            final Held request = new Held();
-            assertTrue(ledger.open(request, ChannelKind.HTTP, null));
-            ledger.retire(request.channelId, WORKER, request.end);
-            final long slotOffset = temp.segment().layout().channelSlotOffset(ChannelId.slot(request.channelId));
-            temp.segment().memory().putInt(slotOffset + ChannelSlotDescriptor.OWNER_OFFSET, 7);
+        workers.setReady(WORKER, true);
+        final Held request = new Held();
+        assertTrue(ledger.open(request, ChannelKind.HTTP, null));
+        ledger.retire(request.channelId, WORKER, request.end);
+        scribbleOn(request.channelId);
 
-            ledger.releaseRetired();
-            ledger.releaseRetired();
+        ledger.releaseRetired();
+        ledger.releaseRetired();
 
-            assertEquals(List.of(WORKER + "/" + workers.incarnation(WORKER)), faults, "one fault, against the holder");
-            assertTrue(ledger.isCutOff(WORKER));
-        }
+        assertEquals(List.of(WORKER + "/" + workers.incarnation(WORKER)), faults, "one fault, against the holder");
+        assertTrue(ledger.isCutOff(WORKER));
+    }
+
+    /**
+     * A worker rewrites the channel's owner (the CM doorbell it rings): the ledger's check of a held channel finds it.
+     */
+    private void scribbleOn(final long channelId)
+    {
+        final long slotOffset = temp.segment().layout().channelSlotOffset(ChannelId.slot(channelId));
+        temp.segment().memory().putInt(slotOffset + ChannelSlotDescriptor.OWNER_OFFSET, 7);
     }
 
     /**
