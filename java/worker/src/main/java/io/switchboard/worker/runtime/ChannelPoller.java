@@ -126,8 +126,9 @@ final class ChannelPoller
     }
 
     /**
-     * Tests only: {@code probe} runs with the slot's index after each reader loads its slot's word, before it reads
-     * the slot's other fields, which is where the CM may release the slot and give it to the next request.
+     * Tests only: {@code probe} runs with the slot's index after each reader (HTTP, or distributed session made from
+     * now on) loads its slot's word, before it reads the slot's other fields, which is where the CM may release the
+     * slot and give it to the next request.
      */
     void afterSlotWordRead(final IntConsumer probe)
     {
@@ -158,6 +159,7 @@ final class ChannelPoller
             // made on the poller thread: the session's sink must know which thread may never wait
             session = new SessionChannel(
                 slot, workerSlot, segment, channels, doorbell, rpcApplications, Thread.currentThread(), sessionResources);
+            session.afterSlotWordRead(afterSlotWordRead);
             sessions[slot] = session;
         }
         return session;

@@ -25,6 +25,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteOrder;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The worker's end of one channel slot while it carries distributed sessions,
@@ -67,6 +68,8 @@ final class SessionChannel
     private final io.switchboard.ipc.ring.ControlledFrameHandler inbound = this::onFrame;
     private final SessionResources resources;
     private final Runnable wakeSelf;
+    /** Tests only: see {@link ChannelPoller#afterSlotWordRead}. */
+    private IntConsumer afterSlotWordRead;
 
     private long channelId = ChannelId.NONE;
     private ChannelEnd end;
@@ -110,6 +113,11 @@ final class SessionChannel
         return channelId != ChannelId.NONE && !done;
     }
 
+    void afterSlotWordRead(final IntConsumer probe)
+    {
+        this.afterSlotWordRead = probe;
+    }
+
     /**
      * The slot's doorbell rang.
      *
@@ -121,6 +129,10 @@ final class SessionChannel
         final long word = channels.slotWord(slot);
         final long currentId = ChannelId.of(slot, ChannelSlotDescriptor.generation(word));
         final int state = ChannelSlotDescriptor.state(word);
+        if (afterSlotWordRead != null)
+        {
+            afterSlotWordRead.accept(slot);
+        }
         if (currentId != channelId)
         {
             if (isBusy())

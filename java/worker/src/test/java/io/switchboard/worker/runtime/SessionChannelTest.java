@@ -3,6 +3,9 @@ package io.switchboard.worker.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.ipc.channel.ChannelEnd;
+import io.switchboard.ipc.channel.ChannelId;
+import io.switchboard.ipc.channel.ChannelKind;
 import io.switchboard.protocol.rpc.RpcErrorCode;
 import io.switchboard.protocol.rpc.RpcFrame;
 import io.switchboard.testsupport.LogCapture;
@@ -189,6 +192,42 @@ class SessionChannelTest
                 worker.poll();
             }
             assertTrue(log.contains("unexpected"), String.valueOf(log.messages()));
+        }
+    }
+
+    @Test
+    void shouldTakeASessionOpenedWhileItLookedAtTheSlotUnderThatSessionsChannelId()
+    {
+        try (SessionHarness worker = new SessionHarness(1, RING_CAPACITY, 4L << 20, 4L << 20))
+        {
+            // the slot carried a session before (its kind says RPC) and is free now
+            final long before = worker.channels.allocate(ChannelKind.RPC, 0, 0);
+            worker.channels.beginClose(before);
+            worker.channels.release(before);
+            final List<SessionHarness.Session> opened = new ArrayList<>();
+            worker.poller.afterSlotWordRead(slot ->
+            {
+                if (!opened.isEmpty())
+                {
+                    return;
+                }
+                // the CM, between the worker's load of the slot's word and the rest of its look: a session given
+                // up at once (its client gone), then the next one on the same slot
+                final long gone = worker.channels.allocate(ChannelKind.RPC, 0, 0);
+                worker.channels.beginClose(gone);
+                worker.channels.release(gone);
+                opened.add(worker.sendOpen(worker.channels.allocate(ChannelKind.RPC, 0, 0), MAX_FRAME));
+            });
+            // a ring while the slot was free (the CM's last retire rings once more)
+            ChannelEnd.forCm(worker.temp.segment(), 0, 0).signalPeer();
+
+            worker.poll();
+            final SessionHarness.Session session = opened.getFirst();
+            assertEquals(ChannelId.generation(before) + 2, ChannelId.generation(session.channelId), "the slot reused");
+            session.send(SessionHarness.frame(RpcFrame.PING, 5, 0, new byte[0]));
+            pollUntil(worker, session, 1);
+            assertTrue(session.accepted, "accepted under its own channel id");
+            assertEquals(RpcFrame.PONG, session.frames().getFirst().type());
         }
     }
 

@@ -167,6 +167,24 @@ final class SessionHarness implements AutoCloseable
         {
             throw new IllegalStateException("no free channel");
         }
+        final Session session = sendOpen(id, maxFrameLength);
+        for (int i = 0; i < 1000 && !session.accepted; i++)
+        {
+            poll();
+            session.readOutbound();
+        }
+        if (!session.accepted)
+        {
+            throw new AssertionError("session " + ChannelId.toString(id) + " not accepted");
+        }
+        return session;
+    }
+
+    /**
+     * Writes SESSION_OPEN of the test application into channel {@code id}'s inbound ring and rings; polls nothing.
+     */
+    Session sendOpen(final long id, final int maxFrameLength)
+    {
         final Session session = new Session(id);
         opened.add(session);
         final byte[] name = APPLICATION.getBytes(StandardCharsets.UTF_8);
@@ -178,15 +196,6 @@ final class SessionHarness implements AutoCloseable
             throw new IllegalStateException("no room for SESSION_OPEN");
         }
         session.end.signalPeer();
-        for (int i = 0; i < 1000 && !session.accepted; i++)
-        {
-            poll();
-            session.readOutbound();
-        }
-        if (!session.accepted)
-        {
-            throw new AssertionError("session " + ChannelId.toString(id) + " not accepted");
-        }
         return session;
     }
 
