@@ -28,6 +28,11 @@
 #           sb_servlet_hello_rps=.. jetty_servlet_hello_rps=.. nginx_jetty_servlet_hello_rps=.. (and _16k_rps, and
 #           _p99_us beside each)      (one line)
 #   ALLOC sb_cm_hello_alloc_bytes_per_req=.. sb_servlet_worker_alloc_bytes_per_req=.. jetty_servlet_alloc_bytes_per_req=..
+#   CPU sb_servlet_hello_cpu_us=.. jetty_servlet_hello_cpu_us=.. (each target and URL; and wrk's, and the floor below)
+# The CPU line comes from one more run per target and URL: the CPU time (user + system, from /proc) each server
+# process spent, and wrk's own, divided by the responses. sb's floor on a servlet URL is its CPU on the plain
+# application's URL plus what the servlet costs Jetty alone over its plain handler: what Switchboard would spend with
+# an adapter that cost nothing. README.md explains what it means for the req/s ratios.
 #
 # Options, defaults in brackets; the environment may set them too (SB_URL, SB_PID, SB_WORKER_PID, JETTY_PORT,
 # NGINX_PORT, THREADS, CONNECTIONS, DURATION, WARMUP, RUNS, CASES), and JETTY_JAVA_OPTS adds JVM options to Jetty:
@@ -43,7 +48,8 @@
 #   --runs N            measured runs per target and URL [3]
 #   --cases LIST        the URLs measured, a comma-separated subset of hello,16k,servlet_hello,servlet_16k [all];
 #                       e.g. --cases servlet_hello,servlet_16k for the servlet cases and their baselines only
-#   --no-alloc          skip the allocation runs     --no-install  never call install-tools.sh
+#   --no-alloc          skip the allocation runs     --no-cpu     skip the CPU runs
+#   --no-install        never call install-tools.sh
 #   --keep              keep the run directory (wrk outputs, logs, nginx.conf, JFR files)
 #
 # Every process it starts (Jetty, nginx, wrk) is stopped by PID when it exits, however it exits; every wrk
@@ -75,6 +81,7 @@ SETTLE="${SETTLE:-2}"
 RUNS="${RUNS:-3}"
 CASES="${CASES:-hello,16k,servlet_hello,servlet_16k}"
 ALLOC=1
+CPU=1
 INSTALL=1
 KEEP=0
 
@@ -110,6 +117,7 @@ while [[ $# -gt 0 ]]; do
         --cases) CASES="${2:?--cases needs a list}"; shift 2 ;;
         --cases=*) CASES="${1#*=}"; shift ;;
         --no-alloc) ALLOC=0; shift ;;
+        --no-cpu) CPU=0; shift ;;
         --no-install) INSTALL=0; shift ;;
         --keep) KEEP=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -592,6 +600,102 @@ EOF
     fi
 fi
 
+# --- CPU per response (/proc) ------------------------------------------------------------------------------
+
+proc_ticks() {
+    # proc_ticks PID...: the clock ticks of user and system time the processes (all their threads) have used
+    local pid ticks total=0
+    for pid in "$@"; do
+        # utime and stime are the 12th and 13th fields after the command name, which may hold spaces
+        ticks="$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
+        [[ "$ticks" =~ ^[0-9]+$ ]] || return 1
+        total=$((total + ticks))
+    done
+    echo "$total"
+}
+
+per_response() {
+    # per_response TICKS REQUESTS: microseconds of CPU per response, one decimal
+    awk -v t="$1" -v r="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", t * 1000000 / hz / r }'
+}
+
+declare -A CPU_US CPU_PARTS CPU_WRK_US CPU_RPS   # [target,key]: the server's us per response, per process, wrk's
+CPU_KEYS=()
+cpu_run() {
+    # cpu_run TARGET KEY NAME:PIDS...: one wrk run of KEY's URL; each named process group's CPU per response
+    # (PIDS a space-separated list), their sum and wrk's own
+    local target="$1" key="$2" entry i out requests wrk_user wrk_system ticks
+    shift 2
+    local names=() pids=() before=()
+    CPU_KEYS+=("$target,$key")
+    for entry in "$@"; do
+        names+=("${entry%%:*}"); pids+=("${entry#*:}")
+    done
+    for i in "${!pids[@]}"; do
+        # shellcheck disable=SC2086 # a list of pids
+        if ! before[$i]="$(proc_ticks ${pids[$i]})"; then
+            CPU_PARTS[$target,$key]="n/a: ${names[$i]} (pid ${pids[$i]}) is not running"
+            return 0
+        fi
+    done
+    out="$RUN_DIR/wrk-$target-$key-cpu.txt"
+    say "$target ${URL_PATH[$key]}: ${DURATION} s CPU run (${names[*]})"
+    # bash's time: the CPU of the children waited for inside, that is timeout and wrk
+    local TIMEFORMAT='%3U %3S'
+    { time run_wrk "$DURATION" "${BASE[$target]}${URL_PATH[$key]}" "$out"; } 2>"$RUN_DIR/cpu-wrk-$target-$key.time" || true
+    requests="$(parse_wrk "$out" | cut -d' ' -f4 || true)"
+    if [[ ! "$requests" =~ ^[1-9][0-9]*$ ]]; then
+        CPU_PARTS[$target,$key]="n/a: the wrk run failed"
+        return 0
+    fi
+    CPU_RPS[$target,$key]="$(parse_wrk "$out" | cut -d' ' -f1)"
+    local total=0 parts=()
+    for i in "${!pids[@]}"; do
+        # shellcheck disable=SC2086 # a list of pids
+        if ! ticks="$(proc_ticks ${pids[$i]})"; then
+            CPU_PARTS[$target,$key]="n/a: ${names[$i]} (pid ${pids[$i]}) ended during the run"
+            return 0
+        fi
+        ticks=$((ticks - before[i]))
+        total=$((total + ticks))
+        parts+=("${names[$i]} $(per_response "$ticks" "$requests")")
+    done
+    CPU_US[$target,$key]="$(per_response "$total" "$requests")"
+    CPU_PARTS[$target,$key]="$(IFS=,; echo "${parts[*]}" | sed 's/,/ + /g')"
+    read -r wrk_user wrk_system <"$RUN_DIR/cpu-wrk-$target-$key.time" || true
+    if [[ "$wrk_user" =~ ^[0-9.]+$ && "$wrk_system" =~ ^[0-9.]+$ ]]; then
+        CPU_WRK_US[$target,$key]="$(awk -v u="$wrk_user" -v s="$wrk_system" -v r="$requests" \
+            'BEGIN { printf "%.1f", (u + s) * 1000000 / r }')"
+    fi
+}
+
+if [[ "$CPU" -eq 1 ]]; then
+    CLK_TCK="$(getconf CLK_TCK)"
+    SB_PID="${SB_PID:-$(sb_listener_pid)}"
+    for key in "${URL_KEYS[@]}"; do
+        [[ -n "${SELECTED[$key]:-}" ]] || continue
+        for target in sb jetty nginx_jetty; do
+            if [[ -n "${SKIP[$target,$key]:-}" ]]; then
+                CPU_KEYS+=("$target,$key"); CPU_PARTS[$target,$key]="n/a: ${SKIP[$target,$key]}"
+                continue
+            fi
+            sleep "$SETTLE"
+            case "$target" in
+                sb)
+                    if [[ -z "$SB_PID" || -z "$SB_WORKER_PID" ]]; then
+                        CPU_KEYS+=("$target,$key")
+                        CPU_PARTS[$target,$key]="n/a: the CM's and the worker's pids are needed (--sb-pid, --sb-worker-pid)"
+                    else
+                        cpu_run sb "$key" "cm:$SB_PID" "worker:$SB_WORKER_PID"
+                    fi ;;
+                jetty) cpu_run jetty "$key" "jetty:$JETTY_PID" ;;
+                nginx_jetty) cpu_run nginx_jetty "$key" "nginx:$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" \
+                    "jetty:$JETTY_PID" ;;
+            esac
+        done
+    done
+fi
+
 # --- report ------------------------------------------------------------------------------------------------
 
 echo
@@ -661,6 +765,37 @@ if [[ "$ALLOC" -eq 1 ]]; then
         ALLOC_VALUE[$label]="${value:-n/a}"
     done
     echo "ALLOC ${alloc_summary[*]}"
+fi
+
+if [[ "$CPU" -eq 1 ]]; then
+    echo
+    echo "CPU per response under load (one more ${DURATION} s run per target and URL, not in the figures above;" \
+        "user + system time from /proc, microseconds):"
+    printf '  %-12s %-24s %8s %10s %8s   %s\n' target url "req/s" "server us" "wrk us" "per process"
+    cpu_summary=()
+    for entry in "${CPU_KEYS[@]}"; do
+        target="${entry%%,*}"; key="${entry#*,}"
+        printf '  %-12s %-24s %8s %10s %8s   %s\n' "$target" "${URL_PATH[$key]}" "${CPU_RPS[$entry]:-n/a}" \
+            "${CPU_US[$entry]:-n/a}" "${CPU_WRK_US[$entry]:-n/a}" "${CPU_PARTS[$entry]:-n/a}"
+        cpu_summary+=("${target}_${key}_cpu_us=${CPU_US[$entry]:-n/a}" "${target}_${key}_wrk_cpu_us=${CPU_WRK_US[$entry]:-n/a}")
+    done
+    # what sb would spend on a servlet URL if the adapter cost nothing: the hop on the plain application's URL, plus
+    # what the servlet machinery costs Jetty alone over its plain handler
+    for pair in "servlet_hello hello" "servlet_16k 16k"; do
+        read -r servlet plain <<<"$pair"
+        [[ -n "${SELECTED[$servlet]:-}" ]] || continue
+        floor="n/a"
+        if [[ -n "${CPU_US[sb,$plain]:-}" && -n "${CPU_US[jetty,$servlet]:-}" && -n "${CPU_US[jetty,$plain]:-}" ]]; then
+            floor="$(awk -v a="${CPU_US[sb,$plain]}" -v b="${CPU_US[jetty,$servlet]}" -v c="${CPU_US[jetty,$plain]}" \
+                'BEGIN { printf "%.1f", a + b - c }')"
+            echo "  sb floor on ${URL_PATH[$servlet]}: $floor us = sb ${URL_PATH[$plain]} ${CPU_US[sb,$plain]}" \
+                "+ (jetty ${URL_PATH[$servlet]} ${CPU_US[jetty,$servlet]} - jetty ${URL_PATH[$plain]} ${CPU_US[jetty,$plain]})"
+        else
+            echo "  sb floor on ${URL_PATH[$servlet]}: n/a (needs sb and jetty measured on ${URL_PATH[$plain]} too: --cases)"
+        fi
+        cpu_summary+=("sb_${servlet}_cpu_floor_us=$floor")
+    done
+    echo "CPU ${cpu_summary[*]}"
 fi
 
 echo
