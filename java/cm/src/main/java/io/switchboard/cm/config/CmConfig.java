@@ -103,6 +103,12 @@ public final class CmConfig
             "handlers; requests beyond wait for one (default: ${DEFAULT-VALUE})")
     int workerHandlerThreads;
 
+    @Option(names = "--worker-carriers", paramLabel = "N", defaultValue = "0",
+        description = "on a worker of Java 24 or newer, the platform threads that carry its virtual threads " +
+            "(jdk.virtualThreadScheduler.parallelism); 0: the cores the CM's I/O threads leave, shared among the " +
+            "workers, at least 1 (default: ${DEFAULT-VALUE})")
+    int workerCarriers;
+
     @Option(names = "--channels", paramLabel = "N", defaultValue = "1024", description = "channels open at once (default: ${DEFAULT-VALUE})")
     int channels;
 
@@ -473,7 +479,9 @@ public final class CmConfig
         }
         hosting.add("--handler-threads");
         hosting.add(Integer.toString(workerHandlerThreads));
-        return new WorkerLaunch(workerJavas(), workerClassPath(), workerJvmOptions, applications, hosting);
+        return new WorkerLaunch(workerJavas(), workerClassPath(), workerJvmOptions, applications, hosting,
+            workerCarriers > 0 ? workerCarriers :
+                WorkerLaunch.carrierShare(Runtime.getRuntime().availableProcessors(), ioThreads, workers));
     }
 
     /**
@@ -588,6 +596,8 @@ public final class CmConfig
 
         workerJavas(problems);
         problems.atLeast("--worker-handler-threads", workerHandlerThreads, 1);
+        // the JDK's limit for a ForkJoinPool's parallelism
+        problems.between("--worker-carriers", workerCarriers, 0, 0x7fff);
 
         problems.between("--channels", channels, 1, SegmentLayout.MAX_CHANNEL_SLOTS);
         if (ringCapacity < RingDescriptor.MIN_CAPACITY || ringCapacity > RingDescriptor.MAX_CAPACITY ||

@@ -143,6 +143,23 @@ class CmCommandLineTest
     }
 
     @Test
+    void shouldGiveEachWorkerItsShareOfTheCoresAsCarriersUnlessTold() throws Exception
+    {
+        final String property = "-Djdk.virtualThreadScheduler.parallelism=";
+        final int share = WorkerLaunch.carrierShare(Runtime.getRuntime().availableProcessors(), 1, 2);
+
+        final List<String> byDefault = load().config().workerLaunch(List.of()).command("seg", 0, 0);
+        final List<String> told = load("--worker-carriers", "3").config().workerLaunch(List.of()).command("seg", 0, 0);
+
+        if (Runtime.version().feature() >= WorkerLaunch.CARRIERS_SINCE_JAVA)
+        {
+            assertTrue(byDefault.contains(property + share), byDefault.toString());
+            assertTrue(told.contains(property + "3"), told.toString());
+        }
+        assertEquals("--worker-carriers -1: must be from 0 to 32767", error("--worker-carriers", "-1"));
+    }
+
+    @Test
     void shouldRefuseAWorkerJavaThatIsMissingNotAJavaOrOlderThan17() throws Exception
     {
         final Path old = fakeJava("old", "    java.specification.version = 11");
