@@ -66,6 +66,8 @@ final class Exchange implements HttpRequest
     private final AtomicReference<Runnable> onCancel = new AtomicReference<>();
     /** The dispatcher's task running this exchange's handler, made once for the exchange's lifetime of requests. */
     private Runnable handlerTask;
+    /** Java 21+: the virtual thread running this object's requests, made with the first (poller's field). */
+    private volatile HandlerLoop handlerLoop;
     /** The thread running the handler now, or null: the dispatcher interrupts it if it outlasts the worker's stop. */
     private volatile Thread handlerThread;
     /** The poller gave up on this object (the CM took its slot back from a handler still running) and made another. */
@@ -121,6 +123,19 @@ final class Exchange implements HttpRequest
         return response;
     }
 
+    /**
+     * @return the thread that runs this object's requests (Java 21+), or null before the first.
+     */
+    HandlerLoop handlerLoop()
+    {
+        return handlerLoop;
+    }
+
+    void handlerLoop(final HandlerLoop loop)
+    {
+        this.handlerLoop = loop;
+    }
+
     Runnable handlerTask()
     {
         return handlerTask;
@@ -157,6 +172,12 @@ final class Exchange implements HttpRequest
     void retire()
     {
         retired = true;
+        final HandlerLoop loop = handlerLoop;
+        if (loop != null)
+        {
+            // its thread ends once the request it runs is over
+            loop.stop();
+        }
     }
 
     /**

@@ -16,12 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Runs each exchange's application handler on a virtual thread of its own:
- * handlers block (bodies, sleeps, databases) and there may be as many as there
- * are channels, which platform threads would not afford. The thread writes the
- * response straight into the channel's outbound ring. A request the application
- * declares {@link HttpApplication#isNonBlocking non-blocking} runs at once on
- * the poller's thread instead.
+ * Runs each exchange's application handler on a virtual thread: handlers block
+ * (bodies, sleeps, databases) and there may be as many as there are channels,
+ * which platform threads would not afford. Each exchange object, that is each
+ * channel slot, keeps its thread from request to request ({@link HandlerLoop});
+ * a request begun while that thread still returns from the last one gets a
+ * thread of its own rather than wait for it. The thread writes the response straight into the channel's outbound ring. A
+ * request the application declares {@link HttpApplication#isNonBlocking
+ * non-blocking} runs at once on the poller's thread instead. Before Java 21, a
+ * bounded pool of platform threads runs the handlers.
  */
 final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
 {
@@ -33,9 +36,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
     static final long HANDLER_GRACE_MS = 1_000;
 
     /**
-     * A virtual thread per blocking handler on Java 21+, started here: an executor's thread per task would also
-     * cost a wrapper of the task, an entry in its set of threads and a numbered name on every request. Null before
-     * Java 21.
+     * Makes the virtual thread of each exchange object on Java 21+ (all of the same name); null before Java 21.
      */
     private final ThreadFactory virtualThreads;
     /** At most --handler-threads platform threads before Java 21; null from 21 on. */
@@ -61,38 +62,51 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
             run(exchange);
             return;
         }
-        Runnable task = exchange.handlerTask();
-        if (task == null)
+        if (exchange.handlerTask() == null)
         {
             // made once per exchange object, which the poller reuses request after request: a task made here for
             // every request was an allocation each
-            task = () ->
-            {
-                exchange.handlerThread(Thread.currentThread());
-                try
-                {
-                    run(exchange);
-                }
-                finally
-                {
-                    exchange.handlerThreadEnded(Thread.currentThread());
-                    handlersRunning.decrementAndGet();
-                }
-            };
-            exchange.handlerTask(task);
+            exchange.handlerTask(() -> runOnHandlerThread(exchange));
             // a new exchange object comes only with a slot's first request or a slot taken back from a handler
             // still running: the objects retired that way leave the list here, so that it stays about one per slot
             exchanges.removeIf(Exchange::isForgettable);
             exchanges.add(exchange);
         }
         handlersRunning.incrementAndGet();
-        if (virtualThreads != null)
+        if (virtualThreads == null)
         {
-            virtualThreads.newThread(task).start();
+            executor.execute(exchange.handlerTask());
+            return;
         }
-        else
+        final HandlerLoop loop = exchange.handlerLoop();
+        if (loop == null)
         {
-            executor.execute(task);
+            // the object's first request: its thread starts with it
+            final HandlerLoop first = new HandlerLoop(exchange, this::runOnHandlerThread);
+            final Thread thread = virtualThreads.newThread(first);
+            first.thread(thread);
+            exchange.handlerLoop(first);
+            thread.start();
+        }
+        else if (!loop.tryBegin())
+        {
+            // the slot's thread has not returned from the last request (whose response is done): this one does
+            // not wait for it
+            virtualThreads.newThread(exchange.handlerTask()).start();
+        }
+    }
+
+    private void runOnHandlerThread(final Exchange exchange)
+    {
+        exchange.handlerThread(Thread.currentThread());
+        try
+        {
+            run(exchange);
+        }
+        finally
+        {
+            exchange.handlerThreadEnded(Thread.currentThread());
+            handlersRunning.decrementAndGet();
         }
     }
 
@@ -151,6 +165,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         }
         try
         {
+            stopLoopsWhenIdle();
             if (!awaitHandlers(HANDLER_GRACE_MS))
             {
                 LOG.warn("handlers still running {} ms after the worker was told to stop: interrupting them",
@@ -169,6 +184,21 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Lets every exchange object's handler thread end once its request, if it runs one, is over.
+     */
+    private void stopLoopsWhenIdle()
+    {
+        for (final Exchange exchange : exchanges)
+        {
+            final HandlerLoop loop = exchange.handlerLoop();
+            if (loop != null)
+            {
+                loop.stop();
+            }
         }
     }
 
