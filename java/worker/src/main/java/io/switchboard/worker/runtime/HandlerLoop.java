@@ -64,11 +64,6 @@ final class HandlerLoop implements Runnable
         this.thread = thread;
     }
 
-    Thread thread()
-    {
-        return thread;
-    }
-
     /**
      * Poller: the exchange's next request is begun.
      *
