@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * The handler thread of one {@link Exchange} object, that is of one channel slot (Java 21+): a virtual thread
@@ -40,7 +39,7 @@ final class HandlerLoop implements Runnable
     private static final int ENDED = 3;
 
     private final Exchange exchange;
-    private final Consumer<Exchange> handler;
+    private final Runnable request;
     private final AtomicInteger state = new AtomicInteger(BEGUN);
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -48,12 +47,13 @@ final class HandlerLoop implements Runnable
     /**
      * Made with the slot's first request, which the thread runs first.
      *
-     * @param handler runs one request of the exchange, to its end.
+     * @param exchange for the log only.
+     * @param request  runs the exchange's current request, to its end (the exchange's own handler task).
      */
-    HandlerLoop(final Exchange exchange, final Consumer<Exchange> handler)
+    HandlerLoop(final Exchange exchange, final Runnable request)
     {
         this.exchange = exchange;
-        this.handler = handler;
+        this.request = request;
     }
 
     /**
@@ -102,7 +102,7 @@ final class HandlerLoop implements Runnable
                 state.set(RUNNING);
                 try
                 {
-                    handler.accept(exchange);
+                    request.run();
                 }
                 catch (final Throwable t)
                 {

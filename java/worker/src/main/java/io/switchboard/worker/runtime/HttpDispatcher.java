@@ -21,10 +21,11 @@ import java.util.function.Consumer;
  * which platform threads would not afford. Each exchange object, that is each
  * channel slot, keeps its thread from request to request ({@link HandlerLoop});
  * a request begun while that thread still returns from the last one gets a
- * thread of its own rather than wait for it. The thread writes the response straight into the channel's outbound ring. A
- * request the application declares {@link HttpApplication#isNonBlocking
- * non-blocking} runs at once on the poller's thread instead. Before Java 21, a
- * bounded pool of platform threads runs the handlers.
+ * thread of its own rather than wait for it. The thread writes the response
+ * straight into the channel's outbound ring. A request the application declares
+ * {@link HttpApplication#isNonBlocking non-blocking} runs at once on the poller's
+ * thread instead. Before Java 21, a bounded pool of platform threads runs the
+ * handlers.
  */
 final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
 {
@@ -82,7 +83,7 @@ final class HttpDispatcher implements Consumer<Exchange>, AutoCloseable
         if (loop == null)
         {
             // the object's first request: its thread starts with it
-            final HandlerLoop first = new HandlerLoop(exchange, this::runOnHandlerThread);
+            final HandlerLoop first = new HandlerLoop(exchange, exchange.handlerTask());
             final Thread thread = virtualThreads.newThread(first);
             first.thread(thread);
             exchange.handlerLoop(first);

@@ -35,7 +35,7 @@ class HandlerLoopTest
     void shouldRunEachRequestItTakesOnTheSlotsOneThreadThenEndWhenStopped() throws Exception
     {
         final BlockingQueue<Thread> ran = new LinkedBlockingQueue<>();
-        final HandlerLoop loop = new HandlerLoop(null, exchange ->
+        final HandlerLoop loop = new HandlerLoop(null, () ->
         {
             final Thread current = Thread.currentThread();
             // an interrupt each handler leaves behind: never the next request's, and no busy loop meanwhile
@@ -64,7 +64,7 @@ class HandlerLoopTest
     {
         final CountDownLatch running = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        final HandlerLoop loop = new HandlerLoop(null, exchange ->
+        final HandlerLoop loop = new HandlerLoop(null, () ->
         {
             running.countDown();
             try
@@ -91,7 +91,7 @@ class HandlerLoopTest
     void shouldRunARequestTakenJustBeforeTheStopBeforeEnding() throws Exception
     {
         final BlockingQueue<Thread> ran = new LinkedBlockingQueue<>();
-        final HandlerLoop loop = new HandlerLoop(null, exchange -> ran.add(Thread.currentThread()));
+        final HandlerLoop loop = new HandlerLoop(null, () -> ran.add(Thread.currentThread()));
         final Thread thread = start(loop);
         ran.take();
         awaitParked(thread);
